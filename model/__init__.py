@@ -1,0 +1,1 @@
+"""A sigmoid feedforward network for handwritten digits, written from scratch in NumPy."""

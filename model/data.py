@@ -1,0 +1,172 @@
+"""MNIST from its four official IDX files (gzipped or raw), checked before use.
+
+Folder: `--data-dir`, else the MNIST_DIR environment variable, else data/mnist.
+`python -m model.data fetch` downloads the files from a public mirror and verifies them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import os
+import sys
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from model.constants import IMAGE_SIDE, NUM_CLASSES
+
+DEFAULT_DIR = Path("data/mnist")
+IMAGES_MAGIC = 0x00000803
+LABELS_MAGIC = 0x00000801
+MIRRORS = (
+    "https://ossci-datasets.s3.amazonaws.com/mnist/",
+    "https://storage.googleapis.com/cvdf-datasets/mnist/",
+)
+
+
+@dataclass(frozen=True)
+class IdxFile:
+    """One official MNIST file: its name, item count and SHA-256 of the decompressed content."""
+
+    name: str
+    count: int
+    sha256: str
+
+
+FILES = {
+    "train_images": IdxFile("train-images-idx3-ubyte", 60_000, "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db"),
+    "train_labels": IdxFile("train-labels-idx1-ubyte", 60_000, "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5"),
+    "test_images": IdxFile("t10k-images-idx3-ubyte", 10_000, "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7"),
+    "test_labels": IdxFile("t10k-labels-idx1-ubyte", 10_000, "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"),
+}
+
+HOW_TO_GET = "get the official files with `python -m model.data fetch` or point MNIST_DIR / --data-dir at them"
+
+
+class DatasetError(Exception):
+    """An MNIST file is missing, truncated or altered; the message names the file and the fix."""
+
+
+@dataclass(frozen=True)
+class Mnist:
+    """Images as float32 (n, 784) in [0, 1] (1 = ink) and labels as uint8 (n,)."""
+
+    train_images: NDArray[np.float32]
+    train_labels: NDArray[np.uint8]
+    test_images: NDArray[np.float32]
+    test_labels: NDArray[np.uint8]
+
+
+def resolve_dir(data_dir: str | Path | None = None) -> Path:
+    """Return the MNIST folder: the argument, else $MNIST_DIR, else data/mnist."""
+    if data_dir is not None:
+        return Path(data_dir)
+    return Path(os.environ.get("MNIST_DIR") or DEFAULT_DIR)
+
+
+def _read_bytes(folder: Path, spec: IdxFile) -> tuple[Path, bytes]:
+    """Return the path and decompressed bytes of a file, whether stored as .gz or raw."""
+    for path in (folder / f"{spec.name}.gz", folder / spec.name):
+        if path.is_file():
+            try:
+                raw = path.read_bytes()
+                return path, gzip.decompress(raw) if path.suffix == ".gz" else raw
+            except (OSError, EOFError, gzip.BadGzipFile) as error:
+                raise DatasetError(f"{path}: cannot be read ({error}); {HOW_TO_GET}") from None
+    raise DatasetError(f"{folder / spec.name}.gz: missing; {HOW_TO_GET}")
+
+
+def read_idx(folder: Path, spec: IdxFile) -> NDArray[np.uint8]:
+    """Return the array in one IDX file after checking its magic number, size and SHA-256."""
+    path, content = _read_bytes(folder, spec)
+    is_images = spec.name.endswith("idx3-ubyte")
+    header = 16 if is_images else 8
+    if len(content) < header:
+        raise DatasetError(f"{path}: truncated ({len(content)} bytes, no complete header); {HOW_TO_GET}")
+    magic, count = int.from_bytes(content[0:4], "big"), int.from_bytes(content[4:8], "big")
+    expected_magic = IMAGES_MAGIC if is_images else LABELS_MAGIC
+    if magic != expected_magic:
+        raise DatasetError(f"{path}: wrong magic number 0x{magic:08x} (expected 0x{expected_magic:08x}); {HOW_TO_GET}")
+    shape: tuple[int, ...] = (count,)
+    if is_images:
+        rows, cols = int.from_bytes(content[8:12], "big"), int.from_bytes(content[12:16], "big")
+        if (rows, cols) != (IMAGE_SIDE, IMAGE_SIDE):
+            raise DatasetError(f"{path}: images are {rows}x{cols}, expected {IMAGE_SIDE}x{IMAGE_SIDE}; {HOW_TO_GET}")
+        shape = (count, rows, cols)
+    if count != spec.count:
+        raise DatasetError(f"{path}: holds {count} items, expected {spec.count}; {HOW_TO_GET}")
+    expected_size = header + int(np.prod(shape))
+    if len(content) != expected_size:
+        raise DatasetError(f"{path}: truncated or padded ({len(content)} bytes, expected {expected_size}); {HOW_TO_GET}")
+    digest = hashlib.sha256(content).hexdigest()
+    if digest != spec.sha256:
+        raise DatasetError(f"{path}: SHA-256 {digest} differs from the official {spec.sha256}; {HOW_TO_GET}")
+    return np.frombuffer(content, dtype=np.uint8, offset=header).reshape(shape)
+
+
+def load_mnist(data_dir: str | Path | None = None) -> Mnist:
+    """Return the MNIST training and test sets from the folder, every file verified."""
+    folder = resolve_dir(data_dir)
+    arrays = {key: read_idx(folder, spec) for key, spec in FILES.items()}
+    for key in ("train_labels", "test_labels"):
+        if arrays[key].max() >= NUM_CLASSES:
+            raise DatasetError(f"{folder / FILES[key].name}: labels outside 0-{NUM_CLASSES - 1}; {HOW_TO_GET}")
+    return Mnist(
+        train_images=(arrays["train_images"].reshape(-1, IMAGE_SIDE * IMAGE_SIDE) / np.float32(255)).astype(np.float32),
+        train_labels=arrays["train_labels"],
+        test_images=(arrays["test_images"].reshape(-1, IMAGE_SIDE * IMAGE_SIDE) / np.float32(255)).astype(np.float32),
+        test_labels=arrays["test_labels"],
+    )
+
+
+def fetch(data_dir: str | Path | None = None) -> Path:
+    """Download the four files into the folder, verify them, and return the folder."""
+    folder = resolve_dir(data_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    for spec in FILES.values():
+        target = folder / f"{spec.name}.gz"
+        if target.is_file():
+            try:
+                read_idx(folder, spec)
+                continue
+            except DatasetError:
+                target.unlink()
+        errors = []
+        for mirror in MIRRORS:
+            try:
+                with urllib.request.urlopen(mirror + target.name, timeout=30) as response:
+                    target.write_bytes(response.read())
+                break
+            except OSError as error:
+                errors.append(f"{mirror}: {error}")
+        else:
+            raise DatasetError(f"{target}: download failed from every mirror ({'; '.join(errors)}); copy the official files there by hand")
+        read_idx(folder, spec)
+    return folder
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: `fetch` downloads, `check` verifies; returns the exit status."""
+    parser = argparse.ArgumentParser(prog="python -m model.data", description=__doc__)
+    parser.add_argument("command", choices=["fetch", "check"])
+    parser.add_argument("--data-dir", default=None, help="MNIST folder (default: $MNIST_DIR, else data/mnist)")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "fetch":
+            print(f"MNIST verified in {fetch(args.data_dir)}")
+        else:
+            mnist = load_mnist(args.data_dir)
+            print(f"MNIST verified in {resolve_dir(args.data_dir)}: {len(mnist.train_labels)} training and {len(mnist.test_labels)} test images")
+    except DatasetError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

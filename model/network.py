@@ -1,0 +1,165 @@
+"""A feedforward network of sigmoid neurons with a softmax output: the maths, and nothing else.
+
+Notation (as in the text this app accompanies):
+    layer l has weights w^l (rows: neurons of layer l, columns: neurons of layer l-1) and biases b^l;
+    weighted input  z^l = w^l a^{l-1} + b^l,
+    activation      a^l = sigma(z^l)        for hidden layers,
+                    a^L = softmax(z^L)      for the output layer,
+    cost            C = -(1/m) sum_x ln a^L_y(x)   (cross-entropy over a mini-batch of m inputs).
+
+Departure from the notation: the maths writes one input as a column vector. Here a mini-batch of m
+inputs is a matrix with one input per *row*, so z^l = w^l a^{l-1} + b^l becomes z = a @ w.T + b.
+The result is the same numbers for every input, computed in one matrix product.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+Array = NDArray[np.floating]
+"""float32 for training and inference; float64 in the gradient checks."""
+
+
+def sigmoid(z: Array) -> Array:
+    """Return sigma(z) = 1 / (1 + e^-z), element-wise.
+
+    Computed as 0.5 + 0.5 tanh(z/2), the same function, because e^-z overflows for z << 0.
+    """
+    a = np.multiply(z, 0.5)
+    np.tanh(a, out=a)
+    a *= 0.5
+    a += 0.5
+    return a
+
+
+def softmax(z: Array) -> Array:
+    """Return e^{z_j} / sum_k e^{z_k} for each row of z.
+
+    The row's largest z is subtracted first: the result is unchanged and e^z cannot overflow.
+    """
+    e = z - z.max(axis=-1, keepdims=True)
+    np.exp(e, out=e)
+    e /= e.sum(axis=-1, keepdims=True)
+    return e
+
+
+@dataclass(frozen=True)
+class Gradients:
+    """Partial derivatives of the cost: nabla_w[l] = dC/dw^l, nabla_b[l] = dC/db^l, nabla_x = dC/da^0."""
+
+    nabla_w: list[Array]
+    nabla_b: list[Array]
+    nabla_x: Array
+
+
+class Network:
+    """Layers of sigmoid neurons ending in a softmax layer; `weights[l]` has shape (n_out, n_in)."""
+
+    def __init__(self, weights: list[Array], biases: list[Array]) -> None:
+        if not weights or len(weights) != len(biases):
+            raise ValueError("need one bias vector per weight matrix, and at least one layer")
+        for l, (w, b) in enumerate(zip(weights, biases)):
+            if w.ndim != 2 or b.shape != (w.shape[0],):
+                raise ValueError(f"layer {l + 1}: weights {w.shape} and biases {b.shape} do not match")
+            if l and w.shape[1] != weights[l - 1].shape[0]:
+                raise ValueError(f"layer {l + 1} expects {w.shape[1]} inputs, layer {l} has {weights[l - 1].shape[0]}")
+        self.weights = weights
+        self.biases = biases
+
+    @classmethod
+    def initialise(cls, sizes: list[int], rng: np.random.Generator, dtype: type = np.float32) -> Network:
+        """Return a network with w ~ N(0, 1/n_in) and b ~ N(0, 1), so that z starts near the sigmoid's slope."""
+        weights = [(rng.standard_normal((n_out, n_in)) / np.sqrt(n_in)).astype(dtype) for n_in, n_out in zip(sizes, sizes[1:])]
+        biases = [rng.standard_normal(n_out).astype(dtype) for n_out in sizes[1:]]
+        return cls(weights, biases)
+
+    @property
+    def sizes(self) -> list[int]:
+        """Return the number of neurons in each layer, input layer first."""
+        return [self.weights[0].shape[1]] + [w.shape[0] for w in self.weights]
+
+    @property
+    def activations(self) -> list[str]:
+        """Return the activation function's name for each layer after the input."""
+        return ["sigmoid"] * (len(self.weights) - 1) + ["softmax"]
+
+    @property
+    def num_parameters(self) -> int:
+        """Return the number of weights and biases."""
+        return sum(w.size + b.size for w, b in zip(self.weights, self.biases))
+
+    def forward(self, x: Array) -> tuple[list[Array], list[Array]]:
+        """Return (zs, activations): z^l for every layer, and a^l with a^0 = x first.
+
+        x holds one input per row; every returned array has one row per input.
+        """
+        zs: list[Array] = []
+        activations = [x]
+        a = x
+        last = len(self.weights) - 1
+        for l, (w, b) in enumerate(zip(self.weights, self.biases)):
+            z = a @ w.T
+            z += b
+            zs.append(z)
+            a = softmax(z) if l == last else sigmoid(z)
+            activations.append(a)
+        return zs, activations
+
+    def feedforward(self, x: Array) -> Array:
+        """Return the output layer's activations a^L: one row of class probabilities per input."""
+        a = x
+        last = len(self.weights) - 1
+        for l, (w, b) in enumerate(zip(self.weights, self.biases)):
+            z = a @ w.T
+            z += b
+            a = softmax(z) if l == last else sigmoid(z)
+        return a
+
+    def backward(self, activations: list[Array], delta: Array) -> Gradients:
+        """Return the gradients, given a forward pass's activations and delta^L = dC/dz^L.
+
+        Backpropagation:  delta^l = (delta^{l+1} w^{l+1}) * sigma'(z^l),  with sigma'(z^l) = a^l (1 - a^l);
+                          dC/db^l = delta^l,  dC/dw^l = delta^l (a^{l-1})^T,  summed over the rows.
+        """
+        n = len(self.weights)
+        nabla_w: list[Array] = [np.empty(0, dtype=delta.dtype)] * n
+        nabla_b: list[Array] = [np.empty(0, dtype=delta.dtype)] * n
+        for l in range(n - 1, -1, -1):
+            nabla_b[l] = delta.sum(axis=0)
+            nabla_w[l] = delta.T @ activations[l]
+            delta_prev = delta @ self.weights[l]
+            if l > 0:
+                a = activations[l]
+                delta_prev *= a
+                delta_prev *= 1 - a
+            delta = delta_prev
+        return Gradients(nabla_w=nabla_w, nabla_b=nabla_b, nabla_x=delta)
+
+    def backprop(self, x: Array, y: NDArray[np.integer]) -> tuple[float, Gradients]:
+        """Return the mean cross-entropy cost over the mini-batch (x, y) and its gradients.
+
+        For a softmax output with the cross-entropy cost, delta^L = a^L - y (y one-hot), divided by m
+        because the cost is the mean over the m inputs.
+        """
+        _, activations = self.forward(x)
+        output = activations[-1]
+        m = x.shape[0]
+        rows = np.arange(m)
+        cost = float(-np.log(np.maximum(output[rows, y], np.finfo(output.dtype).tiny)).mean())
+        delta = output.copy()
+        delta[rows, y] -= 1
+        delta /= m
+        return cost, self.backward(activations, delta)
+
+    def input_gradient(self, x: Array, output: int) -> Array:
+        """Return dz^L_k/dx for k = `output`: how each input pixel moves that output neuron's weighted input.
+
+        The output's z rather than its probability: softmax saturates near 1 and would hide the answer.
+        """
+        _, activations = self.forward(x)
+        delta = np.zeros_like(activations[-1])
+        delta[:, output] = 1
+        return self.backward(activations, delta).nabla_x
