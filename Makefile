@@ -1,0 +1,74 @@
+# Digit reader: a from-scratch NumPy network behind a FastAPI app.
+# A newcomer needs only Python >= 3.11 and make:  `make run`  or  `make test`.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+MNIST_DIR ?=
+PYTEST_ARGS ?=
+TRAIN_ARGS ?=
+PIP_COMPILE_ARGS ?=
+
+# The stamp is newer than the lock files and pyproject.toml once they are installed, so a second
+# `make install` (and every `make run` / `make test`) does nothing unless one of them changed.
+STAMP := $(VENV)/.installed-dev
+BENCH_STAMP := $(VENV)/.installed-bench
+
+.PHONY: help install run test lint train bench lock docker clean
+
+help: ## List the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+install: $(STAMP) ## Create .venv with the locked dependencies and the project (editable)
+
+$(STAMP): requirements.lock requirements-dev.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is needed, $(PYTHON) is " + sys.version.split()[0] + ": run make PYTHON=python3.11 ...")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+run: $(STAMP) ## Serve the app on http://127.0.0.1:8000 (override HOST=, PORT=)
+	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT) --no-server-header
+
+test: $(STAMP) ## Run the whole test suite (pytest; PYTEST_ARGS= to pass options)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP) ## ruff check, ruff format --check, mypy --strict on app/ and model/, hadolint
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy --strict app model
+	$(BIN)/hadolint Dockerfile
+
+train: $(STAMP) ## Train the shipped model (MNIST_DIR= to point at the MNIST files)
+	$(PY) -m model.train $(if $(MNIST_DIR),--data-dir $(MNIST_DIR)) $(TRAIN_ARGS)
+
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[bench]'
+	@touch $@
+
+bench: $(BENCH_STAMP) ## Run the benchmarks (installs the bench extra: torch)
+	$(PY) benchmarks/serve.py
+	$(PY) benchmarks/inference.py
+	$(PY) benchmarks/train_speed.py
+
+lock: $(STAMP) ## Regenerate the lock files from pyproject.toml (PIP_COMPILE_ARGS=--upgrade to update pins)
+	$(PY) -m pip install --quiet --disable-pip-version-check pip-tools
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet $(PIP_COMPILE_ARGS) --generate-hashes --allow-unsafe \
+		--strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet $(PIP_COMPILE_ARGS) --generate-hashes --allow-unsafe \
+		--strip-extras --no-emit-index-url --no-emit-find-links --extra dev --extra train \
+		-o requirements-dev.lock pyproject.toml
+
+docker: ## Build the container image digit-reader (needs a Docker engine)
+	docker build -t digit-reader .
+
+clean: ## Remove caches (keeps .venv)
+	rm -rf .cache .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
