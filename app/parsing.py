@@ -1,0 +1,136 @@
+"""Parse and check a POST /predict body: orjson for the JSON, numpy for the numbers.
+
+Pydantic would do the same checks, but building a model of up to 20,000 floats costs more than the
+forward pass itself; here every rule of the request schema (app.schemas.PredictRequest) is checked
+directly, and each failure says, in one sentence, what was wrong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import chain
+from typing import Any
+
+import numpy as np
+import orjson
+from numpy.typing import NDArray
+
+from app.limits import Limits
+from model.constants import IMAGE_SIDE, NUM_CLASSES
+
+_NUMBER_TYPES = frozenset({int, float})
+"""JSON numbers as orjson returns them; bool is a subclass of int and must not count as one."""
+
+_KEYS = frozenset({"strokes", "pixels", "explain", "target"})
+
+
+class InputError(ValueError):
+    """The body breaks a rule; `status` is the HTTP status to answer and the message is the detail."""
+
+    def __init__(self, detail: str, status: int = 422) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.status = status
+
+
+@dataclass(frozen=True)
+class PredictInput:
+    """A checked request: exactly one of `strokes` (lists of [x, y] numbers) and `pixels` (28x28 float32)."""
+
+    strokes: list[list[list[float]]] | None
+    pixels: NDArray[np.float32] | None
+    explain: bool
+    target: int | None
+
+    @property
+    def num_points(self) -> int:
+        """Return the number of points in the drawing (0 for pixels)."""
+        return sum(len(stroke) for stroke in self.strokes) if self.strokes is not None else 0
+
+
+def _numbers(values: list[Any], what: str) -> None:
+    """Raise InputError unless every item of `values` is a JSON number (not a bool or a string)."""
+    if not set(map(type, values)) <= _NUMBER_TYPES:
+        raise InputError(f"{what} must be numbers")
+
+
+def _finite_array(values: list[Any], what: str) -> NDArray[np.float64]:
+    """Return `values` as a float64 array; raise InputError when a number is not finite."""
+    try:
+        array = np.array(values, dtype=np.float64)
+    except OverflowError:
+        raise InputError(f"{what} contain a number too large to represent") from None
+    if not np.isfinite(array).all():
+        raise InputError(f"{what} must be finite numbers")
+    return array
+
+
+def _parse_strokes(strokes: Any, limits: Limits) -> list[list[list[float]]]:
+    """Return the strokes, unchanged, after checking their shape, count and coordinates."""
+    if type(strokes) is not list:
+        raise InputError("strokes must be a list of strokes, each a list of [x, y] points")
+    if len(strokes) > limits.max_strokes:
+        raise InputError(f"too many strokes: {len(strokes)} (the limit is {limits.max_strokes})", status=413)
+    if not all(type(stroke) is list for stroke in strokes):
+        raise InputError("each stroke must be a list of [x, y] points")
+    total = sum(map(len, strokes))
+    if total > limits.max_points:
+        raise InputError(f"too many points: {total} (the limit is {limits.max_points})", status=413)
+    points = list(chain.from_iterable(strokes))
+    if not all(type(point) is list and len(point) == 2 for point in points):
+        raise InputError("each point must be a list of two numbers [x, y]")
+    flat = list(chain.from_iterable(points))
+    _numbers(flat, "point coordinates")
+    coordinates = _finite_array(flat, "point coordinates").reshape(-1, 2)
+    if coordinates.size and float(np.abs(coordinates).max()) > limits.max_coordinate:
+        raise InputError(f"point coordinates must be within ±{limits.max_coordinate:g}")
+    if total == 0:
+        raise InputError("no ink: the drawing has no points")
+    checked: list[list[list[float]]] = strokes
+    return checked
+
+
+def _parse_pixels(pixels: Any) -> NDArray[np.float32]:
+    """Return the pixels as a 28x28 float32 image after checking shape and range."""
+    shape_error = f"pixels must be {IMAGE_SIDE} rows of {IMAGE_SIDE} numbers in [0, 1]"
+    if type(pixels) is not list or len(pixels) != IMAGE_SIDE:
+        raise InputError(shape_error)
+    if not all(type(row) is list and len(row) == IMAGE_SIDE for row in pixels):
+        raise InputError(shape_error)
+    flat = list(chain.from_iterable(pixels))
+    _numbers(flat, "pixels")
+    array = _finite_array(flat, "pixels")
+    if array.min() < 0 or array.max() > 1:
+        raise InputError("pixels must be in [0, 1]")
+    return array.astype(np.float32).reshape(IMAGE_SIDE, IMAGE_SIDE)
+
+
+def parse_predict_body(body: bytes, limits: Limits) -> PredictInput:
+    """Return the checked request in `body`; raise InputError saying what is wrong otherwise."""
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError as error:
+        if b"NaN" in body or b"Infinity" in body:
+            raise InputError("numbers must be finite: NaN and Infinity are not JSON") from None
+        # orjson's message is about the JSON text, never about the server; keep only its first line.
+        raise InputError(f"malformed JSON: {str(error).splitlines()[0]}") from None
+    if type(data) is not dict:
+        raise InputError("the body must be a JSON object")
+    unknown = sorted(set(data) - _KEYS)
+    if unknown:
+        raise InputError(f"unknown fields {unknown}: expected strokes or pixels, and optionally explain and target")
+    has_strokes, has_pixels = "strokes" in data, "pixels" in data
+    if has_strokes == has_pixels:
+        raise InputError("send exactly one of strokes and pixels")
+
+    explain = data.get("explain", False)
+    if type(explain) is not bool:
+        raise InputError("explain must be true or false")
+    target = data.get("target")
+    if target is not None and (type(target) is not int or not 0 <= target < NUM_CLASSES):
+        raise InputError(f"target must be an integer digit 0-{NUM_CLASSES - 1}")
+
+    if has_strokes:
+        strokes = _parse_strokes(data["strokes"], limits)
+        return PredictInput(strokes=strokes, pixels=None, explain=explain, target=target)
+    return PredictInput(strokes=None, pixels=_parse_pixels(data["pixels"]), explain=explain, target=target)

@@ -1,0 +1,151 @@
+"""Request and response models: the contract of the JSON API, as shown in /docs and /openapi.json.
+
+POST /predict is checked by app.parsing (faster than building this model for thousands of floats)
+and answered with orjson; PredictRequest and PredictResponse document exactly what those accept
+and produce, and the tests hold the two together.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
+from pydantic.json_schema import SkipJsonSchema
+
+from model.constants import IMAGE_SIDE, NUM_CLASSES
+
+Digit = Annotated[int, Field(ge=0, le=NUM_CLASSES - 1)]
+Point = Annotated[
+    list[Annotated[float, Field(allow_inf_nan=False)]],
+    Field(min_length=2, max_length=2, description="[x, y] in canvas pixels, y down, any scale and offset."),
+]
+Stroke = Annotated[list[Point], Field(description="The points of one pen stroke; a single point is a dot.")]
+Row = Annotated[list[Annotated[float, Field(ge=0, le=1)]], Field(min_length=IMAGE_SIDE, max_length=IMAGE_SIDE)]
+Image = Annotated[list[Row], Field(min_length=IMAGE_SIDE, max_length=IMAGE_SIDE)]
+
+_EXAMPLE_STROKES: JsonValue = [[[120, 40], [150, 40], [150, 90], [150, 160]], [[110, 100], [170, 100]]]
+
+
+class PredictRequest(BaseModel):
+    """A drawing to read: exactly one of `strokes` and `pixels`."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"strokes": _EXAMPLE_STROKES},
+                {"strokes": _EXAMPLE_STROKES, "explain": True, "target": 4},
+            ]
+        },
+    )
+
+    strokes: list[Stroke] | SkipJsonSchema[None] = Field(
+        None,
+        description=(
+            "Raw pen strokes, rendered to 28x28 the way MNIST was made (scaled to a 20x20 box, centred "
+            "by mass). At most {max_strokes} strokes and {max_points} points in all (413 beyond); "
+            "coordinates finite with |x|, |y| <= {max_coordinate:g} (422 otherwise). "
+            "No point at all is answered 422 'no ink'."
+        ),
+    )
+    pixels: Image | SkipJsonSchema[None] = Field(
+        None,
+        description="A ready 28x28 image, rows top to bottom, 0 background and 1 ink; fed to the network as-is.",
+    )
+    explain: bool = Field(False, description="Also return the saliency map for `target`.")
+    target: Digit | SkipJsonSchema[None] = Field(
+        None, description="The digit the saliency map explains; default: the predicted digit."
+    )
+
+
+class Layer(BaseModel):
+    """One layer after the input: its weighted inputs z and activations a, one number per neuron."""
+
+    name: str = Field(description='"hidden 1", "hidden 2", ... and "output".', examples=["hidden 1"])
+    activation: Literal["sigmoid", "softmax"]
+    z: list[float] = Field(description="Weighted inputs z^l = w^l a^{l-1} + b^l.")
+    a: list[float] = Field(description="Activations a^l = sigma(z^l), or softmax(z^L) for the output.")
+
+
+class PredictResponse(BaseModel):
+    """What the network read, with everything it computed on the way."""
+
+    digit: Digit = Field(description="The most probable digit.")
+    probabilities: list[float] = Field(
+        min_length=NUM_CLASSES, max_length=NUM_CLASSES, description="P(digit) for 0-9; they sum to 1."
+    )
+    input: Image = Field(description="The 28x28 image exactly as the network received it.")
+    layers: list[Layer] = Field(description="Every layer after the input, in order; the last is the output.")
+    unsure: bool = Field(description="The top probability is below the 'unsure' threshold.")
+    not_a_digit: bool = Field(description="The drawing looks like no digit (see GET /api/model's uncertainty).")
+    top2: list[Digit] = Field(min_length=2, max_length=2, description="The two most probable digits, best first.")
+    saliency: list[list[float]] | SkipJsonSchema[None] = Field(
+        None, description="Only with explain: d z^L_target / d pixel, 28x28; positive where ink adds evidence."
+    )
+    target: Digit | SkipJsonSchema[None] = Field(None, description="Only with explain: the digit explained.")
+
+
+class ErrorResponse(BaseModel):
+    """Every error: `detail` says what was wrong."""
+
+    detail: Any = Field(examples=["no ink: the drawing has no points"])
+
+
+class LimitsInfo(BaseModel):
+    """The request limits in force."""
+
+    max_body_bytes: int
+    max_strokes: int
+    max_points: int
+    max_coordinate: float
+
+
+class UncertaintyInfo(BaseModel):
+    """The thresholds behind `unsure` and `not_a_digit` (see model/uncertainty.py)."""
+
+    unsure_below: float
+    not_a_digit_below: float
+    min_top_z: float | None
+
+
+class LayerInfo(BaseModel):
+    """One layer's place in the network."""
+
+    name: str = Field(examples=["input", "hidden 1", "output"])
+    size: int
+    activation: Literal["sigmoid", "softmax"] | None = Field(description="null for the input layer.")
+
+
+class ModelInfo(BaseModel):
+    """The network being served, how well it did, and the limits of this server."""
+
+    sizes: list[int] = Field(examples=[[784, 100, 10]])
+    activations: list[Literal["sigmoid", "softmax"]] = Field(examples=[["sigmoid", "softmax"]])
+    layers: list[LayerInfo]
+    num_parameters: int
+    sha256: str = Field(description="SHA-256 of the weights file.")
+    weights_file: str = Field(description="The weights file's name.")
+    test_accuracy: float | None = Field(description="From the weights metadata, if recorded.")
+    unipen_accuracy: float | None = Field(description="From the weights metadata, if recorded.")
+    training: dict[str, Any] | None = Field(description="From the weights metadata, if recorded.")
+    metadata: dict[str, Any] = Field(description="All the metadata saved with the weights.")
+    uncertainty: UncertaintyInfo
+    limits: LimitsInfo
+
+
+class Neuron(BaseModel):
+    """One neuron: its bias, the weights into it, and the weights out of it."""
+
+    layer: int = Field(description="1 = the first hidden layer, ..., L = the output layer.")
+    index: int
+    name: str = Field(examples=["hidden 1"])
+    activation: Literal["sigmoid", "softmax"]
+    bias: float
+    weights: list[float] = Field(description="Incoming weights, one per neuron of the previous layer.")
+    outgoing: list[float] | None = Field(description="Weights to each neuron of the next layer; null for outputs.")
+
+
+class Health(BaseModel):
+    """The server is up and the model is loaded."""
+
+    status: Literal["ok"]

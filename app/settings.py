@@ -1,0 +1,44 @@
+"""Typed, immutable server settings, read from DIGITS_* environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from model.weights import DEFAULT_WEIGHTS
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+class Settings(BaseSettings):
+    """Where the weights and web assets are, where to listen, and the request limits.
+
+    Every field can be set with an environment variable named DIGITS_ + the field name in capitals,
+    e.g. DIGITS_WEIGHTS_PATH=/models/net.npz or DIGITS_MAX_BODY_BYTES=131072.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="DIGITS_", frozen=True, extra="ignore")
+
+    weights_path: Path = Field(default=DEFAULT_WEIGHTS, description="The .npz weights file loaded at startup.")
+    weights_sha256: str | None = Field(
+        default=None, description="Expected SHA-256 of the weights; default: the .sha256 file beside them."
+    )
+    host: str = Field(default="127.0.0.1", description="Interface to listen on (python -m app).")
+    port: int = Field(default=8000, ge=0, le=65535, description="Port to listen on (python -m app).")
+    templates_dir: Path = Field(default=REPO / "templates", description="Jinja2 templates for the pages.")
+    static_dir: Path = Field(default=REPO / "static", description="Files served under /static.")
+    max_body_bytes: int = Field(default=256 * 1024, ge=1, description="Largest accepted request body, in bytes.")
+    max_strokes: int = Field(default=100, ge=1, description="Most strokes in one drawing.")
+    max_points: int = Field(default=10_000, ge=1, description="Most points in one drawing, all strokes together.")
+    max_coordinate: float = Field(default=1e6, gt=0, description="Largest accepted |x| or |y| of a point.")
+    offload_points: int = Field(
+        default=2_000, ge=0, description="Drawings with more points than this are rendered in a worker thread."
+    )
+    docs: bool = Field(default=True, description="Serve the interactive API docs at /docs.")
+
+    @property
+    def evaluation_path(self) -> Path:
+        """Return where the evaluation report of the shipped model is, if there is one."""
+        return self.static_dir / "report" / "evaluation.json"

@@ -1,0 +1,65 @@
+"""Read one 28x28 image with a Network: the prediction with every layer's values, and the saliency map.
+
+Plain functions of arrays, with no web types, so the server stays a thin layer over them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from model.constants import IMAGE_SIDE, NUM_CLASSES, NUM_PIXELS
+from model.network import Network
+
+Image = NDArray[np.float32]
+"""A float32 IMAGE_SIDE x IMAGE_SIDE image, 0 background, 1 ink."""
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """One forward pass over one image.
+
+    `zs[l]` is z^{l+1} and `activations[l]` is a^l, as Network.forward returns them for a single row:
+    activations[0] is the flattened input, activations[-1] the output probabilities.
+    """
+
+    digit: int
+    probabilities: NDArray[np.float32]
+    zs: list[NDArray[np.float32]]
+    activations: list[NDArray[np.float32]]
+
+
+def as_input(image: NDArray[np.floating]) -> NDArray[np.float32]:
+    """Return the image as the 1 x NUM_PIXELS float32 row the network reads.
+
+    Raises ValueError when the image is not IMAGE_SIDE x IMAGE_SIDE.
+    """
+    if image.shape != (IMAGE_SIDE, IMAGE_SIDE):
+        raise ValueError(f"image must be {IMAGE_SIDE}x{IMAGE_SIDE}, got shape {image.shape}")
+    return np.ascontiguousarray(image, dtype=np.float32).reshape(1, NUM_PIXELS)
+
+
+def predict(*, network: Network, image: NDArray[np.floating]) -> Prediction:
+    """Return the network's Prediction for one IMAGE_SIDE x IMAGE_SIDE image."""
+    zs, activations = network.forward(as_input(image))
+    probabilities = activations[-1][0]
+    return Prediction(
+        digit=int(np.argmax(probabilities)),
+        probabilities=probabilities,
+        zs=[z[0] for z in zs],
+        activations=[a[0] for a in activations],
+    )
+
+
+def saliency(*, network: Network, image: NDArray[np.floating], target: int) -> Image:
+    """Return d z^L_target / d pixel as an IMAGE_SIDE x IMAGE_SIDE float32 map.
+
+    Positive where more ink would raise the evidence for `target`; computed by the same
+    backpropagation that trains the network (Network.input_gradient).
+    """
+    if isinstance(target, bool) or not 0 <= target < NUM_CLASSES:
+        raise ValueError(f"target must be a digit 0-{NUM_CLASSES - 1}, got {target!r}")
+    gradient = network.input_gradient(as_input(image), int(target))
+    return np.asarray(gradient, dtype=np.float32).reshape(IMAGE_SIDE, IMAGE_SIDE)
