@@ -138,8 +138,8 @@ class Network:
             delta = delta_prev
         return Gradients(nabla_w=nabla_w, nabla_b=nabla_b, nabla_x=delta)
 
-    def backprop(self, x: Array, y: NDArray[np.integer]) -> tuple[float, Gradients]:
-        """Return the mean cross-entropy cost over the mini-batch (x, y) and its gradients.
+    def backprop(self, x: Array, y: NDArray[np.integer]) -> tuple[float, Gradients, Array]:
+        """Return the mean cross-entropy cost over the mini-batch (x, y), its gradients, and the output a^L.
 
         For a softmax output with the cross-entropy cost, delta^L = a^L - y (y one-hot), divided by m
         because the cost is the mean over the m inputs.
@@ -152,7 +152,7 @@ class Network:
         delta = output.copy()
         delta[rows, y] -= 1
         delta /= m
-        return cost, self.backward(activations, delta)
+        return cost, self.backward(activations, delta), output
 
     def input_gradient(self, x: Array, output: int) -> Array:
         """Return dz^L_k/dx for k = `output`: how each input pixel moves that output neuron's weighted input.

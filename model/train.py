@@ -1,0 +1,269 @@
+"""Train the network on MNIST and real pen strokes: `python -m model.train [options]`.
+
+Mini-batch SGD with momentum, a cosine learning-rate schedule and L2 weight decay; random affine,
+elastic and stroke-thickness distortions of every batch; a validation split of the 60,000 MNIST
+training images and held-out UNIPEN writers. The 10,000 MNIST test images are never trained on
+and never used to choose anything: they are scored once, at the end, for the record.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import dataclasses
+import json
+import math
+import platform
+import shlex
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from model import data, unipen
+from model.augment import AugmentConfig, augment
+from model.constants import NUM_CLASSES, NUM_PIXELS
+from model.network import Network
+from model.optimizer import MomentumSGD
+from model.weights import save
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Hyperparameters of one training run."""
+
+    hidden: tuple[int, ...] = (800,)
+    epochs: int = 30
+    batch_size: int = 128
+    learning_rate: float = 0.1
+    final_learning_rate: float = 0.001
+    momentum: float = 0.9
+    weight_decay: float = 1e-5
+    validation_size: int = 5_000
+    unipen_repeat: int = 2
+    use_unipen: bool = True
+    train_limit: int | None = None
+    seed: int = 0
+    augment: AugmentConfig = field(default_factory=AugmentConfig)
+
+
+@dataclass(frozen=True)
+class Split:
+    """Images (n, 784) float32 and integer labels (n,)."""
+
+    x: NDArray[np.float32]
+    y: NDArray[np.int64]
+
+
+def accuracy(network: Network, split: Split, batch: int = 2_000) -> float:
+    """Return the fraction of the split that the network classifies correctly."""
+    if len(split.y) == 0:
+        return float("nan")
+    correct = 0
+    for start in range(0, len(split.y), batch):
+        output = network.feedforward(split.x[start : start + batch])
+        correct += int((output.argmax(axis=1) == split.y[start : start + batch]).sum())
+    return correct / len(split.y)
+
+
+def predictions(network: Network, x: NDArray[np.float32], batch: int = 2_000) -> NDArray[np.int64]:
+    """Return the predicted digit of every row of x."""
+    return np.concatenate([network.feedforward(x[s : s + batch]).argmax(axis=1) for s in range(0, len(x), batch)])
+
+
+def learning_rate(config: TrainConfig, progress: float) -> float:
+    """Return the learning rate at `progress` (0 to 1 through training): cosine from the first to the final."""
+    cosine = 0.5 * (1 + math.cos(math.pi * min(progress, 1.0)))
+    return config.final_learning_rate + (config.learning_rate - config.final_learning_rate) * cosine
+
+
+@dataclass(frozen=True)
+class Datasets:
+    """Every split a run uses."""
+
+    train: Split
+    validation: Split
+    pen_validation: Split
+    test: Split
+    checksums: dict[str, str]
+
+
+def prepare(config: TrainConfig, data_dir: str | None, unipen_path: str | None) -> Datasets:
+    """Return the training, validation and test splits, seeded by the config."""
+    mnist = data.load_mnist(data_dir)
+    rng = np.random.default_rng(config.seed)
+    order = rng.permutation(len(mnist.train_labels))
+    val_idx, train_idx = order[: config.validation_size], order[config.validation_size :]
+    if config.train_limit is not None:
+        train_idx = train_idx[: config.train_limit]
+    xs = [mnist.train_images[train_idx]]
+    ys = [mnist.train_labels[train_idx].astype(np.int64)]
+    pen_validation = Split(np.zeros((0, NUM_PIXELS), np.float32), np.zeros(0, np.int64))
+    if config.use_unipen:
+        pen_train, pen_held = unipen.split(unipen.load(unipen_path))
+        for _ in range(config.unipen_repeat):
+            xs.append(pen_train.images)
+            ys.append(pen_train.labels.astype(np.int64))
+        pen_validation = Split(pen_held.images, pen_held.labels.astype(np.int64))
+    return Datasets(
+        train=Split(np.concatenate(xs), np.concatenate(ys)),
+        validation=Split(mnist.train_images[val_idx], mnist.train_labels[val_idx].astype(np.int64)),
+        pen_validation=pen_validation,
+        test=Split(mnist.test_images, mnist.test_labels.astype(np.int64)),
+        checksums={spec.name: spec.sha256 for spec in data.FILES.values()},
+    )
+
+
+def train(
+    config: TrainConfig, datasets: Datasets, *, progress: bool = True, on_epoch: Any = None
+) -> tuple[Network, list[dict[str, float]]]:
+    """Return the trained network and one metrics row per epoch."""
+    from tqdm import tqdm  # a training-only dependency, so the server does not need it
+
+    rng = np.random.default_rng(config.seed)
+    network = Network.initialise([NUM_PIXELS, *config.hidden, NUM_CLASSES], rng)
+    optimizer = MomentumSGD(network, momentum=config.momentum, weight_decay=config.weight_decay)
+    train_set = datasets.train
+    n = len(train_set.y)
+    batches_per_epoch = n // config.batch_size
+    history: list[dict[str, float]] = []
+    for epoch in range(config.epochs):
+        order = rng.permutation(n)
+        started = time.perf_counter()
+        cost_sum, correct, seen = 0.0, 0, 0
+        bar = tqdm(range(batches_per_epoch), desc=f"epoch {epoch + 1}/{config.epochs}", disable=not progress, leave=False, mininterval=2)
+        for b in bar:
+            idx = order[b * config.batch_size : (b + 1) * config.batch_size]
+            x = augment(train_set.x[idx], rng, config.augment)
+            y = train_set.y[idx]
+            eta = learning_rate(config, (epoch * batches_per_epoch + b) / (config.epochs * batches_per_epoch))
+            cost, gradients, output = network.backprop(x, y)
+            optimizer.step(network, gradients, learning_rate=eta)
+            cost_sum += cost * len(y)
+            correct += int((output.argmax(axis=1) == y).sum())
+            seen += len(y)
+            if b % 20 == 0:
+                bar.set_postfix(loss=f"{cost_sum / seen:.4f}", acc=f"{correct / seen:.4f}", lr=f"{eta:.4f}")
+        row = {
+            "epoch": epoch + 1,
+            "learning_rate": eta,
+            "train_loss": cost_sum / seen,
+            "train_accuracy": correct / seen,
+            "validation_accuracy": accuracy(network, datasets.validation),
+            "pen_validation_accuracy": accuracy(network, datasets.pen_validation),
+            "seconds": time.perf_counter() - started,
+        }
+        history.append(row)
+        if progress:
+            tqdm.write(
+                f"epoch {row['epoch']:3d}  loss {row['train_loss']:.4f}  train {row['train_accuracy']:.4f}  "
+                f"val {row['validation_accuracy']:.4f}  pen-val {row['pen_validation_accuracy']:.4f}  {row['seconds']:.0f}s"
+            )
+        if on_epoch is not None:
+            on_epoch(network, history)
+    return network, history
+
+
+def write_metrics(history: list[dict[str, float]], out: Path) -> None:
+    """Write the per-epoch metrics as CSV and JSON into `out`."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "metrics.json").write_text(json.dumps(history, indent=1))
+    with (out / "metrics.csv").open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(history[0]))
+        writer.writeheader()
+        writer.writerows(history)
+
+
+def parse_args(argv: list[str] | None) -> tuple[TrainConfig, argparse.Namespace]:
+    """Return the config and the other options given on the command line."""
+    defaults = TrainConfig()
+    parser = argparse.ArgumentParser(prog="python -m model.train", description=__doc__)
+    parser.add_argument("--hidden", type=int, nargs="+", default=list(defaults.hidden), help="hidden layer sizes")
+    parser.add_argument("--epochs", type=int, default=defaults.epochs)
+    parser.add_argument("--batch-size", type=int, default=defaults.batch_size)
+    parser.add_argument("--learning-rate", type=float, default=defaults.learning_rate)
+    parser.add_argument("--final-learning-rate", type=float, default=defaults.final_learning_rate)
+    parser.add_argument("--momentum", type=float, default=defaults.momentum)
+    parser.add_argument("--weight-decay", type=float, default=defaults.weight_decay)
+    parser.add_argument("--unipen-repeat", type=int, default=defaults.unipen_repeat)
+    parser.add_argument("--no-unipen", action="store_true", help="train on MNIST only")
+    parser.add_argument("--no-augment", action="store_true", help="train on the images as they are")
+    parser.add_argument("--train-limit", type=int, default=None, help="use only this many MNIST training images")
+    parser.add_argument("--seed", type=int, default=defaults.seed)
+    parser.add_argument("--data-dir", default=None, help="MNIST folder (default: $MNIST_DIR, else data/mnist)")
+    parser.add_argument("--unipen", default=None, help="UNIPEN .jsonl.gz (default: $DIGITS_UNIPEN, else ../shared/datasets)")
+    parser.add_argument("--out", type=Path, default=None, help="run folder (default: runs/<date-time>)")
+    args = parser.parse_args(argv)
+    augment_config = AugmentConfig(clean_fraction=1.0) if args.no_augment else AugmentConfig()
+    config = TrainConfig(
+        hidden=tuple(args.hidden),
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        learning_rate=args.learning_rate,
+        final_learning_rate=args.final_learning_rate,
+        momentum=args.momentum,
+        weight_decay=args.weight_decay,
+        unipen_repeat=args.unipen_repeat,
+        use_unipen=not args.no_unipen,
+        train_limit=args.train_limit,
+        seed=args.seed,
+        augment=augment_config,
+    )
+    return config, args
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Train, write the run folder (weights, metrics, plots) and return the exit status."""
+    from model import plots  # matplotlib is a training-only dependency
+
+    config, args = parse_args(argv)
+    out: Path = args.out or Path("runs") / datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    started = time.perf_counter()
+    try:
+        datasets = prepare(config, args.data_dir, args.unipen)
+    except (data.DatasetError, FileNotFoundError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"training on {len(datasets.train.y)} images; validating on {len(datasets.validation.y)} MNIST and "
+          f"{len(datasets.pen_validation.y)} held-out pen digits; run folder {out}")
+
+    def checkpoint(network: Network, history: list[dict[str, float]]) -> None:
+        write_metrics(history, out)
+        plots.learning_curves(history, out / "learning_curves.png")
+        save(network, out / "checkpoint.npz", {"epoch": len(history), "training": {"config": dataclasses.asdict(config)}})
+
+    network, history = train(config, datasets, on_epoch=checkpoint)
+    wall = time.perf_counter() - started
+    test_predicted = predictions(network, datasets.test.x)
+    test_accuracy = float((test_predicted == datasets.test.y).mean())
+    pen_accuracy = accuracy(network, datasets.pen_validation)
+    metadata = {
+        "test_accuracy": test_accuracy,
+        "unipen_accuracy": pen_accuracy,
+        "validation_accuracy": history[-1]["validation_accuracy"],
+        "training": {
+            "command": "python -m model.train " + shlex.join(argv if argv is not None else sys.argv[1:]),
+            "config": dataclasses.asdict(config),
+            "wall_seconds": round(wall, 1),
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
+            "machine": f"{platform.machine()}, {platform.processor() or platform.system()}",
+            "numpy": np.__version__,
+            "dataset_sha256": datasets.checksums,
+        },
+    }
+    digest = save(network, out / "weights.npz", metadata)
+    write_metrics(history, out)
+    plots.learning_curves(history, out / "learning_curves.png")
+    plots.confusion_matrix(datasets.test.y, test_predicted, out / "confusion_matrix.png", title="MNIST test set")
+    print(f"MNIST test accuracy {test_accuracy:.4f}, held-out pen writers {pen_accuracy:.4f}, {wall / 60:.1f} min")
+    print(f"weights: {out / 'weights.npz'} (SHA-256 {digest})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""Real pen-drawn digits (UNIPEN 1a) rendered with the product's own preprocessing, split by writer.
+
+The writer groups follow the dataset README's caveats: a `writer` is a file, so `ibm` files that end
+in the same two digits are one person, and all of `gmd` and all of `val` (few people, many files)
+each stay on one side of the split.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from model.constants import NUM_PIXELS
+from model.preprocess import render
+
+DEFAULT_PATH = Path("../shared/datasets/unipen-1a-digits.jsonl.gz")
+HELDOUT_PERCENT = 20
+"""About this share of the writer groups is held out for validation, never trained on."""
+
+ALWAYS_TRAIN = ("gmd", "val")
+"""Sets from a handful of people spread over many files: kept whole, on the training side."""
+
+
+@dataclass(frozen=True)
+class PenDigits:
+    """Rendered images (n, 784) float32, labels (n,) uint8 and each sample's writer group."""
+
+    images: NDArray[np.float32]
+    labels: NDArray[np.uint8]
+    groups: list[str]
+
+
+def resolve_path(path: str | Path | None = None) -> Path:
+    """Return the UNIPEN file: the argument, else $DIGITS_UNIPEN, else ../shared/datasets/."""
+    if path is not None:
+        return Path(path)
+    return Path(os.environ.get("DIGITS_UNIPEN") or DEFAULT_PATH)
+
+
+def writer_group(writer: str) -> str:
+    """Return the group of files that (as far as the README can tell) come from the same people."""
+    parts = writer.split("/")
+    if parts[0] in ALWAYS_TRAIN:
+        return parts[0]
+    if parts[0] == "ibm":
+        return f"ibm/{parts[-1][-2:]}"
+    return writer
+
+
+def is_heldout(group: str) -> bool:
+    """Return True for the writer groups kept for validation (a stable hash, not a random draw)."""
+    if group in ALWAYS_TRAIN:
+        return False
+    return int(hashlib.sha256(group.encode()).hexdigest(), 16) % 100 < HELDOUT_PERCENT
+
+
+def load(path: str | Path | None = None) -> PenDigits:
+    """Return every sample of the file, rendered to 28x28 by model.preprocess."""
+    source = resolve_path(path)
+    if not source.is_file():
+        raise FileNotFoundError(f"{source}: UNIPEN digits not found; set DIGITS_UNIPEN or --unipen")
+    images, labels, groups = [], [], []
+    with gzip.open(source, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            sample = json.loads(line)
+            images.append(render(sample["strokes"]).reshape(NUM_PIXELS))
+            labels.append(sample["label"])
+            groups.append(writer_group(sample["writer"]))
+    return PenDigits(np.stack(images), np.asarray(labels, dtype=np.uint8), groups)
+
+
+def split(digits: PenDigits) -> tuple[PenDigits, PenDigits]:
+    """Return (training, held-out) parts, disjoint by writer group."""
+    heldout = np.array([is_heldout(g) for g in digits.groups])
+
+    def take(mask: NDArray[np.bool_]) -> PenDigits:
+        return PenDigits(digits.images[mask], digits.labels[mask], [g for g, m in zip(digits.groups, mask) if m])
+
+    return take(~heldout), take(heldout)

@@ -1,0 +1,41 @@
+"""Shared fixtures. Tests that need MNIST or Chromium skip without them, except when REQUIRE_ALL=1 (CI)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def require_all() -> bool:
+    """Return True where a missing dataset or browser must fail the run instead of skipping (CI)."""
+    return os.environ.get("REQUIRE_ALL") == "1"
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip the test with `reason`, or fail it where REQUIRE_ALL=1."""
+    if require_all():
+        pytest.fail(f"{reason} (REQUIRE_ALL=1 turns this skip into a failure)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def mnist_dir() -> Path:
+    """Return the MNIST folder ($MNIST_DIR, else data/mnist), or skip when the files are absent."""
+    folder = Path(os.environ.get("MNIST_DIR") or REPO / "data" / "mnist")
+    if not any((folder / name).exists() for name in ("t10k-images-idx3-ubyte.gz", "t10k-images-idx3-ubyte")):
+        skip_or_fail(f"MNIST not found in {folder}: set MNIST_DIR or run `python -m model.data fetch`")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    """Return the path of Debian's Chromium, or skip when it is not installed."""
+    if not CHROMIUM.exists() and shutil.which("chromium") is None:
+        skip_or_fail("Chromium not found at /usr/bin/chromium: `apt-get install chromium`")
+    return CHROMIUM if CHROMIUM.exists() else Path(shutil.which("chromium") or "")
