@@ -13,9 +13,6 @@ from numpy.typing import NDArray
 from model.constants import IMAGE_SIDE, NUM_CLASSES, NUM_PIXELS
 from model.network import Network
 
-Image = NDArray[np.float32]
-"""A float32 IMAGE_SIDE x IMAGE_SIDE image, 0 background, 1 ink."""
-
 
 @dataclass(frozen=True)
 class Prediction:
@@ -26,24 +23,24 @@ class Prediction:
     """
 
     digit: int
-    probabilities: NDArray[np.float32]
-    zs: list[NDArray[np.float32]]
-    activations: list[NDArray[np.float32]]
+    probabilities: NDArray[np.floating]
+    zs: list[NDArray[np.floating]]
+    activations: list[NDArray[np.floating]]
 
 
-def as_input(image: NDArray[np.floating]) -> NDArray[np.float32]:
-    """Return the image as the 1 x NUM_PIXELS float32 row the network reads.
+def as_input(image: NDArray[np.floating], network: Network) -> NDArray[np.floating]:
+    """Return the image as the 1 x NUM_PIXELS row the network reads, in the network's float type.
 
     Raises ValueError when the image is not IMAGE_SIDE x IMAGE_SIDE.
     """
     if image.shape != (IMAGE_SIDE, IMAGE_SIDE):
         raise ValueError(f"image must be {IMAGE_SIDE}x{IMAGE_SIDE}, got shape {image.shape}")
-    return np.ascontiguousarray(image, dtype=np.float32).reshape(1, NUM_PIXELS)
+    return np.ascontiguousarray(image, dtype=network.weights[0].dtype).reshape(1, NUM_PIXELS)
 
 
 def predict(*, network: Network, image: NDArray[np.floating]) -> Prediction:
     """Return the network's Prediction for one IMAGE_SIDE x IMAGE_SIDE image."""
-    zs, activations = network.forward(as_input(image))
+    zs, activations = network.forward(as_input(image, network))
     probabilities = activations[-1][0]
     return Prediction(
         digit=int(np.argmax(probabilities)),
@@ -53,13 +50,13 @@ def predict(*, network: Network, image: NDArray[np.floating]) -> Prediction:
     )
 
 
-def saliency(*, network: Network, image: NDArray[np.floating], target: int) -> Image:
-    """Return d z^L_target / d pixel as an IMAGE_SIDE x IMAGE_SIDE float32 map.
+def saliency(*, network: Network, image: NDArray[np.floating], target: int) -> NDArray[np.floating]:
+    """Return d z^L_target / d pixel as an IMAGE_SIDE x IMAGE_SIDE map, in the network's float type.
 
     Positive where more ink would raise the evidence for `target`; computed by the same
     backpropagation that trains the network (Network.input_gradient).
     """
     if isinstance(target, bool) or not 0 <= target < NUM_CLASSES:
         raise ValueError(f"target must be a digit 0-{NUM_CLASSES - 1}, got {target!r}")
-    gradient = network.input_gradient(as_input(image), int(target))
-    return np.asarray(gradient, dtype=np.float32).reshape(IMAGE_SIDE, IMAGE_SIDE)
+    gradient = network.input_gradient(as_input(image, network), int(target))
+    return gradient.reshape(IMAGE_SIDE, IMAGE_SIDE)

@@ -1,0 +1,299 @@
+"""The JSON API's contract: shapes, values, every error with its status and detail, and headers."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+
+from app.main import create_app
+from app.settings import Settings
+from model.constants import IMAGE_SIDE, NUM_CLASSES
+from model.inference import predict, saliency
+from model.preprocess import render
+from model.weights import LoadedModel
+
+SEVEN = [[[10, 10], [60, 10], [35, 90]]]
+DOT = [[[5, 5]]]
+
+
+def post_raw(client: TestClient, body: bytes, content_type: str = "application/json") -> Any:
+    """Return the response to POST /predict with a raw body."""
+    return client.post("/predict", content=body, headers={"content-type": content_type})
+
+
+def assert_image(value: Any) -> np.ndarray:
+    """Return `value` as an array after checking it is 28 rows of 28 floats in [0, 1]."""
+    array = np.asarray(value, dtype=np.float64)
+    assert array.shape == (IMAGE_SIDE, IMAGE_SIDE)
+    assert array.min() >= 0 and array.max() <= 1
+    return array
+
+
+def test_strokes_prediction_follows_the_contract(client: TestClient, tiny_model: LoadedModel) -> None:
+    response = client.post("/predict", json={"strokes": SEVEN})
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == {"digit", "probabilities", "input", "layers", "unsure", "not_a_digit", "top2"}
+    assert len(body["probabilities"]) == NUM_CLASSES
+    assert math.fsum(body["probabilities"]) == pytest.approx(1, abs=1e-5)
+    assert body["digit"] == int(np.argmax(body["probabilities"]))
+    image = assert_image(body["input"])
+    np.testing.assert_allclose(image, render(SEVEN), atol=1e-6)
+    assert body["top2"][0] == body["digit"] and body["top2"][1] != body["digit"]
+    assert isinstance(body["unsure"], bool) and isinstance(body["not_a_digit"], bool)
+    # The answer is the network's own reading of the image it reports.
+    expected = predict(network=tiny_model.network, image=render(SEVEN))
+    np.testing.assert_allclose(body["probabilities"], expected.probabilities, rtol=1e-5)
+
+
+def test_layers_match_the_model_description(client: TestClient) -> None:
+    info = client.get("/api/model").json()
+    layers = client.post("/predict", json={"strokes": SEVEN}).json()["layers"]
+    assert [len(layer["z"]) for layer in layers] == info["sizes"][1:]
+    assert [len(layer["a"]) for layer in layers] == info["sizes"][1:]
+    assert [layer["activation"] for layer in layers] == info["activations"] == ["sigmoid", "sigmoid", "softmax"]
+    assert [layer["name"] for layer in layers] == ["hidden 1", "hidden 2", "output"]
+    for layer in layers[:-1]:
+        np.testing.assert_allclose(layer["a"], 1 / (1 + np.exp(-np.asarray(layer["z"]))), rtol=1e-5)
+    assert layers[-1]["a"] == pytest.approx(client.post("/predict", json={"strokes": SEVEN}).json()["probabilities"])
+
+
+def test_pixels_are_fed_as_is(client: TestClient, tiny_model: LoadedModel) -> None:
+    pixels = np.random.default_rng(3).random((IMAGE_SIDE, IMAGE_SIDE)).astype(np.float32)
+    body = client.post("/predict", json={"pixels": pixels.tolist()}).json()
+    np.testing.assert_array_equal(np.asarray(body["input"], dtype=np.float32), pixels)
+    expected = predict(network=tiny_model.network, image=pixels)
+    np.testing.assert_allclose(body["probabilities"], expected.probabilities, rtol=1e-5)
+
+
+def test_explain_returns_the_saliency_of_the_predicted_digit(client: TestClient, tiny_model: LoadedModel) -> None:
+    body = client.post("/predict", json={"strokes": SEVEN, "explain": True}).json()
+    assert body["target"] == body["digit"]
+    expected = saliency(network=tiny_model.network, image=render(SEVEN), target=body["digit"])
+    np.testing.assert_allclose(body["saliency"], expected, rtol=1e-4, atol=1e-6)
+
+
+def test_explain_with_a_target(client: TestClient, tiny_model: LoadedModel) -> None:
+    body = client.post("/predict", json={"strokes": SEVEN, "explain": True, "target": 4}).json()
+    assert body["target"] == 4
+    expected = saliency(network=tiny_model.network, image=render(SEVEN), target=4)
+    np.testing.assert_allclose(body["saliency"], expected, rtol=1e-4, atol=1e-6)
+
+
+def test_without_explain_there_is_no_saliency(client: TestClient) -> None:
+    body = client.post("/predict", json={"strokes": SEVEN, "target": 4}).json()
+    assert "saliency" not in body and "target" not in body
+
+
+def test_a_one_point_stroke_is_a_dot(client: TestClient) -> None:
+    response = client.post("/predict", json={"strokes": DOT})
+    assert response.status_code == 200
+    assert assert_image(response.json()["input"]).max() > 0.5
+
+
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [
+        (b"{}", "exactly one of strokes and pixels"),
+        (b'{"strokes": [[[1, 2]]], "pixels": []}', "exactly one of strokes and pixels"),
+        (b'{"strokes": []}', "no ink"),
+        (b'{"strokes": [[], []]}', "no ink"),
+        (b'{"strokes": null}', "strokes must be a list"),
+        (b'{"strokes": [[1, 2]]}', "point must be a list of two numbers"),
+        (b'{"strokes": [[[1, 2, 3]]]}', "point must be a list of two numbers"),
+        (b'{"strokes": [[[1]]]}', "point must be a list of two numbers"),
+        (b'{"strokes": [[["1", 2]]]}', "must be numbers"),
+        (b'{"strokes": [[["\\u0663", 2]]]}', "must be numbers"),
+        (b'{"strokes": [[[true, 2]]]}', "must be numbers"),
+        (b'{"strokes": [[[null, 2]]]}', "must be numbers"),
+        (b'{"strokes": [[[{"x": 1}, 2]]]}', "must be numbers"),
+        (b'{"strokes": [[[1, NaN]]]}', "finite"),
+        (b'{"strokes": [[[1, Infinity]]]}', "finite"),
+        (b'{"strokes": [[[1, -Infinity]]]}', "finite"),
+        (b'{"strokes": [[[1, 1e400]]]}', "malformed JSON"),
+        (b'{"strokes": [[[1, 1000001]]]}', "within"),
+        (b'{"strokes": [[[-1e300, 0]]]}', "within"),
+        (b'{"strokes": [[[123456789012345678901234567890, 0]]]}', "within"),
+        (b'{"strokes": {"a": 1}}', "strokes must be a list"),
+        (b'{"strokes": [{"a": 1}]}', "each stroke must be a list"),
+        (b'{"strokes": "[[[1,2]]]"}', "strokes must be a list"),
+        (b'{"pixels": [[0.5]]}', "28 rows of 28"),
+        (b'{"pixels": "abc"}', "28 rows of 28"),
+        (b'{"strokes": [[[1, 2]]], "explain": "yes"}', "explain must be true or false"),
+        (b'{"strokes": [[[1, 2]]], "explain": 1}', "explain must be true or false"),
+        (b'{"strokes": [[[1, 2]]], "target": 10}', "target must be an integer digit 0-9"),
+        (b'{"strokes": [[[1, 2]]], "target": -1}', "target must be an integer digit 0-9"),
+        (b'{"strokes": [[[1, 2]]], "target": 3.0}', "target must be an integer digit 0-9"),
+        (b'{"strokes": [[[1, 2]]], "target": "3"}', "target must be an integer digit 0-9"),
+        (b'{"strokes": [[[1, 2]]], "target": true}', "target must be an integer digit 0-9"),
+        (b'{"strokes": [[[1, 2]]], "stroke": []}', "unknown fields ['stroke']"),
+        (b"[[[1, 2]]]", "must be a JSON object"),
+        (b'"strokes"', "must be a JSON object"),
+        (b"", "malformed JSON"),
+        (b'{"strokes": [[[1, 2]]]', "malformed JSON"),
+        (b"\xff\xfe", "malformed JSON"),
+        (b"[" * 2000 + b"]" * 2000, "malformed JSON"),
+    ],
+)
+def test_invalid_input_is_422_saying_what_is_wrong(client: TestClient, body: bytes, detail: str) -> None:
+    response = post_raw(client, body)
+    assert response.status_code == 422, response.text
+    assert detail in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "pixels",
+    [
+        [[0.0] * IMAGE_SIDE] * (IMAGE_SIDE - 1),
+        [[0.0] * (IMAGE_SIDE + 1)] * IMAGE_SIDE,
+        [[0.0] * IMAGE_SIDE] * (IMAGE_SIDE - 1) + [[0.0] * (IMAGE_SIDE - 1) + [1.5]],
+        [[0.0] * IMAGE_SIDE] * (IMAGE_SIDE - 1) + [[0.0] * (IMAGE_SIDE - 1) + [-0.1]],
+        [[0.0] * IMAGE_SIDE] * (IMAGE_SIDE - 1) + [[0.0] * (IMAGE_SIDE - 1) + [True]],
+        [[0.0] * IMAGE_SIDE] * (IMAGE_SIDE - 1) + [[0.0] * (IMAGE_SIDE - 1) + ["0.5"]],
+    ],
+    ids=["27 rows", "29 columns", "above 1", "below 0", "a bool", "a string"],
+)
+def test_bad_pixels_are_422(client: TestClient, pixels: list[list[Any]]) -> None:
+    response = client.post("/predict", json={"pixels": pixels})
+    assert response.status_code == 422
+    assert "pixels" in response.json()["detail"]
+
+
+def test_too_many_strokes_is_413(client: TestClient) -> None:
+    response = client.post("/predict", json={"strokes": [[[i, i]] for i in range(101)]})
+    assert response.status_code == 413
+    assert response.json()["detail"] == "too many strokes: 101 (the limit is 100)"
+    assert client.post("/predict", json={"strokes": [[[i, i]] for i in range(100)]}).status_code == 200
+
+
+def test_too_many_points_is_413(client: TestClient) -> None:
+    response = client.post("/predict", json={"strokes": [[[i % 7, i % 5]] * 100 for i in range(100)] + []})
+    assert response.status_code == 200
+    response = client.post("/predict", json={"strokes": [[[1, 2]] * 5001, [[3, 4]] * 5000]})
+    assert response.status_code == 413
+    assert "too many points: 10001 (the limit is 10000)" in response.json()["detail"]
+
+
+def test_a_body_over_the_limit_is_413_from_content_length(client: TestClient) -> None:
+    response = post_raw(client, b" " * (256 * 1024 + 1))
+    assert response.status_code == 413
+    assert "request body too large" in response.json()["detail"]
+    # Exactly at the limit the body is read (and here found to be no JSON).
+    assert post_raw(client, b" " * (256 * 1024)).status_code == 422
+
+
+def test_a_streamed_body_over_the_limit_is_413(client: TestClient) -> None:
+    chunks_sent = 0
+
+    def chunks() -> Any:
+        nonlocal chunks_sent
+        for _ in range(1000):
+            chunks_sent += 1
+            yield b" " * 65536
+
+    response = client.post("/predict", content=chunks(), headers={"content-type": "application/json"})
+    assert response.status_code == 413
+    assert "request body too large" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"])
+def test_wrong_content_type_is_415(client: TestClient, content_type: str) -> None:
+    response = post_raw(client, b'{"strokes": [[[1, 2]]]}', content_type)
+    assert response.status_code == 415
+    assert "application/json" in response.json()["detail"]
+
+
+def test_json_content_type_with_charset_is_accepted(client: TestClient) -> None:
+    assert post_raw(client, b'{"strokes": [[[1, 2]]]}', "application/json; charset=utf-8").status_code == 200
+
+
+def test_model_info(client: TestClient, tiny_model: LoadedModel) -> None:
+    info = client.get("/api/model").json()
+    assert info["sizes"] == [784, 16, 12, 10]
+    assert info["num_parameters"] == tiny_model.network.num_parameters
+    assert info["sha256"] == tiny_model.sha256 and len(info["sha256"]) == 64
+    assert info["test_accuracy"] == 0.1 and info["unipen_accuracy"] is None
+    assert info["training"] == {"epochs": 0, "note": "random"}
+    assert info["metadata"]["training"] == info["training"]
+    assert info["limits"] == {"max_body_bytes": 262144, "max_strokes": 100, "max_points": 10000, "max_coordinate": 1e6}
+    assert info["uncertainty"] == {"unsure_below": 0.8, "not_a_digit_below": 0.5, "min_top_z": None}
+    assert [layer["name"] for layer in info["layers"]] == ["input", "hidden 1", "hidden 2", "output"]
+
+
+def test_neuron_in_a_hidden_layer(client: TestClient, tiny_model: LoadedModel) -> None:
+    network = tiny_model.network
+    body = client.get("/api/neurons/2/5").json()
+    assert (body["layer"], body["index"], body["name"], body["activation"]) == (2, 5, "hidden 2", "sigmoid")
+    assert body["bias"] == pytest.approx(float(network.biases[1][5]))
+    np.testing.assert_allclose(body["weights"], network.weights[1][5], rtol=1e-6)
+    np.testing.assert_allclose(body["outgoing"], network.weights[2][:, 5], rtol=1e-6)
+    assert len(body["weights"]) == 16 and len(body["outgoing"]) == 10
+
+
+def test_neuron_in_the_first_and_output_layers(client: TestClient) -> None:
+    first = client.get("/api/neurons/1/0").json()
+    assert len(first["weights"]) == 784 and len(first["outgoing"]) == 12 and first["name"] == "hidden 1"
+    output = client.get("/api/neurons/3/9").json()
+    assert output["outgoing"] is None and output["activation"] == "softmax" and output["name"] == "output"
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "detail"),
+    [
+        ("/api/neurons/0/0", 404, "no layer 0"),
+        ("/api/neurons/4/0", 404, "no layer 4"),
+        ("/api/neurons/1/16", 404, "layer 1 has no neuron 16"),
+        ("/api/neurons/3/-1", 404, "layer 3 has no neuron -1"),
+        ("/api/neurons/99999999999999999999999/0", 404, "no layer"),
+        ("/api/neurons/one/0", 422, "layer"),
+        ("/api/neurons/1/1.5", 422, "index"),
+    ],
+)
+def test_neuron_out_of_range(client: TestClient, path: str, status: int, detail: str) -> None:
+    response = client.get(path)
+    assert response.status_code == status
+    assert detail in response.json()["detail"]
+
+
+def test_health_is_ok_once_loaded(client: TestClient) -> None:
+    response = client.get("/healthz")
+    assert (response.status_code, response.json()) == (200, {"status": "ok"})
+
+
+def test_health_is_503_before_the_model_is_loaded(settings: Settings, tiny_model: LoadedModel) -> None:
+    # Without entering the client, the lifespan has not run: no model yet.
+    client = TestClient(create_app(settings, tiny_model))
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert "not loaded" in response.json()["detail"]
+    assert client.post("/predict", json={"strokes": DOT}).status_code == 503
+
+
+def test_unknown_routes_and_methods_are_json_errors(client: TestClient) -> None:
+    missing = client.get("/nope")
+    assert missing.status_code == 404 and missing.json() == {"detail": "Not Found"}
+    wrong_method = client.get("/predict")
+    assert wrong_method.status_code == 405 and "detail" in wrong_method.json()
+    assert wrong_method.headers["allow"] == "POST"
+
+
+def test_identical_requests_give_identical_bytes(client: TestClient) -> None:
+    first = client.post("/predict", json={"strokes": SEVEN, "explain": True}).content
+    assert client.post("/predict", json={"strokes": SEVEN, "explain": True}).content == first
+
+
+def test_a_long_drawing_is_read_in_a_worker_thread_with_the_same_answer(
+    settings: Settings, tiny_model: LoadedModel
+) -> None:
+    strokes = [[[float(i), float(i % 50)] for i in range(300)]]
+    answers = []
+    for offload in (10_000, 10):
+        app_settings = settings.model_copy(update={"offload_points": offload})
+        with TestClient(create_app(app_settings, tiny_model)) as client:
+            answers.append(client.post("/predict", json={"strokes": strokes}).content)
+    assert answers[0] == answers[1]
+    assert b'"digit"' in answers[0]

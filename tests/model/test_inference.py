@@ -1,0 +1,72 @@
+"""predict() and saliency() without HTTP: shapes, agreement with the network, and the gradient's meaning."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model.constants import IMAGE_SIDE, NUM_CLASSES, NUM_PIXELS
+from model.inference import predict, saliency
+from model.network import Network
+
+
+@pytest.fixture(scope="module")
+def network() -> Network:
+    """Return a small random network in float64, so finite differences are exact enough to compare."""
+    return Network.initialise([NUM_PIXELS, 12, 8, NUM_CLASSES], np.random.default_rng(7), dtype=np.float64)
+
+
+@pytest.fixture(scope="module")
+def image() -> np.ndarray:
+    """Return a random 28x28 image in [0, 1]."""
+    return np.random.default_rng(8).random((IMAGE_SIDE, IMAGE_SIDE))
+
+
+def test_prediction_has_every_layer_and_agrees_with_feedforward(network: Network, image: np.ndarray) -> None:
+    prediction = predict(network=network, image=image)
+    expected = network.feedforward(image.reshape(1, NUM_PIXELS))[0]
+    np.testing.assert_allclose(prediction.probabilities, expected, rtol=1e-6)
+    assert prediction.digit == int(np.argmax(expected))
+    assert prediction.probabilities.sum() == pytest.approx(1, abs=1e-6)
+    assert [z.shape[0] for z in prediction.zs] == network.sizes[1:]
+    assert [a.shape[0] for a in prediction.activations] == network.sizes
+    np.testing.assert_array_equal(prediction.activations[0], image.reshape(-1))
+
+
+def test_hidden_activations_are_the_sigmoid_of_z(network: Network, image: np.ndarray) -> None:
+    prediction = predict(network=network, image=image)
+    for z, a in zip(prediction.zs[:-1], prediction.activations[1:-1], strict=True):
+        np.testing.assert_allclose(a, 1 / (1 + np.exp(-z)), rtol=1e-6)
+
+
+def test_prediction_rejects_a_wrong_shape(network: Network) -> None:
+    with pytest.raises(ValueError, match="28x28"):
+        predict(network=network, image=np.zeros((NUM_PIXELS,)))
+
+
+def test_saliency_is_the_gradient_of_the_target_z(network: Network, image: np.ndarray) -> None:
+    target = 3
+    gradient = saliency(network=network, image=image, target=target)
+    assert gradient.shape == (IMAGE_SIDE, IMAGE_SIDE)
+    rng = np.random.default_rng(9)
+    eps = 1e-5
+    for _ in range(5):
+        row, col = (int(v) for v in rng.integers(0, IMAGE_SIDE, 2))
+        up, down = image.copy(), image.copy()
+        up[row, col] += eps
+        down[row, col] -= eps
+        z_up = predict(network=network, image=up).zs[-1][target]
+        z_down = predict(network=network, image=down).zs[-1][target]
+        assert gradient[row, col] == pytest.approx((z_up - z_down) / (2 * eps), rel=1e-3, abs=1e-6)
+
+
+def test_saliency_differs_between_targets(network: Network, image: np.ndarray) -> None:
+    assert not np.allclose(
+        saliency(network=network, image=image, target=0), saliency(network=network, image=image, target=1)
+    )
+
+
+@pytest.mark.parametrize("target", [-1, NUM_CLASSES, True])
+def test_saliency_rejects_a_target_that_is_not_a_digit(network: Network, image: np.ndarray, target: int) -> None:
+    with pytest.raises(ValueError, match="target"):
+        saliency(network=network, image=image, target=target)
