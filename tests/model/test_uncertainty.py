@@ -8,6 +8,8 @@ import pytest
 from model.constants import NUM_CLASSES
 from model.uncertainty import UncertaintyThresholds, assess
 
+DEFAULTS = UncertaintyThresholds()
+
 
 def probabilities(top: int, p_top: float, second: int, p_second: float) -> np.ndarray:
     """Return 10 probabilities with `p_top` on `top`, `p_second` on `second`, the rest shared equally."""
@@ -26,16 +28,12 @@ def test_confident_answer_is_neither_unsure_nor_refused() -> None:
 
 
 def test_split_evidence_is_unsure_but_still_a_digit() -> None:
-    verdict = assess(
-        probabilities=probabilities(3, 0.6, 5, 0.35), z_output=np.zeros(NUM_CLASSES), thresholds=UncertaintyThresholds()
-    )
+    verdict = assess(probabilities=probabilities(3, 0.6, 5, 0.35), z_output=np.zeros(NUM_CLASSES), thresholds=DEFAULTS)
     assert (verdict.unsure, verdict.not_a_digit, verdict.top2) == (True, False, (3, 5))
 
 
 def test_flat_probabilities_are_not_a_digit() -> None:
-    verdict = assess(
-        probabilities=probabilities(2, 0.3, 8, 0.25), z_output=np.zeros(NUM_CLASSES), thresholds=UncertaintyThresholds()
-    )
+    verdict = assess(probabilities=probabilities(2, 0.3, 8, 0.25), z_output=np.zeros(NUM_CLASSES), thresholds=DEFAULTS)
     assert verdict.unsure and verdict.not_a_digit
     assert verdict.top2 == (2, 8)
 
