@@ -1,0 +1,73 @@
+/** Client for the backend's JSON API (same origin). */
+
+/** An error answer from the API, with its HTTP status and the server's `detail`. */
+export class ApiError extends Error {
+  constructor(status, detail) {
+    super(typeof detail === "string" ? detail : JSON.stringify(detail));
+    this.name = "ApiError";
+    this.status = status;
+    this.detail = detail;
+  }
+}
+
+async function json(response) {
+  if (response.ok) return response.json();
+  let detail = response.statusText;
+  try {
+    detail = (await response.json()).detail ?? detail;
+  } catch {
+    /* not JSON: keep the status text */
+  }
+  throw new ApiError(response.status, detail);
+}
+
+/**
+ * POST /predict.
+ * @param {{strokes?: number[][][], pixels?: number[][], explain?: boolean, target?: number}} body
+ * @param {AbortSignal} [signal]
+ */
+export async function predict(body, signal) {
+  const response = await fetch("/predict", {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify(body),
+    signal,
+  });
+  return json(response);
+}
+
+/** GET /api/model. */
+export async function fetchModel() {
+  return json(await fetch("/api/model", { headers: { Accept: "application/json" } }));
+}
+
+const requests = new Map();
+const arrived = new Map();
+
+/**
+ * GET /api/neurons/{layer}/{index} (layer 1 = first hidden layer), cached per neuron.
+ * @returns {Promise<{layer: number, index: number, name: string, activation: string,
+ *   bias: number, weights: number[], outgoing: number[] | null}>}
+ */
+export function fetchNeuron(layer, index) {
+  const key = `${layer}/${index}`;
+  if (!requests.has(key)) {
+    const request = fetch(`/api/neurons/${layer}/${index}`, { headers: { Accept: "application/json" } })
+      .then(json)
+      .then((neuron) => {
+        arrived.set(key, neuron);
+        return neuron;
+      })
+      .catch((error) => {
+        requests.delete(key);
+        throw error;
+      });
+    requests.set(key, request);
+  }
+  return requests.get(key);
+}
+
+/** The neuron if it has already arrived, else undefined (for synchronous redraws). */
+export function cachedNeuron(layer, index) {
+  return arrived.get(`${layer}/${index}`);
+}

@@ -1,0 +1,322 @@
+/**
+ * Neuron details. HoverCard: a small card with z, a = σ(z), b (and, for the first hidden layer,
+ * the 784 incoming weights as a 28×28 image). Inspector: the neuron's weighted input written out
+ * as the sum it is, z = Σ wᵢaᵢ + b, with its largest terms, its activation, its incoming weights
+ * and the neurons of the next layer it pushes most. Contributions are computed here from the last
+ * prediction's activations and the neuron's weights from /api/neurons.
+ */
+import { h, fmt, signed, pct } from "./dom.js";
+import { paintDiverging, divergingRGB, css, flat, maxAbs } from "./colors.js";
+import { fetchNeuron, cachedNeuron } from "./api.js";
+
+const TOP = 8;
+
+/** Human name of a neuron; layer 0 is the input (pixels). */
+export function neuronName(layer, index, lastLayer) {
+  if (layer === 0) return `pixel (${Math.floor(index / 28)}, ${index % 28})`;
+  if (layer === lastLayer) return `output ${index}`;
+  return lastLayer > 2 ? `hidden ${layer} · #${index}` : `hidden #${index}`;
+}
+
+/** The activations feeding layer `layer` (the input pixels for layer 1). */
+function incoming(prediction, layer) {
+  if (!prediction) return null;
+  return layer === 1 ? flat(prediction.input) : prediction.layers[layer - 2].a;
+}
+
+/** Indices of the k largest |values|. */
+function topIndices(values, k, key = Math.abs) {
+  return Array.from(values.keys()).sort((i, j) => key(values[j]) - key(values[i])).slice(0, k);
+}
+
+function weightImage(values, label) {
+  const canvas = h("canvas", { class: "pixelated weight-image", width: 28, height: 28, role: "img", "aria-label": label });
+  paintDiverging(canvas, values);
+  return canvas;
+}
+
+function barCell(value, scale) {
+  const bar = h("span", { class: "contrib-bar" });
+  const t = Math.min(1, Math.abs(value) / scale);
+  bar.style.width = `${(t * 50).toFixed(1)}%`;
+  bar.style.backgroundColor = css(divergingRGB(value >= 0 ? 1 : -1));
+  bar.classList.add(value >= 0 ? "is-pos" : "is-neg");
+  return h("span", { class: "contrib-track", "aria-hidden": "true" }, bar);
+}
+
+export class HoverCard {
+  #el;
+  #ref = null;
+  #at = null;
+  #lastLayer;
+  #prediction = null;
+
+  /** @param {HTMLElement} el  the card element (position: fixed) */
+  constructor(el, lastLayer) {
+    this.#el = el;
+    this.#lastLayer = lastLayer;
+  }
+
+  /** Show the card for a neuron near a client point, or hide it (ref null). */
+  show(ref, at, prediction) {
+    this.#ref = ref;
+    this.#at = at ?? this.#at;
+    this.#prediction = prediction;
+    if (!ref) {
+      this.#el.hidden = true;
+      return;
+    }
+    if (ref.layer > 0 && !cachedNeuron(ref.layer, ref.index)) {
+      fetchNeuron(ref.layer, ref.index)
+        .then(() => {
+          if (this.#ref === ref) this.#render();
+        })
+        .catch(() => {});
+    }
+    this.#render();
+  }
+
+  /** Re-render with a newer prediction, if visible. */
+  refresh(prediction) {
+    this.#prediction = prediction;
+    if (this.#ref) this.#render();
+  }
+
+  #render() {
+    const { layer, index } = this.#ref;
+    const p = this.#prediction;
+    const rows = [];
+    if (layer === 0) {
+      rows.push(["x", p ? fmt(flat(p.input)[index]) : "—"]);
+    } else {
+      const out = p?.layers[layer - 1];
+      const neuron = cachedNeuron(layer, index);
+      const fn = layer === this.#lastLayer ? "softmax" : "σ(z)";
+      rows.push(["z", out ? fmt(out.z[index]) : "—"]);
+      rows.push([`a = ${fn}`, out ? (layer === this.#lastLayer ? pct(out.a[index]) : fmt(out.a[index])) : "—"]);
+      rows.push(["b", neuron ? fmt(neuron.bias) : "…"]);
+    }
+    const body = [
+      h("p", { class: "hc-title" }, neuronName(layer, index, this.#lastLayer)),
+      h("dl", { class: "hc-values" }, rows.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
+    ];
+    if (layer === 1) {
+      const neuron = cachedNeuron(layer, index);
+      body.push(
+        neuron
+          ? h("figure", { class: "hc-weights" }, weightImage(neuron.weights, "Incoming weights as a 28 by 28 image"),
+              h("figcaption", {}, "784 incoming weights: ", h("span", { class: "pos" }, "+"), " / ", h("span", { class: "neg" }, "−")))
+          : h("p", { class: "hc-loading" }, "loading weights…"),
+      );
+    }
+    if (layer > 0) body.push(h("p", { class: "hc-hint" }, "Click to inspect"));
+    this.#el.replaceChildren(...body);
+    this.#el.hidden = false;
+    this.#place();
+  }
+
+  #place() {
+    const { x, y } = this.#at ?? { x: 0, y: 0 };
+    const card = this.#el.getBoundingClientRect();
+    const left = Math.min(x + 16, innerWidth - card.width - 8);
+    const top = y + 16 + card.height > innerHeight - 8 ? Math.max(8, y - card.height - 12) : y + 16;
+    this.#el.style.left = `${Math.max(8, left)}px`;
+    this.#el.style.top = `${top}px`;
+  }
+}
+
+export class Inspector {
+  #root;
+  #sizes;
+  #lastLayer;
+  #ref = null;
+  #neuron = null;
+  #prediction = null;
+  #onSelect;
+  #onClose;
+
+  /**
+   * @param {HTMLElement} root
+   * @param {number[]} sizes
+   * @param {{onSelect: (ref) => void, onClose: () => void}} handlers  onSelect: the user followed a link to another neuron
+   */
+  constructor(root, sizes, { onSelect, onClose }) {
+    this.#root = root;
+    this.#sizes = sizes;
+    this.#lastLayer = sizes.length - 1;
+    this.#onSelect = onSelect;
+    this.#onClose = onClose;
+  }
+
+  /** The inspected neuron, or null. */
+  get current() {
+    return this.#ref;
+  }
+
+  /** Open the inspector on a neuron (layer ≥ 1). */
+  async open(ref, prediction) {
+    this.#ref = ref;
+    this.#prediction = prediction;
+    this.#neuron = cachedNeuron(ref.layer, ref.index) ?? null;
+    this.#render();
+    this.#root.hidden = false;
+    this.#root.scrollIntoView({ block: "nearest", behavior: "smooth" });
+    if (!this.#neuron) {
+      try {
+        const neuron = await fetchNeuron(ref.layer, ref.index);
+        if (this.#ref !== ref) return;
+        this.#neuron = neuron;
+      } catch (error) {
+        if (this.#ref === ref) this.#root.querySelector(".insp-body")?.replaceChildren(h("p", { class: "error" }, `Could not load the neuron: ${error.message}`));
+        return;
+      }
+      this.#render();
+    }
+  }
+
+  /** Close the inspector. */
+  close() {
+    this.#ref = null;
+    this.#root.hidden = true;
+    this.#root.replaceChildren();
+    this.#onClose();
+  }
+
+  /** Recompute with a newer prediction (or none), if open. */
+  refresh(prediction) {
+    this.#prediction = prediction;
+    if (this.#ref) this.#render();
+  }
+
+  #render() {
+    const { layer, index } = this.#ref;
+    const L = this.#lastLayer;
+    const isOut = layer === L;
+    const title = isOut
+      ? `Output neuron ${index} — digit ${index}`
+      : `${L > 2 ? `Hidden layer ${layer}` : "Hidden layer"}, neuron ${index}`;
+    const close = h("button", { type: "button", class: "btn btn-icon", "aria-label": "Close the inspector", "data-testid": "inspector-close" }, "✕");
+    close.addEventListener("click", () => this.close());
+    const head = h("div", { class: "card-head insp-head" },
+      h("h2", { id: "inspector-title" }, "Inspector: ", h("span", { class: "insp-name" }, title)), close);
+    const body = h("div", { class: "insp-body" });
+    if (!this.#neuron) body.append(h("p", { class: "hc-loading" }, "Loading weights…"));
+    else body.append(...this.#sections());
+    this.#root.replaceChildren(head, body);
+    this.#root.dataset.layer = String(layer);
+    this.#root.dataset.index = String(index);
+  }
+
+  #sections() {
+    const { layer, index } = this.#ref;
+    const L = this.#lastLayer;
+    const isOut = layer === L;
+    const neuron = this.#neuron;
+    const p = this.#prediction;
+    const x = incoming(p, layer);
+    const sym = layer === 1 ? "x" : "a";
+    const n = neuron.weights.length;
+    const sections = [];
+
+    // 1. The weighted input as the sum it is.
+    const eq = h("div", { class: "equation", "data-testid": "inspector-equation" });
+    eq.append(h("div", { class: "eq-line" }, h("var", {}, "z"), " = Σ", h("sub", {}, `i=1…${n}`), " ",
+      h("var", {}, "w"), h("sub", {}, "i"), h("var", {}, sym), h("sub", {}, "i"), " + ", h("var", {}, "b")));
+    let contributions = null;
+    if (x) {
+      contributions = neuron.weights.map((w, i) => w * x[i]);
+      const sum = contributions.reduce((s, c) => s + c, 0);
+      const z = p.layers[layer - 1].z[index];
+      const top = topIndices(contributions, 3);
+      const terms = top.map((i) => `(${fmt(neuron.weights[i], 2)}·${fmt(x[i], 2)})`).join(" + ");
+      eq.append(
+        h("div", { class: "eq-line" }, h("span", { class: "eq-pad" }, "= "), `${terms} + … + (${fmt(neuron.bias)})`),
+        h("div", { class: "eq-line" }, h("span", { class: "eq-pad" }, "= "), h("span", { class: "term" }, fmt(sum)), " + (", h("span", { class: "term" }, fmt(neuron.bias)), ")"),
+        h("div", { class: "eq-line eq-result" }, h("span", { class: "eq-pad" }, "= "), h("strong", {}, fmt(z))),
+      );
+      eq.dataset.z = String(z);
+      eq.dataset.sum = String(sum + neuron.bias);
+    } else {
+      eq.append(h("div", { class: "eq-line muted" }, `b = ${fmt(neuron.bias)}. Draw a digit to see the terms.`));
+    }
+    sections.push(h("section", { class: "insp-section" }, h("h3", {}, "Weighted input"), eq));
+
+    // 2. Activation.
+    if (p) {
+      const out = p.layers[layer - 1];
+      const z = out.z[index];
+      const act = isOut
+        ? h("div", { class: "equation" }, h("div", { class: "eq-line" }, h("var", {}, "a"), ` = e`, h("sup", {}, h("var", {}, "z"), h("sub", {}, index)),
+            " / Σ", h("sub", {}, "j"), " e", h("sup", {}, h("var", {}, "z"), h("sub", {}, "j")), " = ", h("strong", {}, pct(out.a[index], 2))),
+            h("p", { class: "explain" }, "Softmax: the ten outputs are made positive and scaled to sum to 1."))
+        : h("div", { class: "equation" }, h("div", { class: "eq-line" }, h("var", {}, "a"), " = σ(z) = 1 / (1 + e", h("sup", {}, `−(${fmt(z, 2)})`), ") = ",
+            h("strong", {}, fmt(out.a[index]))));
+      sections.push(h("section", { class: "insp-section" }, h("h3", {}, "Activation"), act));
+    }
+
+    // 3. Largest contributions wᵢ·aᵢ.
+    if (contributions) {
+      const top = topIndices(contributions, TOP);
+      const scale = maxAbs(top.map((i) => contributions[i]));
+      const rest = contributions.reduce((s, c) => s + c, 0) - top.reduce((s, i) => s + contributions[i], 0);
+      const rows = top.map((i) => {
+        const name = neuronName(layer - 1, i, L);
+        const who = layer === 1 ? h("span", {}, name) : this.#link({ layer: layer - 1, index: i }, name);
+        return h("tr", {}, h("th", { scope: "row" }, who), h("td", {}, fmt(neuron.weights[i], 2)), h("td", {}, fmt(x[i], 2)),
+          h("td", { class: contributions[i] >= 0 ? "pos" : "neg" }, signed(contributions[i])), h("td", { class: "bar-cell" }, barCell(contributions[i], scale)));
+      });
+      rows.push(h("tr", { class: "muted" }, h("th", { scope: "row" }, `${n - top.length} other terms`), h("td", {}), h("td", {}),
+        h("td", {}, signed(rest)), h("td", {})));
+      sections.push(h("section", { class: "insp-section" }, h("h3", {}, `Largest terms w`, h("sub", {}, "i"), sym, h("sub", {}, "i")),
+        h("table", { class: "contribs", "data-testid": "inspector-contributions" },
+          h("thead", {}, h("tr", {}, h("th", { scope: "col" }, layer === 1 ? "input" : "from"), h("th", { scope: "col" }, "w"),
+            h("th", { scope: "col" }, sym), h("th", { scope: "col" }, "w·" + sym), h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "size")))),
+          h("tbody", {}, rows))));
+    }
+
+    // 4. Incoming weights.
+    if (layer === 1) {
+      const figures = [h("figure", {}, weightImage(neuron.weights, "Incoming weights w as a 28 by 28 image"), h("figcaption", {}, "weights w"))];
+      if (contributions) figures.push(h("figure", {}, weightImage(contributions, "Contributions w times x as a 28 by 28 image"), h("figcaption", {}, "terms w·x")));
+      sections.push(h("section", { class: "insp-section" }, h("h3", {}, "Incoming weights"),
+        h("div", { class: "weight-figures" }, figures),
+        h("p", { class: "explain" }, h("span", { class: "pos" }, "Teal"), " weights excite this neuron where there is ink, ",
+          h("span", { class: "neg" }, "rose"), " ones inhibit it. It looks for a pattern.")));
+    } else {
+      const ranked = (sign) => topIndices(neuron.weights, 5, (w) => sign * w).filter((i) => sign * neuron.weights[i] > 0)
+        .map((i) => h("li", {}, this.#link({ layer: layer - 1, index: i }, neuronName(layer - 1, i, L)), " ",
+          h("span", { class: sign > 0 ? "pos" : "neg" }, signed(neuron.weights[i], 2))));
+      sections.push(h("section", { class: "insp-section" }, h("h3", {}, `Incoming weights (${n})`),
+        h("div", { class: "ranked" },
+          h("div", {}, h("h4", {}, "most positive"), h("ol", {}, ranked(1))),
+          h("div", {}, h("h4", {}, "most negative"), h("ol", {}, ranked(-1))))));
+    }
+
+    // 5. What it pushes in the next layer.
+    if (neuron.outgoing && p) {
+      const a = p.layers[layer - 1].a[index];
+      const pushes = neuron.outgoing.map((w) => w * a);
+      const top = topIndices(pushes, 6);
+      const scale = maxAbs(top.map((i) => pushes[i]));
+      const next = layer + 1;
+      sections.push(h("section", { class: "insp-section" }, h("h3", {}, "What it pushes next"),
+        h("p", { class: "explain" }, `Its term w·a in each neuron of the next layer (a = ${fmt(a)}):`),
+        h("table", { class: "contribs", "data-testid": "inspector-outgoing" },
+          h("tbody", {}, top.map((j) => h("tr", {},
+            h("th", { scope: "row" }, this.#link({ layer: next, index: j }, next === L ? `digit ${j}` : neuronName(next, j, L))),
+            h("td", {}, `w = ${fmt(neuron.outgoing[j], 2)}`),
+            h("td", { class: pushes[j] >= 0 ? "pos" : "neg" }, signed(pushes[j])), h("td", { class: "bar-cell" }, barCell(pushes[j], scale))))))));
+    } else if (isOut) {
+      sections.push(h("section", { class: "insp-section" }, h("h3", {}, "Output"),
+        h("p", { class: "explain" }, `This neuron's a is the network's probability that the digit is ${index}. Training lowered the cross-entropy −ln a`,
+          h("sub", {}, "y"), " of the true digit y.")));
+    }
+    return sections;
+  }
+
+  #link(ref, text) {
+    const button = h("button", { type: "button", class: "link" }, text);
+    button.addEventListener("click", () => this.#onSelect(ref));
+    return button;
+  }
+}

@@ -1,0 +1,178 @@
+/** Entry point of the drawing page: wires the pad, the live predictor and the views together. */
+import { DrawingPad } from "./draw.js";
+import { predict, ApiError } from "./api.js";
+import { LivePredictor } from "./live.js";
+import { ProbabilityBars } from "./probabilities.js";
+import { SeenView } from "./saliency.js";
+import { NetworkView } from "./network-view.js";
+import { HoverCard, Inspector } from "./inspector.js";
+import { pct } from "./dom.js";
+
+const $ = (id) => document.getElementById(id);
+const app = $("app");
+const sizes = app.dataset.sizes.split(",").map(Number);
+const activations = app.dataset.activations.split(",");
+
+/** Module state: the last applied prediction and what the saliency should explain. */
+const state = {
+  prediction: null,
+  /** @type {number|null} a digit the person picked ("why not 7?"), or null to explain the answer */
+  target: null,
+};
+
+const bars = new ProbabilityBars($("probabilities"), pickTarget);
+const seen = new SeenView(
+  {
+    input: $("seen-input"),
+    overlay: $("seen-saliency"),
+    toggle: $("saliency-toggle"),
+    caption: $("saliency-caption"),
+    legend: $("saliency-legend"),
+    targets: $("targets"),
+  },
+  {
+    onToggle: () => requestPrediction({ now: true }),
+    onTarget: pickTarget,
+  },
+);
+const hover = new HoverCard($("hovercard"), sizes.length - 1);
+const network = new NetworkView($("network"), sizes, activations, {
+  onHover: (ref, at) => hover.show(ref, at, state.prediction),
+  onSelect: inspect,
+});
+const inspector = new Inspector($("inspector"), sizes, {
+  onSelect: inspect,
+  onClose: () => network.select(null),
+});
+
+const live = new LivePredictor({
+  send: (body, signal) => predict(body, signal),
+  onResult: (result, body) => show(result, body),
+  onError: showError,
+});
+
+const pad = new DrawingPad($("pad"), (kind) => {
+  $("undo").disabled = pad.strokeCount === 0;
+  $("clear").disabled = pad.isEmpty;
+  if (pad.isEmpty) {
+    reset();
+    return;
+  }
+  requestPrediction({ now: kind !== "progress", announce: kind === "stroke" });
+});
+
+let announceNext = false;
+
+/** Ask for a prediction of the current drawing (no-op when empty). */
+function requestPrediction({ now = false, announce = false } = {}) {
+  if (pad.isEmpty) return;
+  announceNext ||= announce;
+  live.request(() => {
+    const body = { strokes: pad.strokes };
+    if (seen.enabled) {
+      body.explain = true;
+      if (state.target !== null) body.target = state.target;
+    }
+    return body;
+  }, { now });
+}
+
+/** "Why (not) d?": explain digit d (picking it again goes back to explaining the answer). */
+function pickTarget(digit) {
+  const winner = state.prediction?.digit;
+  state.target = state.target === digit || digit === winner ? null : digit;
+  if (!seen.enabled) seen.enabled = true;
+  if (pad.isEmpty) {
+    renderSaliency();
+    return;
+  }
+  requestPrediction({ now: true });
+}
+
+function inspect(ref) {
+  network.select(ref);
+  inspector.open(ref, state.prediction);
+}
+
+/** Apply an answer from /predict. */
+function show(result, body) {
+  if (pad.isEmpty) return;
+  state.prediction = result;
+  const answer = $("answer");
+  const [first, second] = result.top2 ?? [result.digit, null];
+  const p = result.probabilities;
+  let status;
+  let detail = "";
+  if (result.not_a_digit) {
+    answer.dataset.state = "not-digit";
+    status = "This doesn't look like a digit.";
+    detail = `If forced to choose: ${first} (${pct(p[first])}). Try one clear digit.`;
+  } else if (result.unsure) {
+    answer.dataset.state = "unsure";
+    status = `Unsure: ${first} or ${second}?`;
+    detail = `${first}: ${pct(p[first])} · ${second}: ${pct(p[second])}`;
+  } else {
+    answer.dataset.state = "confident";
+    status = `It's a ${result.digit}.`;
+    detail = `${pct(p[result.digit])} sure`;
+  }
+  $("prediction").textContent = String(result.digit);
+  $("answer-status").textContent = status;
+  $("answer-detail").textContent = detail;
+  if (announceNext) {
+    $("announcer").textContent = `${status} ${detail}`;
+    announceNext = false;
+  }
+  bars.update(p, { winner: result.digit, target: body.explain ? (result.target ?? result.digit) : null });
+  seen.showInput(result.input);
+  renderSaliency();
+  network.update(result);
+  hover.refresh(result);
+  inspector.refresh(result);
+}
+
+function renderSaliency() {
+  const p = state.prediction;
+  const target = p?.saliency ? (p.target ?? p.digit) : state.target;
+  seen.showSaliency(p?.saliency ?? null, { target, winner: p?.digit ?? -1, picked: state.target !== null });
+}
+
+function showError(error) {
+  if (error instanceof ApiError && error.status === 422 && /ink/i.test(String(error.detail))) return;
+  $("answer-status").textContent = "The network could not answer.";
+  $("answer-detail").textContent = error instanceof ApiError ? `${error.status}: ${error.message}` : "Is the server running?";
+  $("answer").dataset.state = "error";
+}
+
+/** Back to the empty page. */
+function reset() {
+  live.cancel();
+  state.prediction = null;
+  state.target = null;
+  $("prediction").textContent = "";
+  $("answer").dataset.state = "empty";
+  $("answer-status").textContent = "Draw a digit to begin.";
+  $("answer-detail").textContent = "";
+  $("announcer").textContent = "Cleared.";
+  bars.update(null);
+  seen.showInput(null);
+  renderSaliency();
+  network.update(null);
+  hover.refresh(null);
+  inspector.refresh(null);
+}
+
+$("undo").addEventListener("click", () => pad.undo());
+$("clear").addEventListener("click", () => pad.clear());
+document.addEventListener("keydown", (e) => {
+  if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === "z") {
+    e.preventDefault();
+    pad.undo();
+  } else if (e.key === "Escape") {
+    if (!$("hovercard").hidden) hover.show(null);
+    if (inspector.current && $("inspector").contains(document.activeElement)) inspector.close();
+    else pad.clear();
+  }
+});
+reset();
+$("announcer").textContent = "";

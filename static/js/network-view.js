@@ -1,0 +1,223 @@
+/**
+ * The network view: every neuron of every layer as a cell coloured by its activation a.
+ * The input layer and hidden layers are canvas grids (compact even at 800 neurons); the output
+ * layer is ten labelled buttons. Hover/tap reports a neuron, click selects it; grids are
+ * keyboard-operable (arrow keys move, Enter selects).
+ */
+import { h, digest, pct } from "./dom.js";
+import { activationRGB, css, isDark, flat } from "./colors.js";
+
+/** A neuron reference: layer 0 is the input, 1..L the layers after it. */
+/** @typedef {{layer: number, index: number}} NeuronRef */
+
+/** Grid shape for a layer of n neurons: roughly twice as wide as tall. */
+function gridShape(n, isInput) {
+  if (isInput) return { cols: 28, cell: 4, gap: 0 };
+  const cols = n <= 12 ? n : Math.ceil(Math.sqrt(n * 2));
+  const cell = n > 600 ? 9 : n > 300 ? 11 : n > 120 ? 13 : 16;
+  return { cols, cell, gap: 1 };
+}
+
+/** One layer drawn as a canvas grid of cells. */
+class LayerGrid {
+  constructor(layer, n, label, { onHover, onSelect }) {
+    this.layer = layer;
+    this.n = n;
+    Object.assign(this, gridShape(n, layer === 0));
+    this.rows = Math.ceil(n / this.cols);
+    this.values = new Float32Array(n);
+    this.selected = -1;
+    this.cursor = -1;
+    this.canvas = h("canvas", {
+      class: "grid",
+      tabindex: layer === 0 ? null : 0,
+      role: "img",
+      "aria-label": label,
+      "data-testid": `layer-${layer}`,
+      "data-layer": layer,
+    });
+    this.canvas.style.width = `${this.cols * this.cell}px`;
+    this.label = label;
+    this.onHover = onHover;
+    this.onSelect = onSelect;
+    this.#listen();
+    this.draw();
+  }
+
+  #listen() {
+    const c = this.canvas;
+    c.addEventListener("pointermove", (e) => {
+      const i = this.hit(e.clientX, e.clientY);
+      this.onHover(i < 0 ? null : { layer: this.layer, index: i }, { x: e.clientX, y: e.clientY });
+    });
+    c.addEventListener("pointerleave", () => this.onHover(null));
+    c.addEventListener("click", (e) => {
+      const i = this.hit(e.clientX, e.clientY);
+      if (i >= 0 && this.layer > 0) this.onSelect({ layer: this.layer, index: i });
+    });
+    if (this.layer === 0) return;
+    c.addEventListener("focus", () => this.#moveCursor(this.cursor >= 0 ? this.cursor : Math.max(0, this.selected)));
+    c.addEventListener("blur", () => {
+      this.cursor = -1;
+      this.draw();
+      this.onHover(null);
+    });
+    c.addEventListener("keydown", (e) => {
+      const step = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: this.cols, ArrowUp: -this.cols, Home: -this.n, End: this.n }[e.key];
+      if (step !== undefined) {
+        e.preventDefault();
+        this.#moveCursor(Math.min(this.n - 1, Math.max(0, this.cursor + step)));
+      } else if ((e.key === "Enter" || e.key === " ") && this.cursor >= 0) {
+        e.preventDefault();
+        this.onSelect({ layer: this.layer, index: this.cursor });
+      }
+    });
+  }
+
+  #moveCursor(i) {
+    this.cursor = i;
+    this.draw();
+    const rect = this.canvas.getBoundingClientRect();
+    const k = rect.width / (this.cols * this.cell);
+    const x = rect.left + ((i % this.cols) + 1) * this.cell * k;
+    const y = rect.top + (Math.floor(i / this.cols) + 1) * this.cell * k;
+    this.canvas.setAttribute("aria-label", `${this.label}. Neuron ${i}: a = ${this.values[i].toFixed(3)}. Enter opens the inspector.`);
+    this.onHover({ layer: this.layer, index: i }, { x, y });
+  }
+
+  /** Index of the neuron under a client point, or −1. */
+  hit(clientX, clientY) {
+    const rect = this.canvas.getBoundingClientRect();
+    const k = (this.cols * this.cell) / rect.width;
+    const col = Math.floor(((clientX - rect.left) * k) / this.cell);
+    const row = Math.floor(((clientY - rect.top) * k) / this.cell);
+    const i = row * this.cols + col;
+    return col >= 0 && col < this.cols && row >= 0 && i < this.n ? i : -1;
+  }
+
+  setValues(values) {
+    if (values) this.values.set(values);
+    else this.values.fill(0);
+    this.draw();
+  }
+
+  draw() {
+    const dpr = window.devicePixelRatio || 1;
+    const w = this.cols * this.cell;
+    const hgt = this.rows * this.cell;
+    const bw = Math.round(w * dpr);
+    const bh = Math.round(hgt * dpr);
+    if (this.canvas.width !== bw || this.canvas.height !== bh) {
+      this.canvas.width = bw;
+      this.canvas.height = bh;
+    }
+    const ctx = this.canvas.getContext("2d");
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, w, hgt);
+    const size = this.cell - this.gap;
+    for (let i = 0; i < this.n; i++) {
+      ctx.fillStyle = css(activationRGB(this.values[i]));
+      ctx.fillRect((i % this.cols) * this.cell, Math.floor(i / this.cols) * this.cell, size, size);
+    }
+    this.#outline(ctx, this.selected, "#f59e0b", 2);
+    this.#outline(ctx, this.cursor, "#111827", 1.5);
+  }
+
+  #outline(ctx, i, colour, width) {
+    if (i < 0) return;
+    ctx.strokeStyle = colour;
+    ctx.lineWidth = width;
+    const size = this.cell - this.gap;
+    ctx.strokeRect((i % this.cols) * this.cell + width / 2 - 0.5, Math.floor(i / this.cols) * this.cell + width / 2 - 0.5,
+      size - width + 1, size - width + 1);
+  }
+}
+
+/** The output layer: ten labelled cells. */
+class OutputCells {
+  constructor(layer, { onHover, onSelect }) {
+    this.layer = layer;
+    this.root = h("div", { class: "out-cells", "data-testid": `layer-${layer}` });
+    this.cells = Array.from({ length: 10 }, (_, d) => {
+      const cell = h("button", { type: "button", class: "out-cell", "data-index": d, "aria-label": `Output neuron ${d}` }, d);
+      const ref = { layer, index: d };
+      cell.addEventListener("pointerenter", (e) => onHover(ref, { x: e.clientX, y: e.clientY }));
+      cell.addEventListener("pointerleave", () => onHover(null));
+      cell.addEventListener("focus", () => {
+        const r = cell.getBoundingClientRect();
+        onHover(ref, { x: r.right, y: r.bottom });
+      });
+      cell.addEventListener("blur", () => onHover(null));
+      cell.addEventListener("click", () => onSelect(ref));
+      this.root.append(cell);
+      return cell;
+    });
+  }
+
+  setValues(values, selected) {
+    this.cells.forEach((cell, d) => {
+      const a = values ? values[d] : 0;
+      const rgb = activationRGB(a);
+      cell.style.backgroundColor = css(rgb);
+      cell.classList.toggle("on-dark", isDark(rgb));
+      cell.classList.toggle("is-selected", d === selected);
+      cell.setAttribute("aria-label", values ? `Output neuron ${d}: a = ${pct(a)}` : `Output neuron ${d}`);
+    });
+  }
+}
+
+export class NetworkView {
+  #root;
+  #grids = []; // index = layer (0 = input); the last entry is the OutputCells
+  #last = null;
+  #selected = null;
+
+  /**
+   * @param {HTMLElement} root
+   * @param {number[]} sizes  neurons per layer, input first
+   * @param {string[]} activations  activation per layer after the input
+   * @param {{onHover: (ref: NeuronRef|null, at?: {x:number,y:number}) => void,
+   *          onSelect: (ref: NeuronRef) => void}} handlers
+   */
+  constructor(root, sizes, activations, handlers) {
+    this.#root = root;
+    const L = sizes.length - 1;
+    sizes.forEach((n, layer) => {
+      const isOut = layer === L;
+      const name = layer === 0 ? "Input x" : isOut ? "Output" : L > 2 ? `Hidden ${layer}` : "Hidden";
+      const fn = layer === 0 ? "pixels" : activations[layer - 1] === "softmax" ? "softmax" : "σ";
+      const label = `${name} · ${n} ${layer === 0 ? "pixels" : `neurons, ${fn}`}`;
+      const view = isOut ? new OutputCells(layer, handlers) : new LayerGrid(layer, n, label, handlers);
+      this.#grids.push(view);
+      const caption = h("figcaption", {}, h("strong", {}, name), h("span", { class: "layer-meta" }, `${n} · ${fn}`));
+      const figure = h("figure", { class: `layer ${layer === 0 ? "layer-input" : isOut ? "layer-output" : "layer-hidden"}` },
+        caption, isOut ? view.root : view.canvas);
+      if (layer > 0) root.append(h("span", { class: "layer-arrow", "aria-hidden": "true" }, "→"));
+      root.append(figure);
+    });
+    this.update(null);
+  }
+
+  /** Show a prediction's activations (or blank cells). */
+  update(prediction) {
+    this.#last = prediction;
+    this.#grids.forEach((view, layer) => {
+      const values = !prediction ? null : layer === 0 ? flat(prediction.input) : prediction.layers[layer - 1].a;
+      if (view instanceof OutputCells) view.setValues(values, this.#selected?.layer === layer ? this.#selected.index : -1);
+      else view.setValues(values);
+    });
+    this.#root.dataset.hash = prediction ? digest(prediction.layers.flatMap((l) => l.a)) : "";
+  }
+
+  /** Mark a neuron as the inspected one (null for none). */
+  select(ref) {
+    this.#selected = ref;
+    this.#grids.forEach((view, layer) => {
+      if (view instanceof LayerGrid) {
+        view.selected = ref?.layer === layer ? ref.index : -1;
+        view.draw();
+      }
+    });
+    this.update(this.#last);
+  }
+}
