@@ -10,12 +10,11 @@ import { activationRGB, css, isDark, flat } from "./colors.js";
 /** A neuron reference: layer 0 is the input, 1..L the layers after it. */
 /** @typedef {{layer: number, index: number}} NeuronRef */
 
-/** Grid shape for a layer of n neurons: roughly twice as wide as tall. */
+/** Grid shape for a layer of n neurons: columns (about twice as many as rows) and cell size bounds. */
 function gridShape(n, isInput) {
-  if (isInput) return { cols: 28, cell: 4, gap: 0 };
+  if (isInput) return { cols: 28, minCell: 3, maxCell: 4, gap: 0 };
   const cols = n <= 12 ? n : Math.ceil(Math.sqrt(n * 2));
-  const cell = n > 600 ? 9 : n > 300 ? 11 : n > 120 ? 13 : 16;
-  return { cols, cell, gap: 1 };
+  return { cols, minCell: 4, maxCell: n > 300 ? 12 : 18, gap: 1 };
 }
 
 /** One layer drawn as a canvas grid of cells. */
@@ -36,12 +35,21 @@ class LayerGrid {
       "data-testid": `layer-${layer}`,
       "data-layer": layer,
     });
-    this.canvas.style.width = `${this.cols * this.cell}px`;
+    this.cell = this.maxCell;
     this.label = label;
     this.onHover = onHover;
     this.onSelect = onSelect;
     this.#listen();
     this.draw();
+  }
+
+  /** Fit the cells to `width` CSS pixels. */
+  fit(width) {
+    const cell = Math.max(this.minCell, Math.min(this.maxCell, Math.floor(width / this.cols)));
+    if (cell !== this.cell) {
+      this.cell = cell;
+      this.draw();
+    }
   }
 
   #listen() {
@@ -111,6 +119,7 @@ class LayerGrid {
       this.canvas.width = bw;
       this.canvas.height = bh;
     }
+    this.canvas.style.width = `${w}px`;
     const ctx = this.canvas.getContext("2d");
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, w, hgt);
@@ -192,8 +201,11 @@ export class NetworkView {
       const caption = h("figcaption", {}, h("strong", {}, name), h("span", { class: "layer-meta" }, `${n} · ${fn}`));
       const figure = h("figure", { class: `layer ${layer === 0 ? "layer-input" : isOut ? "layer-output" : "layer-hidden"}` },
         caption, isOut ? view.root : view.canvas);
-      if (layer > 0) root.append(h("span", { class: "layer-arrow", "aria-hidden": "true" }, "→"));
+      if (layer > 0) root.append(h("span", { class: "layer-arrow", "aria-hidden": "true" }));
       root.append(figure);
+      if (view instanceof LayerGrid && layer > 0) {
+        new ResizeObserver(([entry]) => view.fit(entry.contentRect.width)).observe(figure);
+      }
     });
     this.update(null);
   }

@@ -175,8 +175,15 @@ def test_draw_predict_inspect(server: str, browser: Browser) -> None:
     expect(bars.locator("button")).to_have_count(10)
     blank_grid = canvas_png(page, "layer-1")
 
-    # A vertical line reads as 1; the bars and every layer of the network view change.
-    draw_one(page)
+    # A vertical line reads as 1, live: an answer arrives before the pen is lifted.
+    box = pad_box(page)
+    x = box["x"] + box["width"] / 2
+    page.mouse.move(x, box["y"] + 0.15 * box["height"])
+    page.mouse.down()
+    page.mouse.move(x, box["y"] + 0.5 * box["height"], steps=10)
+    expect(prediction).not_to_have_text("")
+    page.mouse.move(x, box["y"] + 0.85 * box["height"], steps=10)
+    page.mouse.up()
     expect(prediction).to_have_text("1")
     one_bars = bars.get_attribute("data-hash")
     one_net = network.get_attribute("data-hash")
