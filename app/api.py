@@ -136,7 +136,10 @@ async def model_info(request: Request) -> Response:
     "/api/neurons/{layer}/{index}",
     response_model=Neuron,
     summary="One neuron's bias and weights",
-    responses={404: _error("No such layer or neuron.", "layer 3 has no neuron 30 (it has 30: 0-29)")},
+    responses={
+        404: _error("No such layer or neuron.", "layer 3 has no neuron 30 (it has 30: 0-29)"),
+        422: _error("layer or index is not an integer.", "path.layer: Input should be a valid integer"),
+    },
 )
 async def neuron(request: Request, layer: int, index: int) -> Response:
     """Return neuron `index` of layer `layer` (1 = first hidden layer, L = output): bias, weights in and out."""

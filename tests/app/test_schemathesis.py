@@ -1,0 +1,66 @@
+"""Property-based tests from the app's own OpenAPI schema: no 5xx, and every answer conforms to the schema."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+import pytest
+import schemathesis
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from app.main import create_app
+from app.settings import Settings
+from model.weights import LoadedModel
+
+EXAMPLES_PER_MODE = 600
+"""Generated requests per mode (valid, then invalid data): 1,200 in all, spread over every operation."""
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def started_app(settings: Settings, tiny_model: LoadedModel) -> Iterator[FastAPI]:
+    """Return the app with its lifespan entered, so the model is loaded while schemathesis calls it."""
+    app = create_app(settings, tiny_model)
+    with TestClient(app):
+        yield app
+
+
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=["valid", "invalid"])
+def test_generated_requests_never_fail_the_server_and_conform(started_app: FastAPI, mode: GenerationMode) -> None:
+    schema = schemathesis.openapi.from_asgi("/openapi.json", started_app)
+    checks = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+    calls: Counter[str] = Counter()
+
+    @given(case=schema.as_strategy(mode))
+    @settings(
+        max_examples=EXAMPLES_PER_MODE,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def run(case: schemathesis.Case) -> None:
+        response = case.call_and_validate(checks=checks)
+        if mode is GenerationMode.NEGATIVE:
+            # Schema-violating data is refused (schemathesis's own check does not count 413 as a refusal).
+            assert 400 <= response.status_code < 500, (response.status_code, response.text[:200])
+        calls[f"{case.method} {case.path}"] += 1
+
+    run()
+    # Every operation was exercised (invalid data exists only where there are inputs), as often as configured.
+    exercised = {"POST /predict", "GET /api/neurons/{layer}/{index}"}
+    if mode is GenerationMode.POSITIVE:
+        exercised |= {"GET /api/model", "GET /healthz", "GET /", "GET /model"}
+    print(dict(calls))
+    assert exercised <= set(calls)
+    assert sum(calls.values()) >= EXAMPLES_PER_MODE
