@@ -60,6 +60,7 @@ export class SeenView {
   showSaliency(saliency, { target, winner, picked }) {
     const visible = Boolean(saliency) && this.enabled;
     this.#overlay.hidden = !visible;
+    this.#input.classList.toggle("is-muted", visible);
     this.#legend.hidden = !visible;
     this.#buttons.forEach((b, d) => {
       const active = this.enabled && d === target;

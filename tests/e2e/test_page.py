@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("playwright")
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, ConsoleMessage, Page, Route, expect, sync_playwright  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -247,6 +247,34 @@ def test_draw_predict_inspect(server: str, browser: Browser) -> None:
     page.get_by_test_id("canvas").focus()
     page.keyboard.press("Escape")
     expect(prediction).to_have_text("")
+    problems.check()
+    page.context.close()
+
+
+@pytest.mark.parametrize(
+    ("flag", "state", "message"),
+    [("unsure", "unsure", "Unsure"), ("not_a_digit", "not-digit", "doesn't look like a digit")],
+)
+def test_uncertainty_is_shown(server: str, browser: Browser, flag: str, state: str, message: str) -> None:
+    """The server's unsure / not_a_digit flags change what the page says (the real answer, flag forced on)."""
+    page, problems = open_page(browser, f"{server}/")
+    top2: list[list[int]] = []
+
+    def force_flag(route: Route) -> None:
+        response = route.fetch()
+        body = response.json()
+        body[flag] = True
+        top2.append(body["top2"])
+        route.fulfill(response=response, json=body)
+
+    page.route("**/predict", force_flag)
+    draw_zero(page)
+    answer = page.locator("#answer")
+    expect(answer).to_have_attribute("data-state", state)
+    status = page.get_by_test_id("status")
+    expect(status).to_contain_text(message)
+    if flag == "unsure":
+        expect(status).to_contain_text(f"{top2[-1][0]} or {top2[-1][1]}")
     problems.check()
     page.context.close()
 
