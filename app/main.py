@@ -86,6 +86,8 @@ def _openapi(app: FastAPI, limits: Limits) -> dict[str, Any]:
     coordinate = strokes["items"]["items"]["items"]
     coordinate["minimum"], coordinate["maximum"] = -limits.max_coordinate, limits.max_coordinate
     components["PredictRequest"] = request
+    operation = schema["paths"]["/predict"]["post"]
+    operation["description"] = operation["description"].format(**limits.as_dict())
     app.openapi_schema = schema
     return schema
 

@@ -1,0 +1,136 @@
+"""Pages, static files, the offline docs, the OpenAPI description and the security headers."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.main import create_app
+from app.security import DOCS_CSP, STRICT_CSP
+from app.settings import REPO, Settings
+from model.weights import LoadedModel
+
+
+def test_index_renders_with_the_model_info(client: TestClient) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert 'data-testid="canvas"' in response.text
+    assert "[784, 16, 12, 10]" in response.text
+
+
+def test_model_page_renders_with_the_evaluation(client: TestClient) -> None:
+    response = client.get("/model")
+    assert response.status_code == 200
+    assert "{&#39;accuracy&#39;: 0.125}" in response.text or "{'accuracy': 0.125}" in response.text
+
+
+def test_model_page_without_an_evaluation(settings: Settings, tiny_model: LoadedModel) -> None:
+    bare = settings.model_copy(update={"static_dir": REPO / "no-such-static-dir"})
+    with TestClient(create_app(bare, tiny_model)) as client:
+        assert "<p>None</p>" in client.get("/model").text
+
+
+def test_the_real_index_template_renders_once_it_exists(settings: Settings, tiny_model: LoadedModel) -> None:
+    if not (REPO / "templates" / "index.html").exists():
+        pytest.skip("templates/index.html is not written yet")
+    real = settings.model_copy(update={"templates_dir": REPO / "templates", "static_dir": REPO / "static"})
+    with TestClient(create_app(real, tiny_model)) as client:
+        response = client.get("/")
+    assert response.status_code == 200
+    assert 'data-testid="canvas"' in response.text
+
+
+def test_static_files_are_served(client: TestClient) -> None:
+    response = client.get("/static/hello.txt")
+    assert (response.status_code, response.text) == (200, "hello")
+    assert client.get("/static/../app/main.py").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/", "/model", "/api/model", "/healthz", "/static/hello.txt", "/nope"])
+def test_every_response_has_the_strict_headers(client: TestClient, path: str) -> None:
+    headers = client.get(path).headers
+    assert headers["content-security-policy"] == STRICT_CSP
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "no-referrer"
+    assert "server" not in headers
+
+
+def test_error_and_limit_responses_have_the_headers_too(client: TestClient) -> None:
+    for response in (
+        client.post("/predict", content=b"{", headers={"content-type": "application/json"}),
+        client.post("/predict", content=b" " * 300_000, headers={"content-type": "application/json"}),
+    ):
+        assert response.status_code in (413, 422)
+        assert response.headers["content-security-policy"] == STRICT_CSP
+        assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_the_strict_policy_allows_only_this_origin() -> None:
+    directives = dict(part.split(" ", 1) for part in STRICT_CSP.split("; "))
+    assert directives["script-src"] == "'self'"
+    assert directives["style-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert directives["object-src"] == "'none'"
+    assert "unsafe" not in STRICT_CSP and "http" not in STRICT_CSP
+
+
+def test_docs_are_served_locally_with_a_policy_that_allows_no_inline_script(client: TestClient) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert page.headers["content-security-policy"] == DOCS_CSP
+    assert "'unsafe-inline'" not in DOCS_CSP.split("script-src", 1)[1].split(";", 1)[0]
+    assert "http" not in DOCS_CSP
+    # Every script and stylesheet comes from this server, and no script is inline.
+    sources = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert sources and all(source.startswith("/docs/") for source in sources)
+    assert "<script>" not in page.text
+    for source in sources:
+        asset = client.get(source)
+        assert asset.status_code == 200 and len(asset.content) > 100
+        assert asset.headers["content-security-policy"] == DOCS_CSP
+    assert '"/openapi.json"' in client.get("/docs/init.js").text
+
+
+def test_redoc_is_not_served(client: TestClient) -> None:
+    assert client.get("/redoc").status_code == 404
+
+
+def test_docs_can_be_turned_off(settings: Settings, tiny_model: LoadedModel) -> None:
+    with TestClient(create_app(settings.model_copy(update={"docs": False}), tiny_model)) as client:
+        assert client.get("/docs").status_code == 404
+
+
+def test_openapi_documents_the_request_response_and_limits(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    assert {"/predict", "/api/model", "/api/neurons/{layer}/{index}", "/healthz", "/", "/model"} <= set(schema["paths"])
+    predict = schema["paths"]["/predict"]["post"]
+    assert predict["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/PredictRequest"
+    }
+    assert {"200", "413", "415", "422"} <= set(predict["responses"])
+    assert "256" in predict["description"] or "262144" in predict["description"]
+    request = schema["components"]["schemas"]["PredictRequest"]
+    assert set(request["properties"]) == {"strokes", "pixels", "explain", "target"}
+    assert request["additionalProperties"] is False
+    assert request["examples"]
+    strokes = request["properties"]["strokes"]
+    assert strokes["maxItems"] == 100 and "10000 points" in strokes["description"]
+    assert strokes["items"]["items"]["items"]["maximum"] == 1e6
+    response = schema["components"]["schemas"]["PredictResponse"]
+    assert {"digit", "probabilities", "input", "layers", "unsure", "not_a_digit", "top2", "saliency", "target"} <= set(
+        response["properties"]
+    )
+
+
+def test_limits_in_settings_reach_the_schema_and_the_checks(settings: Settings, tiny_model: LoadedModel) -> None:
+    small = settings.model_copy(update={"max_strokes": 3, "max_points": 5, "max_coordinate": 10.0})
+    with TestClient(create_app(small, tiny_model)) as client:
+        strokes = client.get("/openapi.json").json()["components"]["schemas"]["PredictRequest"]["properties"]["strokes"]
+        assert strokes["maxItems"] == 3 and strokes["items"]["items"]["items"]["maximum"] == 10
+        assert client.post("/predict", json={"strokes": [[[1, 1]]] * 4}).status_code == 413
+        assert client.post("/predict", json={"strokes": [[[1, 1]] * 6]}).status_code == 413
+        assert client.post("/predict", json={"strokes": [[[11, 1]]]}).status_code == 422
+        assert client.get("/api/model").json()["limits"]["max_points"] == 5
