@@ -57,7 +57,8 @@ def _bilinear(images: Images, rows: NDArray[np.float32], cols: NDArray[np.float3
     flat = padded.ravel()
     top = flat[base] * (1 - fc) + flat[base + 1] * fc
     bottom = flat[base + stride] * (1 - fc) + flat[base + stride + 1] * fc
-    return top * (1 - fr) + bottom * fr
+    result: Images = top * (1 - fr) + bottom * fr
+    return result
 
 
 def _thickness(images: Images, rng: np.random.Generator, probability: float) -> Images:
@@ -69,10 +70,10 @@ def _thickness(images: Images, rng: np.random.Generator, probability: float) -> 
     )
     dilated = neighbours.max(axis=0)
     eroded = neighbours.min(axis=0)
-    choice = rng.random(n)
-    amount = rng.uniform(0.3, 1.0, n).astype(np.float32)[:, None, None]
-    thicker = (choice < probability / 2)[:, None, None]
-    thinner = ((choice >= probability / 2) & (choice < probability))[:, None, None]
+    choice: NDArray[np.float64] = rng.random((n,))
+    amount = rng.uniform(0.3, 1.0, (n, 1, 1)).astype(np.float32)
+    thicker = np.less(choice, probability / 2).reshape(n, 1, 1)
+    thinner = np.logical_and(choice >= probability / 2, choice < probability).reshape(n, 1, 1)
     out = np.where(thicker, images + amount * (dilated - images), images)
     # Thin by less than a full erosion: MNIST's thinnest strokes are about 1.5 px wide.
     out = np.where(thinner, out + 0.6 * amount * (eroded - out), out)

@@ -39,10 +39,18 @@ class IdxFile:
 
 
 FILES = {
-    "train_images": IdxFile("train-images-idx3-ubyte", 60_000, "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db"),
-    "train_labels": IdxFile("train-labels-idx1-ubyte", 60_000, "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5"),
-    "test_images": IdxFile("t10k-images-idx3-ubyte", 10_000, "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7"),
-    "test_labels": IdxFile("t10k-labels-idx1-ubyte", 10_000, "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"),
+    "train_images": IdxFile(
+        "train-images-idx3-ubyte", 60_000, "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db"
+    ),
+    "train_labels": IdxFile(
+        "train-labels-idx1-ubyte", 60_000, "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5"
+    ),
+    "test_images": IdxFile(
+        "t10k-images-idx3-ubyte", 10_000, "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7"
+    ),
+    "test_labels": IdxFile(
+        "t10k-labels-idx1-ubyte", 10_000, "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"
+    ),
 }
 
 HOW_TO_GET = "get the official files with `python -m model.data fetch` or point MNIST_DIR / --data-dir at them"
@@ -102,7 +110,9 @@ def read_idx(folder: Path, spec: IdxFile) -> NDArray[np.uint8]:
         raise DatasetError(f"{path}: holds {count} items, expected {spec.count}; {HOW_TO_GET}")
     expected_size = header + int(np.prod(shape))
     if len(content) != expected_size:
-        raise DatasetError(f"{path}: truncated or padded ({len(content)} bytes, expected {expected_size}); {HOW_TO_GET}")
+        raise DatasetError(
+            f"{path}: truncated or padded ({len(content)} bytes, expected {expected_size}); {HOW_TO_GET}"
+        )
     digest = hashlib.sha256(content).hexdigest()
     if digest != spec.sha256:
         raise DatasetError(f"{path}: SHA-256 {digest} differs from the official {spec.sha256}; {HOW_TO_GET}")
@@ -145,7 +155,9 @@ def fetch(data_dir: str | Path | None = None) -> Path:
             except OSError as error:
                 errors.append(f"{mirror}: {error}")
         else:
-            raise DatasetError(f"{target}: download failed from every mirror ({'; '.join(errors)}); copy the official files there by hand")
+            raise DatasetError(
+                f"{target}: download failed from every mirror ({'; '.join(errors)}); copy the official files there by hand"
+            )
         read_idx(folder, spec)
     return folder
 
@@ -161,7 +173,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"MNIST verified in {fetch(args.data_dir)}")
         else:
             mnist = load_mnist(args.data_dir)
-            print(f"MNIST verified in {resolve_dir(args.data_dir)}: {len(mnist.train_labels)} training and {len(mnist.test_labels)} test images")
+            print(
+                f"MNIST verified in {resolve_dir(args.data_dir)}: {len(mnist.train_labels)} training and {len(mnist.test_labels)} test images"
+            )
     except DatasetError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -14,6 +14,7 @@ The result is the same numbers for every input, computed in one matrix product.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,7 +41,7 @@ def softmax(z: Array) -> Array:
 
     The row's largest z is subtracted first: the result is unchanged and e^z cannot overflow.
     """
-    e = z - z.max(axis=-1, keepdims=True)
+    e: Array = z - z.max(axis=-1, keepdims=True)
     np.exp(e, out=e)
     e /= e.sum(axis=-1, keepdims=True)
     return e
@@ -61,7 +62,7 @@ class Network:
     def __init__(self, weights: list[Array], biases: list[Array]) -> None:
         if not weights or len(weights) != len(biases):
             raise ValueError("need one bias vector per weight matrix, and at least one layer")
-        for l, (w, b) in enumerate(zip(weights, biases)):
+        for l, (w, b) in enumerate(zip(weights, biases, strict=True)):
             if w.ndim != 2 or b.shape != (w.shape[0],):
                 raise ValueError(f"layer {l + 1}: weights {w.shape} and biases {b.shape} do not match")
             if l and w.shape[1] != weights[l - 1].shape[0]:
@@ -72,8 +73,11 @@ class Network:
     @classmethod
     def initialise(cls, sizes: list[int], rng: np.random.Generator, dtype: type = np.float32) -> Network:
         """Return a network with w ~ N(0, 1/n_in) and b ~ N(0, 1), so that z starts near the sigmoid's slope."""
-        weights = [(rng.standard_normal((n_out, n_in)) / np.sqrt(n_in)).astype(dtype) for n_in, n_out in zip(sizes, sizes[1:])]
-        biases = [rng.standard_normal(n_out).astype(dtype) for n_out in sizes[1:]]
+        weights = [
+            (rng.standard_normal((n_out, n_in)) / np.sqrt(n_in)).astype(dtype)
+            for n_in, n_out in itertools.pairwise(sizes)
+        ]
+        biases: list[Array] = [rng.standard_normal(n_out).astype(dtype) for n_out in sizes[1:]]
         return cls(weights, biases)
 
     @property
@@ -89,7 +93,7 @@ class Network:
     @property
     def num_parameters(self) -> int:
         """Return the number of weights and biases."""
-        return sum(w.size + b.size for w, b in zip(self.weights, self.biases))
+        return sum(w.size + b.size for w, b in zip(self.weights, self.biases, strict=True))
 
     def forward(self, x: Array) -> tuple[list[Array], list[Array]]:
         """Return (zs, activations): z^l for every layer, and a^l with a^0 = x first.
@@ -100,7 +104,7 @@ class Network:
         activations = [x]
         a = x
         last = len(self.weights) - 1
-        for l, (w, b) in enumerate(zip(self.weights, self.biases)):
+        for l, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
             z = a @ w.T
             z += b
             zs.append(z)
@@ -112,7 +116,7 @@ class Network:
         """Return the output layer's activations a^L: one row of class probabilities per input."""
         a = x
         last = len(self.weights) - 1
-        for l, (w, b) in enumerate(zip(self.weights, self.biases)):
+        for l, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
             z = a @ w.T
             z += b
             a = softmax(z) if l == last else sigmoid(z)

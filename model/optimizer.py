@@ -22,7 +22,13 @@ class MomentumSGD:
         mu = np.float32(self.momentum)
         decay = np.float32(self.weight_decay)
         for w, b, v_w, v_b, nabla_w, nabla_b in zip(
-            network.weights, network.biases, self.velocity_w, self.velocity_b, gradients.nabla_w, gradients.nabla_b
+            network.weights,
+            network.biases,
+            self.velocity_w,
+            self.velocity_b,
+            gradients.nabla_w,
+            gradients.nabla_b,
+            strict=True,
         ):
             # In place, so that a step allocates nothing as large as a weight matrix.
             nabla_w += decay * w

@@ -8,11 +8,11 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display on servers and CI
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from numpy.typing import NDArray  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+from numpy.typing import NDArray
 
-from model.constants import IMAGE_SIDE, NUM_CLASSES  # noqa: E402
+from model.constants import IMAGE_SIDE, NUM_CLASSES
 
 
 def learning_curves(history: list[dict[str, float]], path: Path) -> None:
@@ -56,7 +56,15 @@ def confusion_matrix(labels: NDArray[np.integer], predicted: NDArray[np.integer]
     ax.imshow(shown, cmap="Blues")
     for (i, j), count in np.ndenumerate(matrix):
         if count:
-            ax.text(j, i, str(count), ha="center", va="center", fontsize=7, color="white" if shown[i, j] > shown.max() / 2 else "black")
+            ax.text(
+                j,
+                i,
+                str(count),
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white" if shown[i, j] > shown.max() / 2 else "black",
+            )
     ax.set_xticks(range(NUM_CLASSES))
     ax.set_yticks(range(NUM_CLASSES))
     ax.set_xlabel("answered")
@@ -69,7 +77,12 @@ def confusion_matrix(labels: NDArray[np.integer], predicted: NDArray[np.integer]
 
 
 def error_gallery(
-    images: NDArray[np.float32], labels: NDArray[np.integer], predicted: NDArray[np.integer], path: Path, *, columns: int = 12
+    images: NDArray[np.float32],
+    labels: NDArray[np.integer],
+    predicted: NDArray[np.integer],
+    path: Path,
+    *,
+    columns: int = 12,
 ) -> None:
     """Write a grid of misread images, each captioned 'true -> answered', as a PNG."""
     count = len(labels)

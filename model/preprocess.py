@@ -77,7 +77,7 @@ def render(strokes: Strokes, *, pen_width: float = PEN_WIDTH) -> NDArray[np.floa
         if len(points) > 1:
             draw.line(flat, fill=255, width=width)
         # Round caps and joins: a disc of the pen's diameter at every point.
-        for x, y in zip(flat[::2], flat[1::2]):
+        for x, y in zip(flat[::2], flat[1::2], strict=True):
             draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=255)
 
     ink = np.asarray(canvas, dtype=np.float32)

@@ -136,7 +136,13 @@ def train(
         order = rng.permutation(n)
         started = time.perf_counter()
         cost_sum, correct, seen = 0.0, 0, 0
-        bar = tqdm(range(batches_per_epoch), desc=f"epoch {epoch + 1}/{config.epochs}", disable=not progress, leave=False, mininterval=2)
+        bar = tqdm(
+            range(batches_per_epoch),
+            desc=f"epoch {epoch + 1}/{config.epochs}",
+            disable=not progress,
+            leave=False,
+            mininterval=2,
+        )
         for b in bar:
             idx = order[b * config.batch_size : (b + 1) * config.batch_size]
             x = augment(train_set.x[idx], rng, config.augment)
@@ -196,7 +202,9 @@ def parse_args(argv: list[str] | None) -> tuple[TrainConfig, argparse.Namespace]
     parser.add_argument("--train-limit", type=int, default=None, help="use only this many MNIST training images")
     parser.add_argument("--seed", type=int, default=defaults.seed)
     parser.add_argument("--data-dir", default=None, help="MNIST folder (default: $MNIST_DIR, else data/mnist)")
-    parser.add_argument("--unipen", default=None, help="UNIPEN .jsonl.gz (default: $DIGITS_UNIPEN, else ../shared/datasets)")
+    parser.add_argument(
+        "--unipen", default=None, help="UNIPEN .jsonl.gz (default: $DIGITS_UNIPEN, else ../shared/datasets)"
+    )
     parser.add_argument("--out", type=Path, default=None, help="run folder (default: runs/<date-time>)")
     args = parser.parse_args(argv)
     augment_config = AugmentConfig(clean_fraction=1.0) if args.no_augment else AugmentConfig()
@@ -229,13 +237,17 @@ def main(argv: list[str] | None = None) -> int:
     except (data.DatasetError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    print(f"training on {len(datasets.train.y)} images; validating on {len(datasets.validation.y)} MNIST and "
-          f"{len(datasets.pen_validation.y)} held-out pen digits; run folder {out}")
+    print(
+        f"training on {len(datasets.train.y)} images; validating on {len(datasets.validation.y)} MNIST and "
+        f"{len(datasets.pen_validation.y)} held-out pen digits; run folder {out}"
+    )
 
     def checkpoint(network: Network, history: list[dict[str, float]]) -> None:
         write_metrics(history, out)
         plots.learning_curves(history, out / "learning_curves.png")
-        save(network, out / "checkpoint.npz", {"epoch": len(history), "training": {"config": dataclasses.asdict(config)}})
+        save(
+            network, out / "checkpoint.npz", {"epoch": len(history), "training": {"config": dataclasses.asdict(config)}}
+        )
 
     network, history = train(config, datasets, on_epoch=checkpoint)
     wall = time.perf_counter() - started

@@ -81,6 +81,8 @@ def split(digits: PenDigits) -> tuple[PenDigits, PenDigits]:
     heldout = np.array([is_heldout(g) for g in digits.groups])
 
     def take(mask: NDArray[np.bool_]) -> PenDigits:
-        return PenDigits(digits.images[mask], digits.labels[mask], [g for g, m in zip(digits.groups, mask) if m])
+        return PenDigits(
+            digits.images[mask], digits.labels[mask], [g for g, m in zip(digits.groups, mask, strict=True) if m]
+        )
 
     return take(~heldout), take(heldout)

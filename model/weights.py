@@ -46,7 +46,7 @@ def checksum_path(path: Path) -> Path:
 def save(network: Network, path: Path, metadata: dict[str, Any]) -> str:
     """Write the network and metadata to `path`, its SHA-256 beside it; return the SHA-256."""
     arrays: dict[str, Any] = {}
-    for l, (w, b) in enumerate(zip(network.weights, network.biases), start=1):
+    for l, (w, b) in enumerate(zip(network.weights, network.biases, strict=True), start=1):
         arrays[f"w{l}"] = w.astype(np.float32)
         arrays[f"b{l}"] = b.astype(np.float32)
     meta = {"sizes": network.sizes, "activations": network.activations, **metadata}
@@ -87,7 +87,9 @@ def load(path: Path, expected_sha256: str | None = None) -> LoadedModel:
     except ValueError as error:
         raise WeightsError(f"{path}: wrong shapes: {error}") from None
     if network.sizes[0] != NUM_PIXELS or network.sizes[-1] != NUM_CLASSES:
-        raise WeightsError(f"{path}: wrong shapes: layers {network.sizes} must start at {NUM_PIXELS} and end at {NUM_CLASSES}")
+        raise WeightsError(
+            f"{path}: wrong shapes: layers {network.sizes} must start at {NUM_PIXELS} and end at {NUM_CLASSES}"
+        )
     if network.sizes != list(metadata["sizes"]):
         raise WeightsError(f"{path}: wrong shapes: arrays give {network.sizes}, metadata says {metadata['sizes']}")
     for array in (*weights, *biases):

@@ -1,0 +1,103 @@
+"""The network's maths: forward pass, backpropagation against finite differences, input gradient."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model.network import Network, sigmoid, softmax
+
+EPS = 1e-6
+
+
+def numerical_cost_gradient(network: Network, x: np.ndarray, y: np.ndarray, array: np.ndarray) -> np.ndarray:
+    """Return dC/d(array) by central differences, perturbing `array` (a weight or bias) in place."""
+    gradient = np.zeros_like(array)
+    for index in np.ndindex(array.shape):
+        original = array[index]
+        array[index] = original + EPS
+        plus, _, _ = network.backprop(x, y)
+        array[index] = original - EPS
+        minus, _, _ = network.backprop(x, y)
+        array[index] = original
+        gradient[index] = (plus - minus) / (2 * EPS)
+    return gradient
+
+
+def relative_error(a: np.ndarray, b: np.ndarray) -> float:
+    """Return |a - b| / max(|a|, |b|) over the whole arrays."""
+    return float(np.linalg.norm(a - b) / max(np.linalg.norm(a), np.linalg.norm(b), 1e-12))
+
+
+@pytest.fixture
+def small() -> tuple[Network, np.ndarray, np.ndarray]:
+    """Return a float64 network with two hidden layers and a mini-batch for it."""
+    rng = np.random.default_rng(1)
+    network = Network.initialise([7, 5, 4, 3], rng, dtype=np.float64)
+    return network, rng.random((6, 7)), rng.integers(0, 3, 6)
+
+
+def test_sigmoid_and_softmax_match_their_definitions() -> None:
+    z = np.array([[-800.0, -3.0, 0.0, 2.5, 800.0]])
+    assert np.allclose(sigmoid(z), 1 / (1 + np.exp(-np.clip(z, -700, 700))))
+    p = softmax(z)
+    assert p.sum() == pytest.approx(1.0)
+    assert np.all(np.isfinite(p))
+    small = np.array([[1.0, 2.0, 3.0]])
+    assert np.allclose(softmax(small), np.exp(small) / np.exp(small).sum())
+
+
+def test_forward_returns_every_z_and_a(small: tuple[Network, np.ndarray, np.ndarray]) -> None:
+    network, x, _ = small
+    zs, activations = network.forward(x)
+    assert [z.shape for z in zs] == [(6, 5), (6, 4), (6, 3)]
+    assert activations[0] is x
+    np.testing.assert_allclose(zs[0], x @ network.weights[0].T + network.biases[0])
+    np.testing.assert_allclose(activations[1], 1 / (1 + np.exp(-zs[0])))
+    np.testing.assert_allclose(activations[-1].sum(axis=1), 1.0)
+    np.testing.assert_allclose(network.feedforward(x), activations[-1])
+
+
+@pytest.mark.parametrize("layer", [0, 1, 2])
+def test_backprop_matches_finite_differences(small: tuple[Network, np.ndarray, np.ndarray], layer: int) -> None:
+    network, x, y = small
+    _, gradients, _ = network.backprop(x, y)
+    numeric_w = numerical_cost_gradient(network, x, y, network.weights[layer])
+    numeric_b = numerical_cost_gradient(network, x, y, network.biases[layer])
+    assert relative_error(gradients.nabla_w[layer], numeric_w) < 1e-6
+    assert relative_error(gradients.nabla_b[layer], numeric_b) < 1e-6
+
+
+def test_backprop_cost_is_the_mean_cross_entropy(small: tuple[Network, np.ndarray, np.ndarray]) -> None:
+    network, x, y = small
+    cost, _, output = network.backprop(x, y)
+    assert cost == pytest.approx(-np.log(output[np.arange(len(y)), y]).mean())
+
+
+def test_input_gradient_matches_finite_differences(small: tuple[Network, np.ndarray, np.ndarray]) -> None:
+    network, x, _ = small
+    x = x[:1].copy()
+    for k in range(3):
+        analytic = network.input_gradient(x, k)
+        numeric = np.zeros_like(x)
+        for i in range(x.shape[1]):
+            x[0, i] += EPS
+            plus = network.forward(x)[0][-1][0, k]
+            x[0, i] -= 2 * EPS
+            minus = network.forward(x)[0][-1][0, k]
+            x[0, i] += EPS
+            numeric[0, i] = (plus - minus) / (2 * EPS)
+        assert relative_error(analytic, numeric) < 1e-6
+
+
+def test_float32_stays_float32() -> None:
+    network = Network.initialise([784, 30, 10], np.random.default_rng(0))
+    x = np.random.default_rng(1).random((4, 784), dtype=np.float32)
+    _, gradients, output = network.backprop(x, np.array([0, 1, 2, 3]))
+    assert output.dtype == np.float32
+    assert all(g.dtype == np.float32 for g in gradients.nabla_w + gradients.nabla_b)
+
+
+def test_mismatched_shapes_are_rejected() -> None:
+    with pytest.raises(ValueError, match="layer 2"):
+        Network([np.zeros((5, 4)), np.zeros((3, 6))], [np.zeros(5), np.zeros(3)])

@@ -1,0 +1,98 @@
+"""Training: a small network learns MNIST from 2,000 images; runs are reproducible; the CLI writes its outputs."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from model import train
+from model.augment import AugmentConfig, augment
+from model.data import load_mnist
+from model.train import Datasets, Split, TrainConfig
+
+SMALL = TrainConfig(
+    hidden=(30,),
+    epochs=8,
+    batch_size=16,
+    learning_rate=0.1,
+    final_learning_rate=0.01,
+    use_unipen=False,
+    augment=AugmentConfig(clean_fraction=1.0),
+)
+
+
+def small_datasets(mnist_dir: Path) -> Datasets:
+    """Return 2,000 training images and 1,000 other images to score on."""
+    mnist = load_mnist(mnist_dir)
+    x, y = mnist.train_images, mnist.train_labels.astype(np.int64)
+    empty = Split(np.zeros((0, 784), np.float32), np.zeros(0, np.int64))
+    return Datasets(Split(x[:2000], y[:2000]), Split(x[2000:3000], y[2000:3000]), empty, empty, {})
+
+
+@pytest.mark.mnist
+def test_a_few_epochs_on_2000_images_reach_85_percent(mnist_dir: Path) -> None:
+    datasets = small_datasets(mnist_dir)
+    network, history = train.train(SMALL, datasets, progress=False)
+    assert len(history) == SMALL.epochs
+    assert train.accuracy(network, datasets.validation) > 0.85
+    assert history[-1]["train_loss"] < history[0]["train_loss"]
+
+
+@pytest.mark.mnist
+def test_training_is_reproducible(mnist_dir: Path) -> None:
+    datasets = small_datasets(mnist_dir)
+    config = dataclasses.replace(SMALL, epochs=1, augment=AugmentConfig())
+    first, _ = train.train(config, datasets, progress=False)
+    second, _ = train.train(config, datasets, progress=False)
+    for a, b in zip(first.weights, second.weights, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_learning_rate_schedule_runs_from_first_to_final() -> None:
+    config = TrainConfig(learning_rate=0.1, final_learning_rate=0.001)
+    assert train.learning_rate(config, 0.0) == pytest.approx(0.1)
+    assert train.learning_rate(config, 1.0) == pytest.approx(0.001)
+    assert 0.001 < train.learning_rate(config, 0.5) < 0.1
+
+
+def test_augmentation_keeps_shape_range_and_changes_images() -> None:
+    rng = np.random.default_rng(0)
+    x = np.zeros((64, 784), np.float32)
+    x.reshape(64, 28, 28)[:, 6:22, 12:16] = 1.0
+    out = augment(x, rng, AugmentConfig(clean_fraction=0.0))
+    assert out.shape == x.shape and out.dtype == np.float32
+    assert out.min() >= 0 and out.max() <= 1
+    changed = np.abs(out - x).sum(axis=1) > 1
+    assert changed.mean() > 0.9
+    # Distortions move ink around but keep most of it.
+    assert np.median(out.sum(axis=1) / x.sum(axis=1)) == pytest.approx(1, abs=0.3)
+
+
+@pytest.mark.mnist
+def test_command_line_writes_weights_metrics_and_plots(mnist_dir: Path, tmp_path: Path) -> None:
+    args = [
+        "--hidden",
+        "20",
+        "--epochs",
+        "1",
+        "--no-unipen",
+        "--train-limit",
+        "500",
+        "--data-dir",
+        str(mnist_dir),
+        "--out",
+        str(tmp_path),
+    ]
+    assert train.main(args) == 0
+    for name in (
+        "weights.npz",
+        "weights.npz.sha256",
+        "metrics.csv",
+        "metrics.json",
+        "learning_curves.png",
+        "confusion_matrix.png",
+    ):
+        assert (tmp_path / name).is_file(), name
