@@ -231,7 +231,7 @@ export class Inspector {
       const terms = top.map((i) => `(${fmt(neuron.weights[i], 2)}·${fmt(x[i], 2)})`).join(" + ");
       eq.append(
         h("div", { class: "eq-line" }, h("span", { class: "eq-pad" }, "= "), `${terms} + … + (${fmt(neuron.bias)})`),
-        h("div", { class: "eq-line" }, h("span", { class: "eq-pad" }, "= "), h("span", { class: "term" }, fmt(sum)), " + (", h("span", { class: "term" }, fmt(neuron.bias)), ")"),
+        h("div", { class: "eq-line" }, h("span", { class: "eq-pad" }, "= "), h("span", { class: "term", "data-label": `Σ w${sym}` }, fmt(sum)), " + ", h("span", { class: "term", "data-label": "b" }, `(${fmt(neuron.bias)})`)),
         h("div", { class: "eq-line eq-result" }, h("span", { class: "eq-pad" }, "= "), h("strong", {}, fmt(z))),
       );
       eq.dataset.z = String(z);
@@ -267,7 +267,7 @@ export class Inspector {
       });
       rows.push(h("tr", { class: "muted" }, h("th", { scope: "row" }, `${n - top.length} other terms`), h("td", {}), h("td", {}),
         h("td", {}, signed(rest)), h("td", {})));
-      sections.push(h("section", { class: "insp-section" }, h("h3", {}, `Largest terms w`, h("sub", {}, "i"), sym, h("sub", {}, "i")),
+      sections.push(h("section", { class: "insp-section" }, h("h3", {}, "Largest terms ", h("span", { class: "h-math" }, "w", h("sub", {}, "i"), sym, h("sub", {}, "i"))),
         h("table", { class: "contribs", "data-testid": "inspector-contributions" },
           h("thead", {}, h("tr", {}, h("th", { scope: "col" }, layer === 1 ? "input" : "from"), h("th", { scope: "col" }, "w"),
             h("th", { scope: "col" }, sym), h("th", { scope: "col" }, "w·" + sym), h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "size")))),
