@@ -1,0 +1,42 @@
+"""The Makefile, read with `make -n` (nothing runs): what `make run`, `make train` and `make test` would do."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def dry_run(*args: str) -> list[str]:
+    result = subprocess.run(["make", "-n", "-C", str(REPO), *args], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+def test_run_serves_on_host_and_port_without_server_header() -> None:
+    assert any(
+        "uvicorn app.main:app --host 127.0.0.1 --port 8000 --no-server-header" in line for line in dry_run("run")
+    )
+    lines = dry_run("run", "HOST=0.0.0.0", "PORT=9001")
+    assert any("--host 0.0.0.0 --port 9001 --no-server-header" in line for line in lines)
+
+
+def test_train_passes_the_data_dir_only_when_set() -> None:
+    assert any(
+        line.strip().endswith("-m model.train --data-dir /data/mnist")
+        for line in dry_run("train", "MNIST_DIR=/data/mnist")
+    )
+    assert any("-m model.train" in line and "--data-dir" not in line for line in dry_run("train", "MNIST_DIR="))
+
+
+def test_install_uses_the_lock_with_hashes_and_a_stamp() -> None:
+    lines = dry_run("-B", "install")  # -B: as if nothing were installed yet
+    assert any("--require-hashes -r requirements-dev.lock" in line for line in lines)
+    assert any("touch .venv/.installed-dev" in line for line in lines)
+
+
+def test_bench_runs_the_three_benchmarks() -> None:
+    lines = dry_run("bench")
+    for script in ("benchmarks/serve.py", "benchmarks/inference.py", "benchmarks/train_speed.py"):
+        assert any(script in line for line in lines)
