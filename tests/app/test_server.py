@@ -1,0 +1,197 @@
+"""A real `python -m uvicorn app.main:app` process: startup faults, headers on the wire, graceful shutdown."""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import numpy as np
+import pytest
+
+from model.network import Network
+from model.weights import save
+
+REPO = Path(__file__).resolve().parents[2]
+STARTUP_TIMEOUT_S = 30.0
+
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    """Return a TCP port that was free a moment ago."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+LAUNCHERS = ["uvicorn", "python -m app"]
+
+
+def start_server(weights: Path, port: int, launcher: str = "uvicorn") -> subprocess.Popen[str]:
+    """Start the server on `port` serving `weights`: with the uvicorn command, or with `python -m app`."""
+    env = {
+        **os.environ,
+        "DIGITS_WEIGHTS_PATH": str(weights),
+        "DIGITS_HOST": "127.0.0.1",
+        "DIGITS_PORT": str(port),
+        "OPENBLAS_NUM_THREADS": "1",
+    }
+    if launcher == "uvicorn":
+        command = [sys.executable, "-m", "uvicorn", "app.main:app", "--no-server-header"]
+        command += ["--host", "127.0.0.1", "--port", str(port)]
+    else:
+        command = [sys.executable, "-m", "app"]
+    return subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_ready(process: subprocess.Popen[str], port: int) -> None:
+    """Return once GET /healthz answers 200; fail if the process exits first or takes too long."""
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"server exited with {process.returncode}: {process.stderr.read() if process.stderr else ''}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    pytest.fail("server did not become ready")
+
+
+@pytest.fixture(params=LAUNCHERS)
+def running(weights_file: Path, request: pytest.FixtureRequest) -> Iterator[tuple[subprocess.Popen[str], int]]:
+    """Return (process, port) of a ready server; the process is ended after the test if still alive."""
+    port = free_port()
+    process = start_server(weights_file, port, request.param)
+    try:
+        wait_ready(process, port)
+        yield process, port
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.communicate(timeout=10)
+
+
+def bad_weights(kind: str, folder: Path, good: Path) -> tuple[Path, str]:
+    """Return a broken weights file of `kind` and the words its one-line error must contain."""
+    path = folder / f"{kind}.npz"
+    if kind == "missing":
+        return path, "weights file not found"
+    if kind == "corrupt":
+        path.write_bytes(b"this is not a zip file" * 10)
+        return path, "not a readable weights file"
+    if kind == "sha256-mismatch":
+        path.write_bytes(good.read_bytes())
+        path.with_name(path.name + ".sha256").write_text("0" * 64 + "\n")
+        return path, "does not match the expected"
+    if kind == "wrong-shapes":
+        save(Network.initialise([784, 16, 9], np.random.default_rng(0)), path, {})
+        return path, "wrong shapes"
+    if kind == "bad-thresholds":
+        save(Network.initialise([784, 8, 10], np.random.default_rng(0)), path, {"uncertainty": {"unsure_below": 7}})
+        return path, "unsure_below"
+    raise ValueError(kind)
+
+
+@pytest.mark.parametrize("kind", ["missing", "corrupt", "sha256-mismatch", "wrong-shapes", "bad-thresholds"])
+def test_bad_weights_stop_the_server_with_one_line(kind: str, tmp_path: Path, weights_file: Path) -> None:
+    path, words = bad_weights(kind, tmp_path, weights_file)
+    process = start_server(path, free_port(), "uvicorn" if kind != "missing" else "python -m app")
+    try:
+        _, stderr = process.communicate(timeout=STARTUP_TIMEOUT_S)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode != 0
+    error_lines = [line for line in stderr.splitlines() if str(path) in line]
+    assert len(error_lines) == 1, stderr
+    assert words in error_lines[0]
+    assert "Traceback" not in stderr
+
+
+def test_wire_headers_have_no_server_and_the_security_headers(running: tuple[subprocess.Popen[str], int]) -> None:
+    _, port = running
+    response = httpx.get(f"http://127.0.0.1:{port}/api/model")
+    assert response.status_code == 200
+    assert "server" not in response.headers
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+
+
+def send_request_head(port: int, body_length: int) -> socket.socket:
+    """Return a socket that has sent the head of a POST /predict whose body is still to come."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+    head = (
+        f"POST /predict HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {body_length}\r\n\r\n"
+    )
+    sock.sendall(head.encode())
+    return sock
+
+
+def read_response(sock: socket.socket) -> tuple[int, bytes]:
+    """Return the status and body of the HTTP/1.1 response on `sock` (read until the server closes)."""
+    data = b""
+    while chunk := sock.recv(65536):
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body
+
+
+def test_sigterm_lets_the_request_in_flight_finish_then_exits_cleanly(
+    running: tuple[subprocess.Popen[str], int],
+) -> None:
+    process, port = running
+    launcher = process.args[2]  # type: ignore[index]
+    body = json.dumps({"strokes": [[[x, (x * 7) % 50] for x in range(200)]], "explain": True}).encode()
+    sock = send_request_head(port, len(body))
+    half = len(body) // 2
+    sock.sendall(body[:half])
+    time.sleep(0.3)  # the server has accepted the request and is reading its body
+    process.send_signal(signal.SIGTERM)
+    time.sleep(0.3)  # the server is shutting down, with this request in flight
+    assert process.poll() is None, "the server must wait for the request in flight"
+    sock.sendall(body[half:])
+    status, answer = read_response(sock)
+    sock.close()
+    assert status == 200
+    assert len(json.loads(answer)["saliency"]) == 28
+    # `python -m app` exits 0; the uvicorn command re-raises the SIGTERM it handled, so it dies of it.
+    expected = 0 if launcher == "app" else -signal.SIGTERM
+    assert process.wait(timeout=15) == expected
+    # No new connection is accepted once shutdown has begun.
+    with pytest.raises(httpx.TransportError):
+        httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+
+
+def test_a_streamed_body_is_refused_before_it_is_all_sent(running: tuple[subprocess.Popen[str], int]) -> None:
+    _, port = running
+    sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+    head = "POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    sock.sendall(head.encode())
+    chunk = b" " * 65536
+    framed = f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n"
+    # A 6.4 MB body without Content-Length, sent slowly; stop as soon as the server answers.
+    sent = 0
+    for _ in range(100):
+        sock.sendall(framed)
+        sent += len(chunk)
+        readable, _, _ = select.select([sock], [], [], 0.05)
+        if readable:
+            break
+    status, answer = read_response(sock)
+    sock.close()
+    assert status == 413
+    assert b"request body too large" in answer
+    assert sent <= 256 * 1024 + 2 * len(chunk)
