@@ -1,0 +1,60 @@
+"""Many threads at once get exactly the answers one thread gets: no shared mutable state in the hot path."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import orjson
+from fastapi.testclient import TestClient
+
+from app.api import answer
+from app.limits import Limits
+from app.main import create_app
+from app.parsing import parse_predict_body
+from app.runtime import build_runtime
+from app.settings import Settings
+from model.weights import LoadedModel
+
+DRAWINGS = [
+    {"strokes": [[[10, 10], [60, 10], [35, 90]]], "explain": True},
+    {"strokes": [[[0, 0], [0, 100]], [[-20, 50], [20, 50]]]},
+    {"strokes": [[[5, 5]]], "explain": True, "target": 2},
+    {"pixels": [[((row * 28 + col) % 7) / 7 for col in range(28)] for row in range(28)]},
+]
+THREADS = 16
+ROUNDS = 12
+
+
+def test_concurrent_requests_through_the_thread_pool_are_deterministic(
+    settings: Settings, tiny_model: LoadedModel
+) -> None:
+    # offload_points=0 sends every drawing through the worker threads, so requests truly overlap.
+    app = create_app(settings.model_copy(update={"offload_points": 0}), tiny_model)
+    with TestClient(app) as client:
+        expected = [client.post("/predict", json=drawing).content for drawing in DRAWINGS]
+
+        def call(i: int) -> tuple[int, bytes]:
+            k = i % len(DRAWINGS)
+            response = client.post("/predict", json=DRAWINGS[k])
+            assert response.status_code == 200
+            return k, response.content
+
+        with ThreadPoolExecutor(THREADS) as pool:
+            results = list(pool.map(call, range(THREADS * ROUNDS)))
+    assert len(results) == THREADS * ROUNDS
+    for k, content in results:
+        assert content == expected[k]
+
+
+def test_the_model_functions_are_thread_safe(settings: Settings, tiny_model: LoadedModel) -> None:
+    runtime = build_runtime(
+        tiny_model,
+        limits=Limits.from_settings(settings),
+        evaluation_path=settings.evaluation_path,
+        offload_points=settings.offload_points,
+    )
+    bodies = [parse_predict_body(orjson.dumps(drawing), runtime.limits) for drawing in DRAWINGS]
+    expected = [answer(runtime, body) for body in bodies]
+    with ThreadPoolExecutor(THREADS) as pool:
+        results = list(pool.map(lambda i: (i % len(bodies), answer(runtime, bodies[i % len(bodies)])), range(400)))
+    assert all(content == expected[k] for k, content in results)
