@@ -23,6 +23,7 @@ pytest.importorskip("playwright")
 from playwright.sync_api import Browser, ConsoleMessage, Page, Route, expect, sync_playwright  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+expect.set_options(timeout=15_000)  # the CI machine may be busy (training runs beside the tests)
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "artifacts" / "e2e"
@@ -275,6 +276,7 @@ def test_uncertainty_is_shown(server: str, browser: Browser, flag: str, state: s
     expect(status).to_contain_text(message)
     if flag == "unsure":
         expect(status).to_contain_text(f"{top2[-1][0]} or {top2[-1][1]}")
+    page.unroute_all(behavior="wait")
     problems.check()
     page.context.close()
 
