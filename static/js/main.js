@@ -18,6 +18,8 @@ const state = {
   prediction: null,
   /** @type {number|null} a digit the person picked ("why not 7?"), or null to explain the answer */
   target: null,
+  /** whether the next answer should be read out (it follows a finished stroke) */
+  announce: false,
 };
 
 const bars = new ProbabilityBars($("probabilities"), pickTarget);
@@ -61,12 +63,10 @@ const pad = new DrawingPad($("pad"), (kind) => {
   requestPrediction({ now: kind !== "progress", announce: kind === "stroke" });
 });
 
-let announceNext = false;
-
 /** Ask for a prediction of the current drawing (no-op when empty). */
 function requestPrediction({ now = false, announce = false } = {}) {
   if (pad.isEmpty) return;
-  announceNext ||= announce;
+  state.announce ||= announce;
   live.request(() => {
     const body = { strokes: pad.strokes };
     if (seen.enabled) {
@@ -119,9 +119,9 @@ function show(result, body) {
   $("prediction").textContent = String(result.digit);
   $("answer-status").textContent = status;
   $("answer-detail").textContent = detail;
-  if (announceNext) {
+  if (state.announce) {
     $("announcer").textContent = `${status} ${detail}`;
-    announceNext = false;
+    state.announce = false;
   }
   bars.update(p, { winner: result.digit, target: body.explain ? (result.target ?? result.digit) : null });
   seen.showInput(result.input);

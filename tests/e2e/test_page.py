@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("playwright")
-from playwright.sync_api import Browser, ConsoleMessage, Page, Route, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, ConsoleMessage, Page, Route, expect, sync_playwright
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 expect.set_options(timeout=15_000)  # the CI machine may be busy (training runs beside the tests)
@@ -36,7 +36,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-# Stops the CSP reports before any page script runs; the page itself has no inline scripts.
+# Records CSP violations; injected before any page script runs (the page itself has no inline scripts).
 CSP_PROBE = """
 window.__cspViolations = [];
 document.addEventListener("securitypolicyviolation", (e) => {
@@ -59,9 +59,21 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log = tmp_path_factory.mktemp("server") / "uvicorn.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port),
-             "--no-server-header"],
-            cwd=REPO, stdout=out, stderr=subprocess.STDOUT, env=os.environ.copy(),
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "app.main:app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--no-server-header",
+            ],
+            cwd=REPO,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=os.environ.copy(),
         )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -122,7 +134,9 @@ class Problems:
         assert self.messages == [], "\n".join(self.messages)
 
 
-def open_page(browser: Browser, url: str, width: int = 1280, height: int = 800, **context: object) -> tuple[Page, Problems]:
+def open_page(
+    browser: Browser, url: str, width: int = 1280, height: int = 800, **context: object
+) -> tuple[Page, Problems]:
     """Open `url` in a fresh context of the given viewport, with the problem listeners attached."""
     ctx = browser.new_context(viewport={"width": width, "height": height}, **context)
     ctx.add_init_script(CSP_PROBE)
@@ -159,8 +173,10 @@ def draw_one(page: Page) -> None:
 
 
 def draw_zero(page: Page) -> None:
-    stroke(page, [(0.5 + 0.22 * math.sin(2 * math.pi * i / 40), 0.5 - 0.34 * math.cos(2 * math.pi * i / 40))
-                  for i in range(43)])
+    stroke(
+        page,
+        [(0.5 + 0.22 * math.sin(2 * math.pi * i / 40), 0.5 - 0.34 * math.cos(2 * math.pi * i / 40)) for i in range(43)],
+    )
 
 
 def canvas_png(page: Page, testid: str) -> str:
@@ -282,8 +298,9 @@ def test_uncertainty_is_shown(server: str, browser: Browser, flag: str, state: s
 
 
 def test_phone_layout(server: str, browser: Browser) -> None:
-    page, problems = open_page(browser, f"{server}/", width=390, height=844, device_scale_factor=3,
-                               is_mobile=True, has_touch=True)
+    page, problems = open_page(
+        browser, f"{server}/", width=390, height=844, device_scale_factor=3, is_mobile=True, has_touch=True
+    )
     canvas_box = pad_box(page)
     assert canvas_box["width"] <= 390 and canvas_box["width"] > 300, canvas_box
     # The backing store follows devicePixelRatio, so strokes stay sharp.
