@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from app.main import create_app
+from app.main import StartupError, create_app
 from app.settings import Settings
 from model.constants import IMAGE_SIDE, NUM_CLASSES
 from model.inference import predict, saliency
@@ -297,3 +298,18 @@ def test_a_long_drawing_is_read_in_a_worker_thread_with_the_same_answer(
             answers.append(client.post("/predict", json={"strokes": strokes}).content)
     assert answers[0] == answers[1]
     assert b'"digit"' in answers[0]
+
+
+def test_importing_the_module_app_loads_no_weights() -> None:
+    from app.main import app
+
+    assert app.state.runtime is None
+
+
+def test_bad_weights_fail_startup_with_the_one_line_message(settings: Settings, tmp_path: Path) -> None:
+    missing = tmp_path / "none.npz"
+    with (
+        pytest.raises(StartupError, match=r"none\.npz: weights file not found"),
+        TestClient(create_app(settings.model_copy(update={"weights_path": missing}))),
+    ):
+        pass
