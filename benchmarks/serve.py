@@ -1,0 +1,188 @@
+"""Serving speed: one uvicorn worker on 127.0.0.1, driven by a light keep-alive load generator.
+
+Measures, in one run, requests/s and p50/p99 latency of
+  (a) GET /healthz              the framework's ceiling: routing, middleware, no model;
+  (b) POST /predict with pixels a 28x28 image: parsing 784 numbers, the forward pass, the answer;
+  (c) POST /predict with strokes a typical drawing: a "4" of 3 strokes and 150 canvas points,
+                                 which the server also renders to 28x28 (model.preprocess);
+at 1 and at 32 concurrent connections, the throughput ratios b/a and c/a at 32, and the cold start
+(from subprocess.Popen to the first 200 from /healthz, best of 3). The targets are printed beside
+the figures; they are not asserted (figures on a shared machine are noisy), but a request that is
+not answered 200 makes the run fail, since its figures would mean nothing.
+
+    python benchmarks/serve.py [--duration 5] [--connections 1,32] [--json results.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import common  # benchmarks/ is a folder of scripts, not a package
+
+TARGET_RATIO = 0.4
+"""(c) strokes / (a) healthz throughput at the largest connection count."""
+TARGET_P50_MS = 3.0
+TARGET_P99_MS = 10.0
+"""(c) strokes latency with one client."""
+TARGET_COLD_START_S = 1.5
+
+
+def scenarios() -> dict[str, common.Request]:
+    """Return the three measured requests, by name."""
+    strokes = common.drawing(4)
+    return {
+        "healthz": common.http_request("healthz", "GET", "/healthz"),
+        "pixels": common.post_json("pixels", {"pixels": common.pixels_of(strokes)}),
+        "strokes": common.post_json("strokes", {"strokes": strokes}),
+    }
+
+
+def check(port: int, requests: dict[str, common.Request]) -> str:
+    """Return what the server reads in the typical drawing; raise if a measured request is not answered 200."""
+    for name, request in requests.items():
+        status, body = common.fetch(port, request)
+        if status != 200:
+            raise RuntimeError(f"{name}: expected 200, got {status}: {body[:200]!r}")
+    _, body = common.fetch(port, requests["strokes"])
+    answer = json.loads(body)
+    return f"digit {answer['digit']} (p = {max(answer['probabilities']):.3f})"
+
+
+def cold_starts(runs: int, env: dict[str, str]) -> list[float]:
+    """Return the seconds from Popen to the first 200 on /healthz, for `runs` fresh servers one after another."""
+    times = []
+    for _ in range(runs):
+        server = common.Server(env=env)
+        try:
+            times.append(server.start().wait_ready())
+        finally:
+            server.stop()
+    return times
+
+
+def measure(
+    port: int, pid: int, request: common.Request, connections: int, duration: float, warmup: float
+) -> dict[str, Any]:
+    """Return one run's summary, with the server's CPU use (% of one core) over the whole run."""
+    cpu_before, started = common.cpu_seconds(pid), time.perf_counter()
+    result = common.run_load(port, [request], connections=connections, duration_s=duration, warmup_s=warmup)
+    cpu_used, elapsed = common.cpu_seconds(pid) - cpu_before, time.perf_counter() - started
+    summary = result.summary()
+    summary["server_cpu_percent"] = round(100 * cpu_used / elapsed, 1)
+    summary["failed"] = result.server_errors + result.connection_errors + sum(result.unexpected.values())
+    return summary
+
+
+def verdict(value: float | None, target: float, *, at_least: bool) -> str:
+    """Return "met" or "MISSED" for `value` against `target`."""
+    if value is None:
+        return "n/a"
+    return "met" if (value >= target if at_least else value <= target) else "MISSED"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=float, default=5.0, help="measured seconds per run (default 5)")
+    parser.add_argument("--warmup", type=float, default=1.0, help="unmeasured seconds before each run (default 1)")
+    parser.add_argument("--connections", default="1,32", help="comma-separated connection counts (default 1,32)")
+    parser.add_argument("--cold-starts", type=int, default=3, help="cold starts to time, the best counts (default 3)")
+    parser.add_argument("--json", metavar="PATH", help="also write the results as JSON to PATH")
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="environment variable for the server (repeatable), e.g. OPENBLAS_NUM_THREADS=1",
+    )
+    args = parser.parse_args(argv)
+    counts = sorted({int(c) for c in args.connections.split(",")})
+    env = dict(item.split("=", 1) for item in args.env)
+    requests = scenarios()
+
+    print(f"serve benchmark: {common.machine_note()}")
+    print(f"one uvicorn worker on {common.HOST}; {args.duration:g} s per run after {args.warmup:g} s of warm-up")
+    if env:
+        print(f"server environment: {env}")
+
+    cold = cold_starts(args.cold_starts, env) if args.cold_starts > 0 else []
+    results: dict[str, dict[int, dict[str, Any]]] = {name: {} for name in requests}
+    with common.Server(env=env) as server:
+        print(f"the typical drawing (3 strokes, 150 points) reads as {check(server.port, requests)}")
+        for connections in counts:  # all three scenarios at one count, close together in time
+            for name, request in requests.items():
+                results[name][connections] = measure(
+                    server.port, server.pid, request, connections, args.duration, args.warmup
+                )
+        rss_mib = common.rss_kib(server.pid) / 1024
+
+    print()
+    print(
+        f"{'request':<10}{'conns':>6}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'srv CPU':>9}{'cli CPU':>9}{'failed':>8}"
+    )
+    for name, by_count in results.items():
+        for connections, s in by_count.items():
+            latency = s["latency_ms"]
+            print(
+                f"{name:<10}{connections:>6}{s['rps']:>10.0f}{latency['p50']:>9.2f}{latency['p99']:>9.2f}"
+                f"{s['server_cpu_percent']:>8.0f}%{s['client_cpu_percent']:>8.0f}%{s['failed']:>8}"
+            )
+
+    top = counts[-1]
+    ceiling = results["healthz"][top]["rps"]
+    ratios = {name: results[name][top]["rps"] / ceiling if ceiling else None for name in ("pixels", "strokes")}
+    one = results["strokes"].get(1)
+    targets = [
+        (f"strokes/healthz throughput at {top} conns", ratios["strokes"], TARGET_RATIO, True, ""),
+        (f"pixels/healthz throughput at {top} conns", ratios["pixels"], None, True, ""),
+        ("strokes p50 with 1 client", one["latency_ms"]["p50"] if one else None, TARGET_P50_MS, False, " ms"),
+        ("strokes p99 with 1 client", one["latency_ms"]["p99"] if one else None, TARGET_P99_MS, False, " ms"),
+        (f"cold start, best of {len(cold)}", min(cold) if cold else None, TARGET_COLD_START_S, False, " s"),
+    ]
+    print()
+    rows = []
+    for label, value, target, at_least, unit in targets:
+        shown = "n/a" if value is None else f"{value:.3f}{unit}" if unit != " ms" else f"{value:.2f}{unit}"
+        if target is None:
+            print(f"  {label:<40}{shown:>12}")
+        else:
+            sign = ">=" if at_least else "<="
+            print(
+                f"  {label:<40}{shown:>12}   target {sign} {target:g}{unit}: {verdict(value, target, at_least=at_least)}"
+            )
+        rows.append({"name": label, "value": value, "target": target, "at_least": at_least, "unit": unit.strip()})
+    if cold:
+        print(f"  cold starts: {', '.join(f'{t:.3f} s' for t in cold)}; server RSS after the runs {rss_mib:.1f} MiB")
+
+    failed = sum(s["failed"] for by_count in results.values() for s in by_count.values())
+    common.write_json(
+        args.json,
+        {
+            "benchmark": "serve",
+            "machine": common.machine_note(),
+            "duration_s": args.duration,
+            "warmup_s": args.warmup,
+            "server_env": env,
+            "cold_start_s": cold,
+            "results": {name: {str(c): s for c, s in by_count.items()} for name, by_count in results.items()},
+            "ratios_at_connections": top,
+            "ratios": ratios,
+            "targets": rows,
+            "server_rss_mib": round(rss_mib, 1),
+            "failed_requests": failed,
+        },
+    )
+    if failed:
+        print(f"FAILED: {failed} requests were not answered 200 (see 'failed' above)", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
