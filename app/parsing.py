@@ -87,6 +87,8 @@ def _parse_pixels(pixels: Any) -> NDArray[np.float32]:
     # Also catches NaN, which fails every comparison.
     if not np.all((array >= 0) & (array <= 1)):
         raise InputError("pixels must be in [0, 1]")
+    if not array.any():
+        raise InputError("no ink: every pixel is 0")
     return array.astype(np.float32)
 
 

@@ -21,15 +21,15 @@ Images = NDArray[np.float32]
 class AugmentConfig:
     """Ranges of the random distortions (angles in degrees, shifts in pixels)."""
 
-    rotation: float = 10.0
-    scale: float = 0.10
-    aspect: float = 0.10
-    shear: float = 0.20
+    rotation: float = 8.0
+    scale: float = 0.08
+    aspect: float = 0.08
+    shear: float = 0.15
     shift: float = 1.5
-    elastic_pixels: float = 1.0
+    elastic_pixels: float = 0.9
     elastic_sigma: float = 4.0
     thickness_probability: float = 0.4
-    clean_fraction: float = 0.1
+    clean_fraction: float = 0.15
 
 
 def _gaussian_matrix(sigma: float) -> NDArray[np.float32]:

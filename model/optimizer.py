@@ -15,25 +15,27 @@ class MomentumSGD:
         self.weight_decay = weight_decay
         self.velocity_w: list[Array] = [np.zeros_like(w) for w in network.weights]
         self.velocity_b: list[Array] = [np.zeros_like(b) for b in network.biases]
+        self._scratch: list[Array] = [np.empty_like(w) for w in network.weights]
 
     def step(self, network: Network, gradients: Gradients, *, learning_rate: float) -> None:
         """Move every weight and bias one step down the gradient (in place)."""
         eta = np.float32(learning_rate)
         mu = np.float32(self.momentum)
         decay = np.float32(self.weight_decay)
-        for w, b, v_w, v_b, nabla_w, nabla_b in zip(
+        for w, b, v_w, v_b, nabla_w, nabla_b, scratch in zip(
             network.weights,
             network.biases,
             self.velocity_w,
             self.velocity_b,
             gradients.nabla_w,
             gradients.nabla_b,
+            self._scratch,
             strict=True,
         ):
             # In place, so that a step allocates nothing as large as a weight matrix.
-            nabla_w += decay * w
+            nabla_w += np.multiply(w, decay, out=scratch)
             v_w *= mu
-            v_w -= eta * nabla_w
+            v_w -= np.multiply(nabla_w, eta, out=scratch)
             w += v_w
             v_b *= mu
             v_b -= eta * nabla_b

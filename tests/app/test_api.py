@@ -103,6 +103,7 @@ def test_a_one_point_stroke_is_a_dot(client: TestClient) -> None:
         (b'{"strokes": [[[1, 2]]], "pixels": []}', "exactly one of strokes and pixels"),
         (b'{"strokes": []}', "no ink"),
         (b'{"strokes": [[], []]}', "no ink"),
+        (b'{"pixels": ' + str([[0] * 28] * 28).encode() + b"}", "no ink"),
         (b'{"strokes": null}', "strokes must be a list"),
         (b'{"strokes": [[1, 2]]}', "point must be a list of two numbers"),
         (b'{"strokes": [[[1, 2, 3]]]}', "point must be a list of two numbers"),
