@@ -35,7 +35,7 @@ $(STAMP): requirements.lock requirements-dev.lock pyproject.toml
 	@touch $@
 
 run: $(STAMP) ## Serve the app on http://127.0.0.1:8000 (override HOST=, PORT=)
-	$(BIN)/uvicorn app.main:app --host $(HOST) --port $(PORT) --no-server-header
+	DIGITS_HOST=$(HOST) DIGITS_PORT=$(PORT) $(PY) -m app
 
 test: $(STAMP) ## Run the whole test suite (pytest; PYTEST_ARGS= to pass options)
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from model.weights import DEFAULT_WEIGHTS
@@ -27,6 +27,13 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Interface to listen on (python -m app).")
     port: int = Field(default=8000, ge=0, le=65535, description="Port to listen on (python -m app).")
+    workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        validation_alias=AliasChoices("DIGITS_WORKERS", "WEB_CONCURRENCY"),
+        description="Worker processes (python -m app); also read from WEB_CONCURRENCY, as uvicorn does.",
+    )
     templates_dir: Path = Field(default=REPO / "templates", description="Jinja2 templates for the pages.")
     static_dir: Path = Field(default=REPO / "static", description="Files served under /static.")
     max_body_bytes: int = Field(default=256 * 1024, ge=1, description="Largest accepted request body, in bytes.")

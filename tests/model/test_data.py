@@ -91,3 +91,13 @@ def test_official_files_load(mnist_dir: Path) -> None:
     assert mnist.train_images.shape == (60_000, 784) and mnist.test_images.shape == (10_000, 784)
     assert mnist.train_images.dtype == np.float32 and mnist.train_images.min() >= 0 and mnist.train_images.max() <= 1
     assert np.bincount(mnist.test_labels).tolist() == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
+
+
+def test_fetch_offline_fails_with_a_clear_message(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    def refuse(url: str, timeout: float) -> None:
+        raise OSError("network unreachable")
+
+    monkeypatch.setattr(data.urllib.request, "urlopen", refuse)
+    with pytest.raises(DatasetError, match=r"train-images-idx3-ubyte\.gz: download failed from every mirror"):
+        data.fetch(tmp_path)
+    assert not list(tmp_path.glob("*.gz"))

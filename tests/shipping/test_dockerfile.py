@@ -82,7 +82,8 @@ def test_final_stage_runs_as_non_root_with_healthcheck_and_exec_form_cmd() -> No
     assert health is not None and "/healthz" in " ".join(healthcheck_command(health))
     cmd = stage.last("CMD")
     assert cmd is not None and exec_form(cmd.args) is not None, "CMD must be in exec (JSON) form"
-    assert "--no-server-header" in (exec_form(cmd.args) or [])
+    # `python -m app` runs uvicorn without a Server header (the smoke test checks the header itself).
+    assert exec_form(cmd.args) in (["python", "-m", "app"], ["uvicorn", "app.main:app", "--no-server-header"])
     assert not stage.all("RUN") or all("pip install" not in i.args for i in stage.all("RUN"))
 
 
@@ -230,7 +231,7 @@ def container(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, l
     venv = fresh_runtime_venv()
     cmd, health, env = replay_final_stage(root, venv)
     port = free_port()
-    env["UVICORN_PORT"] = str(port)  # as `docker run -e UVICORN_PORT=...`: the test must not need port 8000
+    env["DIGITS_PORT"] = str(port)  # as `docker run -e DIGITS_PORT=...`: the test must not need port 8000
     argv = [str(port) if previous == "--port" else word for previous, word in zip(["", *cmd[:-1]], cmd, strict=True)]
     executable = shutil.which(argv[0], path=env["PATH"])
     assert executable is not None and executable.startswith(str(venv)), f"{argv[0]} should come from the venv"
@@ -276,6 +277,8 @@ def digit_one_pixels() -> list[list[float]]:
 def test_image_serves_healthz_and_predict(container: tuple[str, list[str], dict[str, str], Path]) -> None:
     base, _, _, _ = container
     assert request(base + "/healthz")[0] == 200
+    with urllib.request.urlopen(base + "/healthz", timeout=10) as response:
+        assert response.headers.get("Server") is None, "the server must not advertise itself"
     status, body = request(base + "/predict", {"pixels": digit_one_pixels()})
     assert status == 200, body[:500]
     assert json.loads(body)["digit"] in range(10)

@@ -15,11 +15,9 @@ def dry_run(*args: str) -> list[str]:
 
 
 def test_run_serves_on_host_and_port_without_server_header() -> None:
-    assert any(
-        "uvicorn app.main:app --host 127.0.0.1 --port 8000 --no-server-header" in line for line in dry_run("run")
-    )
+    assert any("DIGITS_HOST=127.0.0.1 DIGITS_PORT=8000 .venv/bin/python -m app" in line for line in dry_run("run"))
     lines = dry_run("run", "HOST=0.0.0.0", "PORT=9001")
-    assert any("--host 0.0.0.0 --port 9001 --no-server-header" in line for line in lines)
+    assert any("DIGITS_HOST=0.0.0.0 DIGITS_PORT=9001 .venv/bin/python -m app" in line for line in lines)
 
 
 def test_train_passes_the_data_dir_only_when_set() -> None:
