@@ -37,11 +37,11 @@ from model.weights import save
 class TrainConfig:
     """Hyperparameters of one training run."""
 
-    hidden: tuple[int, ...] = (800,)
-    epochs: int = 30
-    batch_size: int = 128
-    learning_rate: float = 0.1
-    final_learning_rate: float = 0.001
+    hidden: tuple[int, ...] = (1200,)
+    epochs: int = 150
+    batch_size: int = 64
+    learning_rate: float = 0.05
+    final_learning_rate: float = 0.0005
     momentum: float = 0.9
     weight_decay: float = 1e-5
     validation_size: int = 5_000
