@@ -49,11 +49,14 @@ def softmax(z: Array) -> Array:
 
 @dataclass(frozen=True)
 class Gradients:
-    """Partial derivatives of the cost: nabla_w[l] = dC/dw^l, nabla_b[l] = dC/db^l, nabla_x = dC/da^0."""
+    """Partial derivatives of the cost: nabla_w[l] = dC/dw^l, nabla_b[l] = dC/db^l, nabla_x = dC/da^0.
+
+    nabla_x is None unless asked for: training never needs it, and it costs as much as nabla_w^1.
+    """
 
     nabla_w: list[Array]
     nabla_b: list[Array]
-    nabla_x: Array
+    nabla_x: Array | None
 
 
 class Network:
@@ -122,8 +125,10 @@ class Network:
             a = softmax(z) if l == last else sigmoid(z)
         return a
 
-    def backward(self, activations: list[Array], delta: Array) -> Gradients:
+    def backward(self, activations: list[Array], delta: Array, *, to_input: bool = False) -> Gradients:
         """Return the gradients, given a forward pass's activations and delta^L = dC/dz^L.
+
+        With to_input, the pass goes one step further, to dC/da^0 = delta^1 w^1: the saliency map.
 
         Backpropagation:  delta^l = (delta^{l+1} w^{l+1}) * sigma'(z^l),  with sigma'(z^l) = a^l (1 - a^l);
                           dC/db^l = delta^l,  dC/dw^l = delta^l (a^{l-1})^T,  summed over the rows.
@@ -134,13 +139,13 @@ class Network:
         for l in range(n - 1, -1, -1):
             nabla_b[l] = delta.sum(axis=0)
             nabla_w[l] = delta.T @ activations[l]
-            delta_prev = delta @ self.weights[l]
             if l > 0:
                 a = activations[l]
-                delta_prev *= a
-                delta_prev *= 1 - a
-            delta = delta_prev
-        return Gradients(nabla_w=nabla_w, nabla_b=nabla_b, nabla_x=delta)
+                delta = delta @ self.weights[l]
+                delta *= a
+                delta *= 1 - a
+        nabla_x = delta @ self.weights[0] if to_input else None
+        return Gradients(nabla_w=nabla_w, nabla_b=nabla_b, nabla_x=nabla_x)
 
     def backprop(self, x: Array, y: NDArray[np.integer]) -> tuple[float, Gradients, Array]:
         """Return the mean cross-entropy cost over the mini-batch (x, y), its gradients, and the output a^L.
@@ -166,4 +171,6 @@ class Network:
         _, activations = self.forward(x)
         delta = np.zeros_like(activations[-1])
         delta[:, output] = 1
-        return self.backward(activations, delta).nabla_x
+        nabla_x = self.backward(activations, delta, to_input=True).nabla_x
+        assert nabla_x is not None  # asked for with to_input
+        return nabla_x
