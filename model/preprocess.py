@@ -100,7 +100,9 @@ def render(strokes: Strokes, *, pen_width: float = PEN_WIDTH) -> NDArray[np.floa
     keep = _thin_out(xy, starts, spacing=radius / 2)
     first = np.zeros(len(xy), dtype=bool)
     first[starts] = True
-    last = np.roll(first, -1)
+    last = np.empty_like(first)
+    last[:-1] = first[1:]
+    last[-1] = True
     xy, first, last = xy[keep], first[keep], last[keep]
     discs = _needs_disc(xy, first, last)
 
@@ -117,27 +119,17 @@ def render(strokes: Strokes, *, pen_width: float = PEN_WIDTH) -> NDArray[np.floa
     for x, y in xy[discs].tolist():
         draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=255)
 
-    ink = np.frombuffer(canvas.tobytes(), dtype=np.uint8).reshape(height, width).astype(np.float32)
-    row_mass = ink @ np.ones(width, dtype=np.float32)
-    col_mass = np.ones(height, dtype=np.float32) @ ink
+    ink = np.frombuffer(canvas.tobytes(), dtype=np.uint8).reshape(height, width)
+    row_mass = ink.sum(axis=1, dtype=np.float64)
+    col_mass = ink.sum(axis=0, dtype=np.float64)
     total = float(row_mass.sum())
     com_y = float(row_mass @ (np.arange(height) + 0.5)) / total
     com_x = float(col_mass @ (np.arange(width) + 0.5)) / total
 
-    # Shift the ink so that its centre of mass lands on the centre (to 1/SUPERSAMPLE of a pixel) and
-    # average each SUPERSAMPLE x SUPERSAMPLE block, both as one product: image = R ink C^T, where
-    # R and C send each canvas row and column to its output pixel (ink outside the image is dropped).
-    top = round(CENTRE * SUPERSAMPLE - com_y)
-    left = round(CENTRE * SUPERSAMPLE - com_x)
-    image = (_binning(height, top) @ ink @ _binning(width, left).T).astype(np.float32, copy=False)
-    image *= 1 / (255 * SUPERSAMPLE * SUPERSAMPLE)
+    # Paste so that the centre of mass lands on the centre (to 1/SUPERSAMPLE of a pixel; ink falling
+    # outside is clipped), then average each SUPERSAMPLE x SUPERSAMPLE block into one output pixel.
+    full = Image.new("L", (IMAGE_SIDE * SUPERSAMPLE, IMAGE_SIDE * SUPERSAMPLE), 0)
+    full.paste(canvas, (round(CENTRE * SUPERSAMPLE - com_x), round(CENTRE * SUPERSAMPLE - com_y)))
+    small = np.frombuffer(full.reduce(SUPERSAMPLE).tobytes(), dtype=np.uint8)
+    image = small.reshape(IMAGE_SIDE, IMAGE_SIDE) * np.float32(1 / 255)
     return image
-
-
-def _binning(length: int, offset: int) -> NDArray[np.float32]:
-    """Return the IMAGE_SIDE x length 0/1 matrix that adds canvas line i into output pixel (i + offset) // SUPERSAMPLE."""
-    matrix = np.zeros((IMAGE_SIDE, length), dtype=np.float32)
-    target = (np.arange(length) + offset) // SUPERSAMPLE
-    inside = (target >= 0) & (target < IMAGE_SIDE)
-    matrix[target[inside], np.flatnonzero(inside)] = 1
-    return matrix
