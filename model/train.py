@@ -45,7 +45,7 @@ class TrainConfig:
     momentum: float = 0.9
     weight_decay: float = 1e-5
     validation_size: int = 5_000
-    unipen_repeat: int = 2
+    unipen_repeat: int = 3
     use_unipen: bool = True
     train_limit: int | None = None
     seed: int = 0
