@@ -17,10 +17,10 @@ import platform
 import shlex
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -60,20 +60,16 @@ class Split:
     y: NDArray[np.int64]
 
 
-def accuracy(network: Network, split: Split, batch: int = 2_000) -> float:
-    """Return the fraction of the split that the network classifies correctly."""
-    if len(split.y) == 0:
-        return float("nan")
-    correct = 0
-    for start in range(0, len(split.y), batch):
-        output = network.feedforward(split.x[start : start + batch])
-        correct += int((output.argmax(axis=1) == split.y[start : start + batch]).sum())
-    return correct / len(split.y)
-
-
 def predictions(network: Network, x: NDArray[np.float32], batch: int = 2_000) -> NDArray[np.int64]:
     """Return the predicted digit of every row of x."""
     return np.concatenate([network.feedforward(x[s : s + batch]).argmax(axis=1) for s in range(0, len(x), batch)])
+
+
+def accuracy(network: Network, split: Split) -> float:
+    """Return the fraction of the split that the network classifies correctly (NaN for an empty split)."""
+    if len(split.y) == 0:
+        return float("nan")
+    return float((predictions(network, split.x) == split.y).mean())
 
 
 def learning_rate(config: TrainConfig, progress: float) -> float:
@@ -120,7 +116,11 @@ def prepare(config: TrainConfig, data_dir: str | None, unipen_path: str | None) 
 
 
 def train(
-    config: TrainConfig, datasets: Datasets, *, progress: bool = True, on_epoch: Any = None
+    config: TrainConfig,
+    datasets: Datasets,
+    *,
+    progress: bool = True,
+    on_epoch: Callable[[Network, list[dict[str, float]]], None] | None = None,
 ) -> tuple[Network, list[dict[str, float]]]:
     """Return the trained network and one metrics row per epoch."""
     from tqdm import tqdm  # a training-only dependency, so the server does not need it
