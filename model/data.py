@@ -119,6 +119,12 @@ def read_idx(folder: Path, spec: IdxFile) -> NDArray[np.uint8]:
     return np.frombuffer(content, dtype=np.uint8, offset=header).reshape(shape)
 
 
+def _unit_range(images: NDArray[np.uint8]) -> NDArray[np.float32]:
+    """Return the images flattened to rows of float32 in [0, 1] (MNIST's 0-255 divided by 255)."""
+    rows = images.reshape(len(images), IMAGE_SIDE * IMAGE_SIDE)
+    return np.divide(rows, 255, dtype=np.float32)
+
+
 def load_mnist(data_dir: str | Path | None = None) -> Mnist:
     """Return the MNIST training and test sets from the folder, every file verified."""
     folder = resolve_dir(data_dir)
@@ -127,9 +133,9 @@ def load_mnist(data_dir: str | Path | None = None) -> Mnist:
         if arrays[key].max() >= NUM_CLASSES:
             raise DatasetError(f"{folder / FILES[key].name}: labels outside 0-{NUM_CLASSES - 1}; {HOW_TO_GET}")
     return Mnist(
-        train_images=(arrays["train_images"].reshape(-1, IMAGE_SIDE * IMAGE_SIDE) / np.float32(255)).astype(np.float32),
+        train_images=_unit_range(arrays["train_images"]),
         train_labels=arrays["train_labels"],
-        test_images=(arrays["test_images"].reshape(-1, IMAGE_SIDE * IMAGE_SIDE) / np.float32(255)).astype(np.float32),
+        test_images=_unit_range(arrays["test_images"]),
         test_labels=arrays["test_labels"],
     )
 
