@@ -70,7 +70,7 @@ def answer(runtime: Runtime, request: PredictInput) -> bytes:
     }
     if request.explain:
         target = prediction.digit if request.target is None else request.target
-        body["saliency"] = saliency(network=network, image=image, target=target)
+        body["saliency"] = saliency(network=network, prediction=prediction, target=target)
         body["target"] = target
     return orjson.dumps(body, option=_DUMPS_OPTIONS)
 

@@ -50,13 +50,15 @@ def predict(*, network: Network, image: NDArray[np.floating]) -> Prediction:
     )
 
 
-def saliency(*, network: Network, image: NDArray[np.floating], target: int) -> NDArray[np.floating]:
+def saliency(*, network: Network, prediction: Prediction, target: int) -> NDArray[np.floating]:
     """Return d z^L_target / d pixel as an IMAGE_SIDE x IMAGE_SIDE map, in the network's float type.
 
     Positive where more ink would raise the evidence for `target`; computed by the same
-    backpropagation that trains the network (Network.input_gradient).
+    backpropagation that trains the network (Network.input_gradient), from the forward pass
+    that `prediction` already holds.
     """
     if isinstance(target, bool) or not 0 <= target < NUM_CLASSES:
         raise ValueError(f"target must be a digit 0-{NUM_CLASSES - 1}, got {target!r}")
-    gradient = network.input_gradient(as_input(image, network), int(target))
+    activations = [a.reshape(1, -1) for a in prediction.activations]
+    gradient = network.input_gradient(activations, int(target))
     return gradient.reshape(IMAGE_SIDE, IMAGE_SIDE)

@@ -117,13 +117,7 @@ class Network:
 
     def feedforward(self, x: Array) -> Array:
         """Return the output layer's activations a^L: one row of class probabilities per input."""
-        a = x
-        last = len(self.weights) - 1
-        for l, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
-            z = a @ w.T
-            z += b
-            a = softmax(z) if l == last else sigmoid(z)
-        return a
+        return self.forward(x)[1][-1]
 
     def backward(self, activations: list[Array], delta: Array, *, to_input: bool = False) -> Gradients:
         """Return the gradients, given a forward pass's activations and delta^L = dC/dz^L.
@@ -163,12 +157,12 @@ class Network:
         delta /= m
         return cost, self.backward(activations, delta), output
 
-    def input_gradient(self, x: Array, output: int) -> Array:
+    def input_gradient(self, activations: list[Array], output: int) -> Array:
         """Return dz^L_k/dx for k = `output`: how each input pixel moves that output neuron's weighted input.
 
-        The output's z rather than its probability: softmax saturates near 1 and would hide the answer.
+        `activations` are a forward pass's (a^0 = x first), so a caller that has run one does not run it
+        again. The output's z rather than its probability: softmax saturates near 1 and would hide the answer.
         """
-        _, activations = self.forward(x)
         delta = np.zeros_like(activations[-1])
         delta[:, output] = 1
         nabla_x = self.backward(activations, delta, to_input=True).nabla_x

@@ -46,7 +46,7 @@ def test_prediction_rejects_a_wrong_shape(network: Network) -> None:
 
 def test_saliency_is_the_gradient_of_the_target_z(network: Network, image: np.ndarray) -> None:
     target = 3
-    gradient = saliency(network=network, image=image, target=target)
+    gradient = saliency(network=network, prediction=predict(network=network, image=image), target=target)
     assert gradient.shape == (IMAGE_SIDE, IMAGE_SIDE)
     rng = np.random.default_rng(9)
     eps = 1e-5
@@ -62,11 +62,12 @@ def test_saliency_is_the_gradient_of_the_target_z(network: Network, image: np.nd
 
 def test_saliency_differs_between_targets(network: Network, image: np.ndarray) -> None:
     assert not np.allclose(
-        saliency(network=network, image=image, target=0), saliency(network=network, image=image, target=1)
+        saliency(network=network, prediction=predict(network=network, image=image), target=0),
+        saliency(network=network, prediction=predict(network=network, image=image), target=1),
     )
 
 
 @pytest.mark.parametrize("target", [-1, NUM_CLASSES, True])
 def test_saliency_rejects_a_target_that_is_not_a_digit(network: Network, image: np.ndarray, target: int) -> None:
     with pytest.raises(ValueError, match="target"):
-        saliency(network=network, image=image, target=target)
+        saliency(network=network, prediction=predict(network=network, image=image), target=target)

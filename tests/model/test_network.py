@@ -78,7 +78,7 @@ def test_input_gradient_matches_finite_differences(small: tuple[Network, np.ndar
     network, x, _ = small
     x = x[:1].copy()
     for k in range(3):
-        analytic = network.input_gradient(x, k)
+        analytic = network.input_gradient(network.forward(x)[1], k)
         numeric = np.zeros_like(x)
         for i in range(x.shape[1]):
             x[0, i] += EPS
