@@ -48,7 +48,7 @@ def _error(description: str, example: str) -> dict[str, Any]:
 
 def answer(runtime: Runtime, request: PredictInput) -> bytes:
     """Return the encoded POST /predict response for a checked request."""
-    network = runtime.model.network
+    network = runtime.reader
     image = render(request.strokes) if request.strokes is not None else request.pixels
     assert image is not None  # parse_predict_body guarantees strokes or pixels
     prediction = predict(network=network, image=image)

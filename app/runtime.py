@@ -11,6 +11,7 @@ from typing import Any
 import orjson
 
 from app.limits import Limits
+from model.inference import ReadingNetwork
 from model.uncertainty import UncertaintyThresholds
 from model.weights import LoadedModel
 
@@ -22,6 +23,8 @@ class Runtime:
     """The loaded model and what is derived from it once, so that no request repeats the work."""
 
     model: LoadedModel
+    reader: ReadingNetwork
+    """model.network, set up to read one drawing at a time (see model.inference.ReadingNetwork)."""
     thresholds: UncertaintyThresholds
     limits: Limits
     layer_names: tuple[str, ...]
@@ -84,6 +87,7 @@ def build_runtime(model: LoadedModel, *, limits: Limits, evaluation_path: Path, 
     info = describe(model, thresholds, limits)
     return Runtime(
         model=model,
+        reader=ReadingNetwork(model.network),
         thresholds=thresholds,
         limits=limits,
         layer_names=layer_names(len(model.network.weights)),

@@ -11,7 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from model.constants import IMAGE_SIDE, NUM_CLASSES, NUM_PIXELS
-from model.network import Network
+from model.network import Array, Network
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,32 @@ class Prediction:
     probabilities: NDArray[np.floating]
     zs: list[NDArray[np.floating]]
     activations: list[NDArray[np.floating]]
+
+
+class ReadingNetwork(Network):
+    """The same network, faster at reading one image at a time: z^1 sums the inked pixels only.
+
+    A blank pixel, x_i = 0, adds nothing to z^1_j = sum_i w^1_ji x_i + b^1_j, and most of a drawing
+    is blank. So w^1 is also kept transposed, one row per pixel, where the weights of the inked pixels
+    are whole rows: a typical drawing reads a fifth of w^1 instead of all of it, and w^1 is what
+    costs (3.7 MB for 784-1200, more than a core's cache). The terms are the same, summed in another
+    order, so z agrees with Network's to float rounding. Batches and dense images take Network's path.
+    """
+
+    def __init__(self, network: Network) -> None:
+        super().__init__(network.weights, network.biases)
+        self.weights_by_pixel = np.ascontiguousarray(network.weights[0].T)
+
+    def weighted_input(self, l: int, a: Array) -> Array:
+        """Return z^{l+1} as Network does; for one mostly blank image, summing only the inked pixels' terms."""
+        if l == 0 and a.shape[0] == 1:
+            inked = np.flatnonzero(a[0])
+            # Past about half the pixels, copying the inked rows costs more than reading all of w^1.
+            if inked.size <= a.shape[1] // 2:
+                z: Array = a[:, inked] @ self.weights_by_pixel[inked]
+                z += self.biases[0]
+                return z
+        return super().weighted_input(l, a)
 
 
 def as_input(image: NDArray[np.floating], network: Network) -> NDArray[np.floating]:

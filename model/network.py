@@ -107,13 +107,18 @@ class Network:
         activations = [x]
         a = x
         last = len(self.weights) - 1
-        for l, (w, b) in enumerate(zip(self.weights, self.biases, strict=True)):
-            z = a @ w.T
-            z += b
+        for l in range(last + 1):
+            z = self.weighted_input(l, a)
             zs.append(z)
             a = softmax(z) if l == last else sigmoid(z)
             activations.append(a)
         return zs, activations
+
+    def weighted_input(self, l: int, a: Array) -> Array:
+        """Return z^{l+1} = w^{l+1} a^l + b^{l+1}, the weighted input of weights[l] and biases[l], given a = a^l."""
+        z = a @ self.weights[l].T
+        z += self.biases[l]
+        return z
 
     def feedforward(self, x: Array) -> Array:
         """Return the output layer's activations a^L: one row of class probabilities per input."""

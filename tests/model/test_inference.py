@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from model.constants import IMAGE_SIDE, NUM_CLASSES, NUM_PIXELS
-from model.inference import predict, saliency
+from model.inference import ReadingNetwork, predict, saliency
 from model.network import Network
 
 
@@ -71,3 +71,28 @@ def test_saliency_differs_between_targets(network: Network, image: np.ndarray) -
 def test_saliency_rejects_a_target_that_is_not_a_digit(network: Network, image: np.ndarray, target: int) -> None:
     with pytest.raises(ValueError, match="target"):
         saliency(network=network, prediction=predict(network=network, image=image), target=target)
+
+
+def sparse_image(rng: np.random.Generator, inked: int) -> np.ndarray:
+    """Return a 28x28 image with `inked` random pixels in (0, 1] and the rest blank."""
+    image = np.zeros(NUM_PIXELS)
+    image[rng.choice(NUM_PIXELS, inked, replace=False)] = rng.random(inked) + 1e-3
+    return image.reshape(IMAGE_SIDE, IMAGE_SIDE)
+
+
+@pytest.mark.parametrize("inked", [1, 130, 392, 700])
+def test_reading_network_agrees_with_the_network(network: Network, inked: int) -> None:
+    reader = ReadingNetwork(network)
+    image = sparse_image(np.random.default_rng(inked), inked)
+    fast, plain = predict(network=reader, image=image), predict(network=network, image=image)
+    for got, expected in zip(fast.zs + fast.activations, plain.zs + plain.activations, strict=True):
+        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(
+        reader.weighted_input(0, image.reshape(1, NUM_PIXELS)), network.weighted_input(0, image.reshape(1, NUM_PIXELS))
+    )
+
+
+def test_reading_network_reads_batches_like_the_network(network: Network) -> None:
+    rng = np.random.default_rng(3)
+    batch = np.stack([sparse_image(rng, 100).reshape(-1) for _ in range(4)])
+    np.testing.assert_allclose(ReadingNetwork(network).feedforward(batch), network.feedforward(batch), rtol=1e-12)
