@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from model.constants import BOX_SIDE, IMAGE_SIDE
-from model.preprocess import CENTRE, NoInkError, render
+from model.preprocess import CENTRE, PEN_WIDTH, NoInkError, render
 
 SEVEN = [[[10, 10], [90, 10], [40, 120]], [[30, 65], [75, 65]]]
 
@@ -78,3 +78,28 @@ def test_a_dot_is_visible() -> None:
 def test_no_ink_is_rejected(strokes: list[list[list[float]]]) -> None:
     with pytest.raises(NoInkError, match="no ink"):
         render(strokes)
+
+
+def test_ink_across_a_straight_stroke_is_the_pen_width() -> None:
+    # Anti-aliasing keeps the amount of ink: each column a horizontal stroke crosses holds PEN_WIDTH of it.
+    image = render([[[0, 0], [100, 0.3]]])
+    middle = image[:, 8:20].sum(axis=0)
+    np.testing.assert_allclose(middle, PEN_WIDTH, atol=0.05)
+
+
+def test_point_density_does_not_change_the_image() -> None:
+    # A stroke sent as its two ends or as 500 points along it is the same stroke.
+    sparse = render([[[0, 0], [60, 100]], [[0, 100], [60, 100]]])
+    dense = render([[[6 * t / 50, 10 * t / 50] for t in range(501)], [[0, 100], [60, 100]]])
+    assert np.abs(sparse - dense).max() < 0.05
+
+
+def test_ink_far_from_the_centre_of_mass_is_clipped_not_wrapped() -> None:
+    # A filled band at the top drags the centre of mass up, so the tail below it runs off the bottom
+    # of the frame: it must be cut there, not reappear at the top.
+    band = [[[0, y], [100, y]] for y in range(0, 21, 2)]
+    image = render([*band, [[50, 20], [50, 100]]])
+    assert image[-1].max() > 0.5  # the tail reaches the bottom edge
+    assert image[:5].max() == 0  # and nothing wrapped round to the top
+    row, _ = centre_of_mass(image[:, :])
+    assert row < CENTRE  # the tail's clipped end leaves the frame's centre of mass above the centre
