@@ -1,7 +1,10 @@
 """The forward pass alone: microseconds per image at batch 1, images per second at batch 1,000.
 
-Printed beside the floating-point work a forward pass implies (one multiply-add per weight), so the
-distance to the machine's limit is visible.
+Printed beside the work a forward pass implies (one multiply-add per weight; for one drawing read by
+model.inference.ReadingNetwork, only the inked pixels' weights) and the weight bytes it reads, so the
+distance to the machine's limit is visible. Batch 1 is timed twice: warm (the same image over and
+over, its weights left in cache) and cold (the caches flushed before each call, as in a server whose
+other work evicts the weights between requests).
 
     python benchmarks/inference.py [--weights model/weights/default.npz]
 """
@@ -11,26 +14,50 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-from model.inference import predict
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import common  # benchmarks/ is a folder of scripts, not a package
+
+from model.constants import NUM_PIXELS
+from model.inference import ReadingNetwork, predict
+from model.network import Network
+from model.preprocess import render
 from model.weights import DEFAULT_WEIGHTS, load
 
+FLUSH_BYTES = 64 * 2**20
+"""Bigger than every cache of the machines this runs on."""
 
-def best_seconds(fn: object, repeats: int, rounds: int = 5) -> float:
-    """Return the best per-call time of `fn` over `rounds` rounds of `repeats` calls."""
-    assert callable(fn)
+
+def best_seconds(
+    fn: Callable[[], object], repeats: int, rounds: int = 5, before: Callable[[], object] | None = None
+) -> float:
+    """Return the best per-call time of `fn` over `rounds` rounds of `repeats` calls, `before` untimed before each."""
     fn()
     best = float("inf")
     for _ in range(rounds):
-        started = time.perf_counter()
+        spent = 0.0
         for _ in range(repeats):
+            if before is not None:
+                before()
+            started = time.perf_counter()
             fn()
-        best = min(best, (time.perf_counter() - started) / repeats)
+            spent += time.perf_counter() - started
+        best = min(best, spent / repeats)
     return best
+
+
+def weight_bytes(network: Network, inked: int | None = None) -> int:
+    """Return the bytes of weights one image reads: all of them, or only `inked` pixels' rows of w^1."""
+    first = network.weights[0]
+    rows = first.shape[1] if inked is None else inked
+    return rows * first.shape[0] * first.itemsize + sum(w.nbytes for w in network.weights[1:])
 
 
 def main() -> None:
@@ -39,24 +66,58 @@ def main() -> None:
     parser.add_argument("--weights", type=Path, default=DEFAULT_WEIGHTS)
     args = parser.parse_args()
     network = load(args.weights).network
-    rng = np.random.default_rng(0)
-    one = rng.random((1, network.sizes[0]), dtype=np.float32)
-    many = rng.random((1_000, network.sizes[0]), dtype=np.float32)
-    image = one.reshape(28, 28)
+    reader = ReadingNetwork(network)
+    drawing = render(common.drawing(4))  # the serving benchmark's typical drawing
+    one = drawing.reshape(1, NUM_PIXELS)
+    inked = int(np.count_nonzero(one))
+    many = np.random.default_rng(0).random((1_000, NUM_PIXELS), dtype=np.float32)
+    junk = np.ones(FLUSH_BYTES // 4, dtype=np.float32)
 
+    def flush() -> None:
+        junk.sum()
+
+    hidden = network.weights[0].shape[0]
     macs = sum(w.size for w in network.weights)
-    t1 = best_seconds(lambda: network.feedforward(one), 2_000)
-    t_all = best_seconds(lambda: network.forward(one), 2_000)
-    t_predict = best_seconds(lambda: predict(network=network, image=image), 2_000)
-    t1000 = best_seconds(lambda: network.feedforward(many), 20)
+    sparse_macs = inked * hidden + macs - network.weights[0].size
+    rows: list[tuple[str, float, int, int]] = [
+        ("every pixel (Network), warm", best_seconds(lambda: network.forward(one), 2_000), macs, weight_bytes(network)),
+        (
+            "every pixel (Network), cold",
+            best_seconds(lambda: network.forward(one), 200, before=flush),
+            macs,
+            weight_bytes(network),
+        ),
+        (
+            "inked pixels (ReadingNetwork), warm",
+            best_seconds(lambda: reader.forward(one), 2_000),
+            sparse_macs,
+            weight_bytes(network, inked),
+        ),
+        (
+            "inked pixels (ReadingNetwork), cold",
+            best_seconds(lambda: reader.forward(one), 200, before=flush),
+            sparse_macs,
+            weight_bytes(network, inked),
+        ),
+        (
+            "predict() as the server calls it, cold",
+            best_seconds(lambda: predict(network=reader, image=drawing), 200, before=flush),
+            sparse_macs,
+            weight_bytes(network, inked),
+        ),
+    ]
+    t1000 = best_seconds(lambda: network.forward(many), 20)
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs; numpy {np.__version__}")
-    print(f"network {network.sizes}: {macs:,} multiply-adds per image ({2 * macs / 1e6:.2f} MFLOP)")
-    print(f"  batch 1, probabilities only         {t1 * 1e6:8.1f} us/image  ({2 * macs / t1 / 1e9:6.2f} GFLOP/s)")
-    print(f"  batch 1, every z and a (forward)    {t_all * 1e6:8.1f} us/image")
-    print(f"  batch 1, model.inference.predict    {t_predict * 1e6:8.1f} us/image")
     print(
-        f"  batch 1000                          {1_000 / t1000:8,.0f} images/s ({2 * macs * 1_000 / t1000 / 1e9:6.2f} GFLOP/s)"
+        f"network {network.sizes}: {macs:,} multiply-adds per image; the typical drawing inks {inked} of {NUM_PIXELS} pixels"
+    )
+    print(f"  {'batch 1, every z and a':<42}{'us/image':>10}{'GFLOP/s':>9}{'GB/s of weights':>17}")
+    for label, seconds, work, nbytes in rows:
+        print(f"  {label:<42}{seconds * 1e6:>10.1f}{2 * work / seconds / 1e9:>9.2f}{nbytes / seconds / 1e9:>17.2f}")
+    print(
+        f"  batch 1000, every pixel: {1_000 / t1000:,.0f} images/s ({2 * macs * 1_000 / t1000 / 1e9:.2f} GFLOP/s, "
+        "the weights read once per batch)"
     )
 
 

@@ -39,6 +39,12 @@ STEP = 0.4
 """Output pixels between pen positions along a stroke: discs of radius 1.1 this close leave edges
 straight to 0.02 pixel."""
 
+MAX_PEN_DOWNS = 16_384
+"""At most this many pen positions along the strokes: 6,500 pixels of path at STEP, hundreds of times
+across the box, which no digit comes near. A longer scribble is sampled more sparsely, so that no
+request can cost more than a few milliseconds (10,000 points zigzagging across the box would
+otherwise need half a million discs)."""
+
 SUBPIXEL = 16
 """Pen positions are looked up to 1/16 of a pixel in each direction."""
 
@@ -98,7 +104,7 @@ def _pen_positions(
     step = np.hypot(np.diff(x), np.diff(y))
     step[ends[:-1] - 1] = 0.0  # the pen is lifted between strokes: no ink from one to the next
     along = np.concatenate(([0.0], np.cumsum(step)))
-    at = np.arange(0.0, along[-1], STEP)
+    at = np.arange(0.0, along[-1], max(STEP, along[-1] / MAX_PEN_DOWNS))
     tips = np.concatenate(([0], ends[:-1], ends - 1))
     return (
         np.concatenate((np.interp(at, along, x), x[tips])),

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from model.constants import BOX_SIDE, IMAGE_SIDE
-from model.preprocess import CENTRE, PEN_WIDTH, NoInkError, render
+from model.preprocess import CENTRE, MAX_PEN_DOWNS, PEN_WIDTH, NoInkError, _pen_positions, _points, render
 
 SEVEN = [[[10, 10], [90, 10], [40, 120]], [[30, 65], [75, 65]]]
 
@@ -103,3 +103,14 @@ def test_ink_far_from_the_centre_of_mass_is_clipped_not_wrapped() -> None:
     assert image[:5].max() == 0  # and nothing wrapped round to the top
     row, _ = centre_of_mass(image[:, :])
     assert row < CENTRE  # the tail's clipped end leaves the frame's centre of mass above the centre
+
+
+def test_a_huge_scribble_is_sampled_within_the_pen_budget() -> None:
+    # 10,000 points zigzagging across the box: 180,000 output pixels of path, far past any digit.
+    zigzag = [[[float(i % 2) * 1e6, float(i)] for i in range(100)] for _ in range(100)]
+    x, y, ends = _points(zigzag)
+    scale = (BOX_SIDE - PEN_WIDTH) / 1e6
+    pen_x, pen_y = _pen_positions(x * scale, y * scale, ends)
+    assert len(pen_x) == len(pen_y) <= MAX_PEN_DOWNS + 2 * len(ends)
+    image = render(zigzag)
+    assert 0 < image.mean() < 1
