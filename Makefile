@@ -55,7 +55,7 @@ $(BENCH_STAMP): $(STAMP)
 
 bench: $(BENCH_STAMP) ## Run the benchmarks (installs the bench extra: torch)
 	$(PY) benchmarks/serve.py
-	$(PY) benchmarks/inference.py
+	OPENBLAS_NUM_THREADS=1 $(PY) benchmarks/inference.py
 	$(PY) benchmarks/train_speed.py
 
 lock: $(STAMP) ## Regenerate the lock files from pyproject.toml (PIP_COMPILE_ARGS=--upgrade to update pins)

@@ -6,7 +6,9 @@ distance to the machine's limit is visible. Batch 1 is timed twice: warm (the sa
 over, its weights left in cache) and cold (the caches flushed before each call, as in a server whose
 other work evicts the weights between requests).
 
-    python benchmarks/inference.py [--weights model/weights/default.npz]
+    OPENBLAS_NUM_THREADS=1 python benchmarks/inference.py [--weights model/weights/default.npz]
+
+(The server runs BLAS on one thread per process, app/__init__.py; `make bench` measures it so.)
 """
 
 from __future__ import annotations
@@ -108,7 +110,8 @@ def main() -> None:
     ]
     t1000 = best_seconds(lambda: network.forward(many), 20)
 
-    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs; numpy {np.__version__}")
+    threads = os.environ.get("OPENBLAS_NUM_THREADS", "unset, so one per core")
+    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs; numpy {np.__version__}; OPENBLAS_NUM_THREADS {threads}")
     print(
         f"network {network.sizes}: {macs:,} multiply-adds per image; the typical drawing inks {inked} of {NUM_PIXELS} pixels"
     )
