@@ -55,6 +55,7 @@ $(BENCH_STAMP): $(STAMP)
 
 bench: $(BENCH_STAMP) ## Run the benchmarks (installs the bench extra: torch)
 	$(PY) benchmarks/serve.py
+	$(PY) benchmarks/stages.py
 	OPENBLAS_NUM_THREADS=1 $(PY) benchmarks/inference.py
 	$(PY) benchmarks/train_speed.py
 

@@ -47,13 +47,16 @@ def free_port() -> int:
         return port
 
 
-def server_command(port: int) -> list[str]:
-    """Return the command that serves app.main:app with one uvicorn worker, quietly, on `port`."""
+def server_command(port: int, app: str = "app.main:app") -> list[str]:
+    """Return the command that serves `app` (module:attribute, from the repository root or benchmarks/)
+    with one uvicorn worker, quietly, on `port`."""
     return [
         sys.executable,
         "-m",
         "uvicorn",
-        "app.main:app",
+        app,
+        "--app-dir",
+        str(REPO / "benchmarks") if not app.startswith("app.") else str(REPO),
         "--host",
         HOST,
         "--port",
@@ -106,13 +109,14 @@ def cpu_seconds(pid: int) -> float:
 
 
 class Server:
-    """A `python -m uvicorn app.main:app` subprocess on a free port of 127.0.0.1; use it as a context manager.
+    """A `python -m uvicorn app.main:app` subprocess (or another `app`) on a free port of 127.0.0.1; use it as a context manager.
 
     Its output goes to a temporary file (a pipe could fill up and stall it), shown by `log_tail`.
     """
 
-    def __init__(self, port: int | None = None, env: dict[str, str] | None = None) -> None:
+    def __init__(self, port: int | None = None, env: dict[str, str] | None = None, app: str = "app.main:app") -> None:
         self.port = port or free_port()
+        self.app = app
         self.env = {**os.environ, **(env or {})}
         self.process: subprocess.Popen[bytes] | None = None
         self.started_at = 0.0
@@ -128,7 +132,7 @@ class Server:
         """Start the process (and note when, for the cold-start time)."""
         self.started_at = time.perf_counter()
         self.process = subprocess.Popen(
-            server_command(self.port), cwd=REPO, env=self.env, stdout=self._log, stderr=subprocess.STDOUT
+            server_command(self.port, self.app), cwd=REPO, env=self.env, stdout=self._log, stderr=subprocess.STDOUT
         )
         return self
 

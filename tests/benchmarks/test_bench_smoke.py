@@ -161,3 +161,30 @@ def test_serve_and_load_scripts_run_against_a_real_server(common: ModuleType, tm
     assert report["server_errors"] == 0 and report["connection_errors_total"] == 0
     assert report["unexpected_statuses"] == 0
     assert report["requests"] > 0 and report["rss_kib"]["end"] > 0
+
+
+def test_stage_routes_do_part_of_predict_and_answer_like_it(common: ModuleType) -> None:
+    import stages
+    from fastapi.testclient import TestClient
+
+    from app.parsing import InputError
+
+    body = {"strokes": common.drawing(4)}
+    with TestClient(stages.app) as client:
+        real = client.post("/predict", json=body)
+        assert real.status_code == 200
+        for name in stages.STAGES:
+            staged = client.post(f"/stage/{name}", json=body)
+            assert staged.status_code == 200, name
+            assert staged.content == real.content, name  # the stored answer is the real one
+        with pytest.raises(InputError, match="no ink"):  # the staged route really parses (and has no 4xx handling)
+            client.post("/stage/render", json={"strokes": []})
+
+
+def test_stages_script_runs_against_a_real_server(common: ModuleType, capsys: pytest.CaptureFixture[str]) -> None:
+    import stages
+
+    assert stages.main(["--duration", "0.2", "--connections", "4"]) == 0
+    printed = capsys.readouterr().out
+    for name in (*stages.STAGES, "GET /healthz", "POST /predict"):
+        assert f"\n{name} " in printed
