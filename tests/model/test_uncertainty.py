@@ -89,3 +89,10 @@ def test_malformed_metadata_thresholds_say_what_is_wrong(stored: object, message
 def test_as_dict_round_trips_through_metadata() -> None:
     thresholds = UncertaintyThresholds(0.85, 0.45, 1.5)
     assert UncertaintyThresholds.from_metadata({"uncertainty": thresholds.as_dict()}) == thresholds
+
+
+def test_ties_go_to_the_smaller_digit_as_argmax_does() -> None:
+    p = np.full(NUM_CLASSES, 0.05)
+    p[[6, 2]] = 0.3
+    verdict = assess(probabilities=p, z_output=np.zeros(NUM_CLASSES), thresholds=DEFAULTS)
+    assert verdict.top2 == (2, 6) and int(np.argmax(p)) == 2
