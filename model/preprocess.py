@@ -55,7 +55,8 @@ _PAD = BOX_SIDE - IMAGE_SIDE // 2 + 2
 """Room around the 28x28 frame on the working canvas, so that every pen disc lands on it.
 
 The ink spans at most BOX_SIDE, and a point within it is put at the centre, so the ink stays within
-BOX_SIDE - IMAGE_SIDE/2 pixels beyond the frame; a disc's table reaches at most one pixel further.
+BOX_SIDE - IMAGE_SIDE/2 pixels beyond the frame; a disc's table reaches one pixel further, and one
+more is spare.
 """
 _CANVAS = IMAGE_SIDE + 2 * _PAD
 _CANVAS_Y, _CANVAS_X = np.indices((_CANVAS, _CANVAS), dtype=np.float32).reshape(2, -1) + np.float32(0.5 - _PAD)
