@@ -111,7 +111,9 @@ def main() -> None:
     t1000 = best_seconds(lambda: network.forward(many), 20)
 
     threads = os.environ.get("OPENBLAS_NUM_THREADS", "unset, so one per core")
-    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs; numpy {np.__version__}; OPENBLAS_NUM_THREADS {threads}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} CPUs; numpy {np.__version__}; OPENBLAS_NUM_THREADS {threads}"
+    )
     print(
         f"network {network.sizes}: {macs:,} multiply-adds per image; the typical drawing inks {inked} of {NUM_PIXELS} pixels"
     )
