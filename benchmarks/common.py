@@ -449,6 +449,8 @@ async def _connection(
                     await asyncio.sleep(0.05)
                     continue
             assert reader is not None
+            if budget[0] <= 0:  # spent by another connection while this one was connecting
+                break
             request = pick()
             budget[0] -= 1
             result.sent += 1
