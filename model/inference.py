@@ -33,9 +33,11 @@ class ReadingNetwork(Network):
 
     A blank pixel, x_i = 0, adds nothing to z^1_j = sum_i w^1_ji x_i + b^1_j, and most of a drawing
     is blank. So w^1 is also kept transposed, one row per pixel, where the weights of the inked pixels
-    are whole rows: a typical drawing reads a fifth of w^1 instead of all of it, and w^1 is what
+    are whole rows: a typical drawing reads a sixth of w^1 instead of all of it, and w^1 is what
     costs (3.7 MB for 784-1200, more than a core's cache). The terms are the same, summed in another
     order, so z agrees with Network's to float rounding. Batches and dense images take Network's path.
+    The transposed copy is made once, when built: build it from finished weights (the server does, at
+    startup), not from a network still being trained.
     """
 
     def __init__(self, network: Network) -> None:
