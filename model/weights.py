@@ -33,11 +33,6 @@ class LoadedModel:
     path: Path
 
 
-def sha256_of(path: Path) -> str:
-    """Return the hex SHA-256 of a file's bytes."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def checksum_path(path: Path) -> Path:
     """Return where the expected SHA-256 of a weights file is kept."""
     return path.with_name(path.name + ".sha256")
@@ -53,9 +48,10 @@ def save(network: Network, path: Path, metadata: dict[str, Any]) -> str:
     arrays["metadata"] = np.array(json.dumps(meta, sort_keys=True))
     buffer = io.BytesIO()
     np.savez_compressed(buffer, **arrays)
+    content = buffer.getvalue()
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(buffer.getvalue())
-    digest = sha256_of(path)
+    path.write_bytes(content)
+    digest = hashlib.sha256(content).hexdigest()
     checksum_path(path).write_text(digest + "\n")
     return digest
 
@@ -68,14 +64,15 @@ def load(path: Path, expected_sha256: str | None = None) -> LoadedModel:
     """
     if not path.is_file():
         raise WeightsError(f"{path}: weights file not found (train one with `make train`)")
-    digest = sha256_of(path)
+    content = path.read_bytes()  # read once: hashed, then parsed from memory
+    digest = hashlib.sha256(content).hexdigest()
     if expected_sha256 is None and checksum_path(path).is_file():
         words = checksum_path(path).read_text().split()
         expected_sha256 = words[0] if words else ""
     if expected_sha256 is not None and digest != expected_sha256.lower():
         raise WeightsError(f"{path}: SHA-256 {digest} does not match the expected {expected_sha256}")
     try:
-        with np.load(path, allow_pickle=False) as data:
+        with np.load(io.BytesIO(content), allow_pickle=False) as data:
             metadata = json.loads(str(data["metadata"]))
             n = len(metadata["sizes"]) - 1
             weights = [np.ascontiguousarray(data[f"w{l}"], dtype=np.float32) for l in range(1, n + 1)]
