@@ -41,16 +41,8 @@ def learning_curves(history: list[dict[str, float]], path: Path) -> None:
     plt.close(fig)
 
 
-def confusion(labels: NDArray[np.integer], predicted: NDArray[np.integer]) -> NDArray[np.int64]:
-    """Return the confusion matrix: row = true digit, column = answered digit."""
-    matrix = np.zeros((NUM_CLASSES, NUM_CLASSES), dtype=np.int64)
-    np.add.at(matrix, (labels, predicted), 1)
-    return matrix
-
-
-def confusion_matrix(labels: NDArray[np.integer], predicted: NDArray[np.integer], path: Path, *, title: str) -> None:
-    """Write the confusion matrix as a PNG, counts in every non-empty cell."""
-    matrix = confusion(labels, predicted)
+def confusion_matrix(matrix: NDArray[np.integer], path: Path, *, title: str) -> None:
+    """Write a confusion matrix (model.evaluate.confusion) as a PNG, counts in every non-empty cell."""
     fig, ax = plt.subplots(figsize=(5.2, 4.6))
     shown = np.log1p(matrix)
     ax.imshow(shown, cmap="Blues")

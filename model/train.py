@@ -28,6 +28,7 @@ from numpy.typing import NDArray
 from model import data, unipen
 from model.augment import AugmentConfig, augment
 from model.constants import NUM_CLASSES, NUM_PIXELS
+from model.evaluate import confusion, outputs
 from model.network import Network
 from model.optimizer import MomentumSGD
 from model.weights import save
@@ -60,9 +61,11 @@ class Split:
     y: NDArray[np.int64]
 
 
-def predictions(network: Network, x: NDArray[np.float32], batch: int = 2_000) -> NDArray[np.int64]:
+def predictions(network: Network, x: NDArray[np.float32]) -> NDArray[np.int64]:
     """Return the predicted digit of every row of x."""
-    return np.concatenate([network.feedforward(x[s : s + batch]).argmax(axis=1) for s in range(0, len(x), batch)])
+    _, probabilities = outputs(network, x)
+    predicted: NDArray[np.int64] = probabilities.argmax(axis=1)
+    return predicted
 
 
 def accuracy(network: Network, split: Split) -> float:
@@ -270,7 +273,9 @@ def main(argv: list[str] | None = None) -> int:
     }
     digest = save(network, out / "weights.npz", metadata)
     # The metrics and learning curves were written by the last epoch's checkpoint.
-    plots.confusion_matrix(datasets.test.y, test_predicted, out / "confusion_matrix.png", title="MNIST test set")
+    plots.confusion_matrix(
+        confusion(datasets.test.y, test_predicted), out / "confusion_matrix.png", title="MNIST test set"
+    )
     print(f"MNIST test accuracy {test_accuracy:.4f}, held-out pen writers {pen_accuracy:.4f}, {wall / 60:.1f} min")
     print(f"weights: {out / 'weights.npz'} (SHA-256 {digest})")
     return 0
