@@ -48,15 +48,13 @@ def free_port() -> int:
 
 
 def server_command(port: int, app: str = "app.main:app") -> list[str]:
-    """Return the command that serves `app` (module:attribute, from the repository root or benchmarks/)
+    """Return the command that serves `app` (module:attribute, imported from the repository root)
     with one uvicorn worker, quietly, on `port`."""
     return [
         sys.executable,
         "-m",
         "uvicorn",
         app,
-        "--app-dir",
-        str(REPO / "benchmarks") if not app.startswith("app.") else str(REPO),
         "--host",
         HOST,
         "--port",

@@ -55,12 +55,12 @@ def stage_route(depth: int) -> object:
             request.app.state.stored_answer = reply
             return Response(reply, media_type=JSON)
         if depth >= 1:
-            checked = parse_predict_body(body, runtime.limits)
-            if depth >= 2:
-                assert checked.strokes is not None
-                image = render(checked.strokes)
-                if depth >= 3:
-                    predict(network=runtime.reader, image=image)
+            strokes = parse_predict_body(body, runtime.limits).strokes
+        if depth >= 2:
+            assert strokes is not None
+            image = render(strokes)
+        if depth >= 3:
+            predict(network=runtime.reader, image=image)
         return Response(stored, media_type=JSON)
 
     return staged
@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"stages benchmark: {common.machine_note()}")
     print(f"the serving benchmark's typical drawing; {args.connections} connections, {args.duration:g} s per stage")
     print(f"{'stage':<16}{'req/s':>9}{'us/request':>12}{'this step':>11}")
-    with common.Server(app="stages:app") as server:
+    with common.Server(app="benchmarks.stages:app") as server:
         common.fetch(server.port, requests[1][1])  # stores the answer
         previous = None
         for name, request in requests:
