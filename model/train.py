@@ -28,6 +28,7 @@ from numpy.typing import NDArray
 from model import data, unipen
 from model.augment import AugmentConfig, augment
 from model.constants import NUM_CLASSES, NUM_PIXELS
+from model.deskew import deskew
 from model.evaluate import confusion, outputs
 from model.network import Network
 from model.optimizer import MomentumSGD
@@ -48,6 +49,10 @@ class TrainConfig:
     validation_size: int = 5_000
     unipen_repeat: int = 3
     use_unipen: bool = True
+    pen_variants: bool = False
+    """Add stroke variants of the training writers' pen digits (model.pen_variants), once each."""
+    deskew: bool = False
+    """Straighten every image by its second moments (model.deskew) after distorting it, as served."""
     train_limit: int | None = None
     seed: int = 0
     augment: AugmentConfig = field(default_factory=AugmentConfig)
@@ -108,12 +113,21 @@ def prepare(config: TrainConfig, data_dir: str | None, unipen_path: str | None) 
         for _ in range(config.unipen_repeat):
             xs.append(pen_train.images)
             ys.append(pen_train.labels.astype(np.int64))
+        if config.pen_variants:
+            extra = unipen.load_variants(unipen_path, seed=config.seed)
+            xs.append(extra.images)
+            ys.append(extra.labels.astype(np.int64))
         pen_validation = Split(pen_held.images, pen_held.labels.astype(np.int64))
+
+    def seen(x: NDArray[np.float32]) -> NDArray[np.float32]:
+        """Return the images as the network reads them (the training batches get this after distortion)."""
+        return deskew(x) if config.deskew else x
+
     return Datasets(
         train=Split(np.concatenate(xs), np.concatenate(ys)),
-        validation=Split(mnist.train_images[val_idx], mnist.train_labels[val_idx].astype(np.int64)),
-        pen_validation=pen_validation,
-        test=Split(mnist.test_images, mnist.test_labels.astype(np.int64)),
+        validation=Split(seen(mnist.train_images[val_idx]), mnist.train_labels[val_idx].astype(np.int64)),
+        pen_validation=Split(seen(pen_validation.x), pen_validation.y),
+        test=Split(seen(mnist.test_images), mnist.test_labels.astype(np.int64)),
         checksums={spec.name: spec.sha256 for spec in data.FILES.values()},
     )
 
@@ -149,6 +163,8 @@ def train(
         for b in bar:
             idx = order[b * config.batch_size : (b + 1) * config.batch_size]
             x = augment(train_set.x[idx], rng, config.augment)
+            if config.deskew:
+                x = deskew(x)
             y = train_set.y[idx]
             eta = learning_rate(config, (epoch * batches_per_epoch + b) / (config.epochs * batches_per_epoch))
             cost, gradients, output = network.backprop(x, y)
@@ -201,7 +217,27 @@ def parse_args(argv: list[str] | None) -> tuple[TrainConfig, argparse.Namespace]
     parser.add_argument("--weight-decay", type=float, default=defaults.weight_decay)
     parser.add_argument("--unipen-repeat", type=int, default=defaults.unipen_repeat)
     parser.add_argument("--no-unipen", action="store_true", help="train on MNIST only")
+    parser.add_argument(
+        "--pen-variants",
+        action=argparse.BooleanOptionalAction,
+        default=defaults.pen_variants,
+        help="add slashed 0s, barred 7s and flagged 1s made from the training writers' pen digits",
+    )
+    parser.add_argument(
+        "--deskew",
+        action=argparse.BooleanOptionalAction,
+        default=defaults.deskew,
+        help="straighten every image by its second moments before the network reads it",
+    )
     parser.add_argument("--no-augment", action="store_true", help="train on the images as they are")
+    for option in dataclasses.fields(AugmentConfig):
+        parser.add_argument(
+            f"--augment-{option.name.replace('_', '-')}",
+            dest=f"augment_{option.name}",
+            type=float,
+            default=getattr(defaults.augment, option.name),
+            help=f"model.augment.AugmentConfig.{option.name}",
+        )
     parser.add_argument("--train-limit", type=int, default=None, help="use only this many MNIST training images")
     parser.add_argument("--seed", type=int, default=defaults.seed)
     parser.add_argument("--data-dir", default=None, help="MNIST folder (default: $MNIST_DIR, else data/mnist)")
@@ -210,7 +246,11 @@ def parse_args(argv: list[str] | None) -> tuple[TrainConfig, argparse.Namespace]
     )
     parser.add_argument("--out", type=Path, default=None, help="run folder (default: runs/<date-time>)")
     args = parser.parse_args(argv)
-    augment_config = AugmentConfig(clean_fraction=1.0) if args.no_augment else AugmentConfig()
+    augment_config = AugmentConfig(
+        **{option.name: getattr(args, f"augment_{option.name}") for option in dataclasses.fields(AugmentConfig)}
+    )
+    if args.no_augment:
+        augment_config = dataclasses.replace(augment_config, clean_fraction=1.0)
     config = TrainConfig(
         hidden=tuple(args.hidden),
         epochs=args.epochs,
@@ -221,6 +261,8 @@ def parse_args(argv: list[str] | None) -> tuple[TrainConfig, argparse.Namespace]
         weight_decay=args.weight_decay,
         unipen_repeat=args.unipen_repeat,
         use_unipen=not args.no_unipen,
+        pen_variants=args.pen_variants,
+        deskew=args.deskew,
         train_limit=args.train_limit,
         seed=args.seed,
         augment=augment_config,

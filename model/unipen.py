@@ -13,10 +13,12 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from model import pen_variants
 from model.constants import NUM_PIXELS
 from model.preprocess import render
 
@@ -61,19 +63,43 @@ def is_heldout(group: str) -> bool:
     return int(hashlib.sha256(group.encode()).hexdigest(), 16) % 100 < HELDOUT_PERCENT
 
 
-def load(path: str | Path | None = None) -> PenDigits:
-    """Return every sample of the file, rendered to 28x28 by model.preprocess."""
+def _samples(path: str | Path | None) -> list[dict[str, Any]]:
+    """Return every sample of the file as its JSON object (strokes, label, writer)."""
     source = resolve_path(path)
     if not source.is_file():
         raise FileNotFoundError(f"{source}: UNIPEN digits not found; set DIGITS_UNIPEN or --unipen")
-    images, labels, groups = [], [], []
     with gzip.open(source, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            sample = json.loads(line)
-            images.append(render(sample["strokes"]).reshape(NUM_PIXELS))
+        return [json.loads(line) for line in lines]
+
+
+def load(path: str | Path | None = None) -> PenDigits:
+    """Return every sample of the file, rendered to 28x28 by model.preprocess."""
+    samples = _samples(path)
+    return PenDigits(
+        np.stack([render(sample["strokes"]).reshape(NUM_PIXELS) for sample in samples]),
+        np.asarray([sample["label"] for sample in samples], dtype=np.uint8),
+        [writer_group(sample["writer"]) for sample in samples],
+    )
+
+
+def load_variants(path: str | Path | None = None, seed: int = 0) -> PenDigits:
+    """Return the stroke variants (model.pen_variants) of the training writers' samples, rendered.
+
+    Held-out writers get none, so validation stays real drawings of people never trained on.
+    """
+    rng = np.random.default_rng(seed)
+    images, labels, groups = [], [], []
+    for sample in _samples(path):
+        group = writer_group(sample["writer"])
+        if is_heldout(group):
+            continue
+        for strokes in pen_variants.variants(sample["strokes"], sample["label"], rng):
+            images.append(render(strokes).reshape(NUM_PIXELS))
             labels.append(sample["label"])
-            groups.append(writer_group(sample["writer"]))
-    return PenDigits(np.stack(images), np.asarray(labels, dtype=np.uint8), groups)
+            groups.append(group)
+    return PenDigits(
+        np.stack(images) if images else np.zeros((0, NUM_PIXELS), np.float32), np.asarray(labels, np.uint8), groups
+    )
 
 
 def split(digits: PenDigits) -> tuple[PenDigits, PenDigits]:

@@ -96,3 +96,12 @@ def test_command_line_writes_weights_metrics_and_plots(mnist_dir: Path, tmp_path
         "confusion_matrix.png",
     ):
         assert (tmp_path / name).is_file(), name
+
+
+def test_command_line_options_reach_the_config() -> None:
+    config, _ = train.parse_args(["--deskew", "--pen-variants", "--augment-rotation", "5", "--no-augment"])
+    assert config.deskew and config.pen_variants
+    assert config.augment.rotation == 5 and config.augment.clean_fraction == 1.0
+    assert config.augment.shear == AugmentConfig().shear
+    default, _ = train.parse_args([])
+    assert default == TrainConfig()

@@ -38,3 +38,13 @@ def test_real_file_renders_and_splits() -> None:
     assert not set(training.groups) & set(heldout.groups)
     assert len(set(heldout.groups)) > 20 and 2_000 < len(heldout.labels) < 5_000
     assert np.bincount(heldout.labels, minlength=10).min() > 100
+
+
+def test_variants_come_from_training_writers_only() -> None:
+    path = unipen.resolve_path()
+    if not Path(path).is_file():
+        skip_or_fail(f"UNIPEN digits not found at {path}: set DIGITS_UNIPEN")
+    extra = unipen.load_variants(path)
+    assert extra.images.shape == (len(extra.labels), NUM_PIXELS)
+    assert set(np.unique(extra.labels)) == {0, 1, 7} and len(extra.labels) > 1_000
+    assert not any(unipen.is_heldout(group) for group in extra.groups)

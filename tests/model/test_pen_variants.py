@@ -1,0 +1,37 @@
+"""Stroke variants: each adds the named stroke to the drawing, only to the digits it belongs to."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model import pen_variants
+from model.preprocess import render
+
+ZERO = [[[np.cos(t) * 10 + 20, np.sin(t) * 15 + 30] for t in np.linspace(0, 2 * np.pi, 40)]]
+ONE = [[[20.0, 10.0], [20.0, 50.0]]]
+SEVEN = [[[10.0, 10.0], [40.0, 10.0], [25.0, 50.0]]]
+
+
+def test_each_variant_adds_strokes_to_a_copy_of_the_drawing() -> None:
+    rng = np.random.default_rng(0)
+    for strokes, label, count in ((ZERO, 0, 1), (ONE, 1, 2), (SEVEN, 7, 1)):
+        made = pen_variants.variants(strokes, label, rng)
+        assert len(made) == count
+        for variant in made:
+            assert variant[: len(strokes)] == strokes and len(variant) > len(strokes)
+            assert not np.array_equal(render(variant), render(strokes))
+
+
+def test_a_slash_crosses_the_zero_and_a_flag_leaves_the_one_top_leftward() -> None:
+    rng = np.random.default_rng(1)
+    (start, end) = pen_variants.slashed_zero(ZERO, rng)
+    assert start[0] < 12 and start[1] > 43 and end[0] > 28 and end[1] < 17
+    tip, flag_end = pen_variants.flagged_one(ONE, rng)
+    assert tip == [20.0, 10.0] and flag_end[0] < 20 and flag_end[1] > 10
+
+
+def test_other_digits_and_ones_with_a_flag_already_get_none() -> None:
+    rng = np.random.default_rng(0)
+    assert pen_variants.variants(ZERO, 3, rng) == []
+    assert pen_variants.variants([[[0.0, 0.0], [15.0, 5.0], [15.0, 40.0]]], 1, rng) == []
+    assert pen_variants.variants([[]], 0, rng) == []
