@@ -14,13 +14,18 @@ MNIST_DIR ?=
 PYTEST_ARGS ?=
 TRAIN_ARGS ?=
 PIP_COMPILE_ARGS ?=
+OUT ?= build/figures
+MNIST_INDEX ?=
+STROKES ?=
+LAYER ?= 1
+INDEX ?= 0
 
 # The stamp is newer than the lock files and pyproject.toml once they are installed, so a second
 # `make install` (and every `make run` / `make test`) does nothing unless one of them changed.
 STAMP := $(VENV)/.installed-dev
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: help install run test lint train bench lock docker clean
+.PHONY: help install run test lint train figures bench lock docker clean
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -48,6 +53,10 @@ lint: $(STAMP) ## ruff check, ruff format --check, mypy --strict on app/ and mod
 
 train: $(STAMP) ## Train the shipped model (MNIST_DIR= to point at the MNIST files)
 	$(PY) -m model.train $(if $(MNIST_DIR),--data-dir $(MNIST_DIR)) $(TRAIN_ARGS)
+
+figures: $(STAMP) ## Write the article's figures as SVG into OUT= (MNIST_INDEX= or STROKES=; neuron LAYER=, INDEX=)
+	$(PY) -m model.figures --out $(OUT) --layer $(LAYER) --index $(INDEX) \
+		$(if $(MNIST_INDEX),--mnist-index $(MNIST_INDEX) $(if $(MNIST_DIR),--data-dir $(MNIST_DIR))) $(if $(STROKES),--strokes $(STROKES))
 
 $(BENCH_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[bench]'

@@ -38,3 +38,13 @@ def test_bench_runs_the_three_benchmarks() -> None:
     lines = dry_run("bench")
     for script in ("benchmarks/serve.py", "benchmarks/inference.py", "benchmarks/train_speed.py"):
         assert any(script in line for line in lines)
+
+
+def test_figures_passes_the_folder_digit_and_neuron() -> None:
+    lines = " ".join(
+        dry_run("figures", "OUT=/tmp/figs", "MNIST_INDEX=7", "MNIST_DIR=/data/mnist", "LAYER=1", "INDEX=210")
+    )
+    assert "-m model.figures --out /tmp/figs --layer 1 --index 210" in lines
+    assert "--mnist-index 7 --data-dir /data/mnist" in lines
+    plain = " ".join(dry_run("figures", "MNIST_INDEX=", "MNIST_DIR="))
+    assert "--out build/figures" in plain and "--mnist-index" not in plain and "--strokes" not in plain

@@ -1,0 +1,86 @@
+"""Compute what the three figures show for one digit and write them as SVG files."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from model.constants import IMAGE_SIDE
+from model.data import TestDigits
+from model.figures.neuron import neuron_svg
+from model.figures.pixels import pixels_svg
+from model.figures.sigmoid import sigmoid_svg
+from model.figures.svg import to_bytes
+from model.figures.terms import FigureError, check_neuron, neuron_terms
+from model.inference import predict
+from model.network import Network
+from model.preprocess import render
+
+__all__ = ["SAMPLE_DIGIT", "FigureError", "export", "image_from_mnist", "image_from_strokes"]
+
+FILES = ("pixels.svg", "neuron.svg", "sigmoid.svg")
+
+SAMPLE_DIGIT = Path(__file__).parent / "sample_digit.json"
+"""The drawing the figures start from: a 3, as the page's pad records it (CSS pixels of a 280-pixel pad)."""
+
+
+def image_from_mnist(digits: TestDigits, index: int) -> tuple[NDArray[np.float32], str]:
+    """Return MNIST test image `index` in [0, 1] and a sentence naming it; FigureError for a bad index."""
+    count = len(digits.labels)
+    if not 0 <= index < count:
+        raise FigureError(f"no MNIST test image {index}: the indices are 0-{count - 1}")
+    image = np.divide(digits.images[index], 255, dtype=np.float32)
+    return image, f"MNIST test image {index} (a {digits.labels[index]})"
+
+
+def image_from_strokes(drawing: Any, *, name: str) -> tuple[NDArray[np.float32], str]:
+    """Return the 28x28 image of a drawing, {"strokes": [...]} or the bare list, and a sentence naming it.
+
+    Raises FigureError when the drawing is not a list of strokes of [x, y] points or has no ink.
+    """
+    strokes = drawing.get("strokes") if isinstance(drawing, dict) else drawing
+    if not isinstance(strokes, list) or not all(
+        isinstance(stroke, list) and all(isinstance(p, list) and len(p) == 2 for p in stroke) for stroke in strokes
+    ):
+        raise FigureError(f'{name}: expected {{"strokes": [[[x, y], ...], ...]}}')
+    try:
+        image = render(strokes)
+    except (TypeError, ValueError) as error:
+        raise FigureError(f"{name}: {error}") from None
+    return image, f"A digit drawn with a pen ({name})"
+
+
+def export(
+    *, out: Path, image: NDArray[np.floating], source: str, network: Network, layer: int, index: int
+) -> list[Path]:
+    """Write pixels.svg, neuron.svg and sigmoid.svg for `image` and neuron `index` of `layer` into `out`.
+
+    Returns the paths written. Raises FigureError when the neuron is not a hidden (sigmoid) one.
+    """
+    check_neuron(sizes=network.sizes, layer=layer, index=index)
+    if image.shape != (IMAGE_SIDE, IMAGE_SIDE):
+        raise FigureError(f"the image must be {IMAGE_SIDE}x{IMAGE_SIDE}, not {image.shape}")
+    prediction = predict(network=network, image=image)
+    x = prediction.activations[layer - 1]
+    terms = neuron_terms(w=network.weights[layer - 1][index], b=float(network.biases[layer - 1][index]), x=x)
+    inputs = "the pixels" if layer == 1 else f"the activations of hidden layer {layer - 1}"
+    name = f"neuron {index} of layer {layer}"
+    figures: Sequence[tuple[str, Any]] = (
+        (FILES[0], pixels_svg(image=image, source=source)),
+        (
+            FILES[1],
+            neuron_svg(terms=terms, layer=layer, index=index, inputs=f"{inputs} of {source[0].lower()}{source[1:]}"),
+        ),
+        (FILES[2], sigmoid_svg(z=terms.z, a=terms.a, neuron=name)),
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for file_name, root in figures:
+        path = out / file_name
+        path.write_bytes(to_bytes(root))
+        paths.append(path)
+    return paths

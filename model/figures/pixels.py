@@ -1,0 +1,57 @@
+"""Figure 1: a digit as the grid of its 784 values 0-255, each cell shaded by its intensity."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import numpy as np
+from numpy.typing import NDArray
+
+from model.constants import IMAGE_SIDE, NUM_PIXELS
+from model.figures.svg import add, document, num
+
+CELL = 20
+"""Side of one pixel's cell in SVG units: room for a three-digit number."""
+
+MARGIN = 4
+
+
+def pixel_values(image: NDArray[np.floating]) -> NDArray[np.uint8]:
+    """Return round(255 x) for every pixel of an image in [0, 1], halves rounded up as JavaScript's Math.round does."""
+    values = np.floor(np.asarray(image, dtype=np.float64) * 255 + 0.5)
+    return np.clip(values, 0, 255).astype(np.uint8).reshape(IMAGE_SIDE, IMAGE_SIDE)
+
+
+def shade(value: int) -> str:
+    """Return the cell colour of an intensity: white paper for 0, black ink for 255."""
+    level = 255 - value
+    return f"rgb({level},{level},{level})"
+
+
+def pixels_svg(*, image: NDArray[np.floating], source: str) -> ET.Element:
+    """Return the pixel figure of a 28x28 image in [0, 1]; `source` says where the digit came from."""
+    values = pixel_values(image)
+    side = IMAGE_SIDE * CELL + 2 * MARGIN
+    inked = int(np.count_nonzero(values))
+    root = document(
+        width=side,
+        height=side,
+        title="A handwritten digit as the numbers a network reads",
+        desc=(
+            f"{source}, as a {IMAGE_SIDE} by {IMAGE_SIDE} grid of {NUM_PIXELS} pixel values from 0 (white) to 255 "
+            f"(black), each cell shaded by its value; {inked} cells are not 0, and the brightest holds "
+            f"{int(values.max())}."
+        ),
+    )
+    grid = add(root, "g", {"font-size": "7", "text-anchor": "middle", "data-figure": "pixels"})
+    for row in range(IMAGE_SIDE):
+        for column in range(IMAGE_SIDE):
+            value = int(values[row, column])
+            x, y = MARGIN + column * CELL, MARGIN + row * CELL
+            add(grid, "rect", {"x": num(x), "y": num(y), "width": num(CELL), "height": num(CELL), "fill": shade(value)})
+            colour = "#ffffff" if value >= 128 else "#5b5f73" if value == 0 else "#1b1d2a"
+            attrs = {"x": num(x + CELL / 2), "y": num(y + CELL / 2 + 2.5), "fill": colour}
+            add(grid, "text", attrs, str(value))
+    border = {"x": num(MARGIN), "y": num(MARGIN), "width": num(IMAGE_SIDE * CELL), "height": num(IMAGE_SIDE * CELL)}
+    add(root, "rect", {**border, "fill": "none", "stroke": "#5b5f73", "stroke-width": "1"})
+    return root
