@@ -1,21 +1,34 @@
 # Digit reader: the FastAPI app and the NumPy network, served by uvicorn.
 #   docker build -t digit-reader .
 #   docker run -p 8000:8000 digit-reader          (WEB_CONCURRENCY=4 for four workers)
-# tests/shipping/test_dockerfile.py parses this file: it lints it with hadolint and runs the final
-# stage's COPYs, ENV and CMD against a fresh venv built from requirements.lock.
+# tests/shipping/test_dockerfile.py lints this file with hadolint and replays the final stage's COPYs, ENV
+# and CMD without an engine; tests/shipping/test_container.py builds and runs the image itself (podman).
+
+# The base of both stages. The default is the official image, pinned; another base (a mirror, or the
+# tests' stand-in where no registry is reachable) is `--build-arg PYTHON_IMAGE=...`.
+ARG PYTHON_IMAGE=python:3.11.14-slim-bookworm
 
 # ---- builder: the locked runtime dependencies, in a virtual environment -------------------------
-FROM python:3.11.14-slim-bookworm AS builder
+FROM ${PYTHON_IMAGE} AS builder
 
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1
 
-RUN python -m venv /opt/venv
+# Only the lock file comes in before the install, so this layer is rebuilt when the lock changes and
+# never for a change to the app. Then out goes what the server never reads (about 30 MB): pip and
+# setuptools (it installs nothing), NumPy's test suites and build tools (f2py, distutils), type stubs
+# and C sources. The compiled .pyc files stay: the root filesystem may be read-only.
 COPY requirements.lock /tmp/requirements.lock
-RUN /opt/venv/bin/pip install --no-cache-dir --require-hashes -r /tmp/requirements.lock
+RUN python -m venv /opt/venv \
+    && /opt/venv/bin/pip install --no-cache-dir --require-hashes -r /tmp/requirements.lock \
+    && /opt/venv/bin/pip uninstall --yes pip setuptools \
+    && site="$(/opt/venv/bin/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')" \
+    && rm -rf "$site/numpy/f2py" "$site/numpy/distutils" /opt/venv/bin/f2py \
+    && find "$site/numpy" -depth -type d -name tests -exec rm -rf {} + \
+    && find "$site" -type f \( -name '*.pyi' -o -name '*.pyx' -o -name '*.pxd' -o -name '*.c' -o -name '*.h' \) -delete
 
 # ---- final: the venv plus only the files the server reads ---------------------------------------
-FROM python:3.11.14-slim-bookworm
+FROM ${PYTHON_IMAGE}
 
 ENV PATH="/opt/venv/bin:$PATH" \
     PYTHONDONTWRITEBYTECODE=1 \
@@ -29,13 +42,14 @@ RUN groupadd --system --gid 10001 app \
 
 WORKDIR /app
 
+# Least often changed first, so an edit to the app rebuilds only the last, small layers.
 COPY --from=builder /opt/venv /opt/venv
-COPY app/ app/
-COPY model/__init__.py model/constants.py model/network.py model/preprocess.py model/weights.py \
-     model/inference.py model/uncertainty.py model/
 COPY model/weights/default.npz model/weights/default.npz.sha256 model/weights/
 COPY static/ static/
 COPY templates/ templates/
+COPY model/__init__.py model/constants.py model/network.py model/preprocess.py model/weights.py \
+     model/inference.py model/uncertainty.py model/
+COPY app/ app/
 
 # Files stay owned by root: the server only reads them.
 USER 10001:10001

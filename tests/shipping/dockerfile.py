@@ -1,6 +1,6 @@
 """A small Dockerfile reader: enough of the syntax to replay the final stage without a Docker engine.
 
-It understands line continuations, comments, FROM ... AS, ENV (both forms, with $VAR expansion),
+It understands line continuations, comments, ARG before FROM, FROM ... AS, ENV (both forms, with $VAR expansion),
 WORKDIR, COPY (flags, shell and JSON forms), USER, EXPOSE, HEALTHCHECK and CMD; and .dockerignore.
 """
 
@@ -36,6 +36,8 @@ class Stage:
 
     image: str
     name: str | None
+    written: str = ""
+    """The FROM argument as written, before ${ARG}s are resolved."""
     instructions: list[Instruction] = field(default_factory=list)
 
     def all(self, keyword: str) -> list[Instruction]:
@@ -72,16 +74,20 @@ def logical_lines(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def parse(text: str) -> list[Stage]:
-    """Return the stages of a Dockerfile, in order."""
+def parse(text: str, build_args: dict[str, str] | None = None) -> list[Stage]:
+    """Return the stages of a Dockerfile, in order; FROM's ${ARG}s resolved from `build_args`, else their defaults."""
     stages: list[Stage] = []
+    global_args: dict[str, str] = {}
     for line, content in logical_lines(text):
         keyword, _, args = content.partition(" ")
         instruction = Instruction(keyword.upper(), args.strip(), line)
-        if instruction.keyword == "FROM":
+        if instruction.keyword == "ARG" and not stages:  # an ARG before the first FROM serves the FROMs
+            arg, _, default = instruction.args.partition("=")
+            global_args[arg] = (build_args or {}).get(arg, _unquote(default))
+        elif instruction.keyword == "FROM":
             words = [w for w in instruction.args.split() if not w.startswith("--")]
             name = words[2] if len(words) >= 3 and words[1].lower() == "as" else None
-            stages.append(Stage(image=words[0], name=name))
+            stages.append(Stage(image=expand(words[0], global_args), name=name, written=words[0]))
         elif stages:
             stages[-1].instructions.append(instruction)
     return stages

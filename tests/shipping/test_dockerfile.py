@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from tests.shipping.dockerfile import DockerIgnore, Stage, apply_env, copy_of, exec_form, healthcheck_command, parse
+from tests.shipping.http import request
 
 REPO = Path(__file__).resolve().parents[2]
 DOCKERFILE = REPO / "Dockerfile"
@@ -63,6 +64,12 @@ def test_hadolint_passes() -> None:
 def test_base_images_are_pinned_official_slim_python() -> None:
     for stage in stages():
         assert re.fullmatch(r"python:3\.\d+\.\d+-slim(-\w+)?", stage.image), stage.image
+
+
+def test_both_stages_take_their_base_from_the_python_image_argument() -> None:
+    assert [stage.written for stage in stages()] == ["${PYTHON_IMAGE}", "${PYTHON_IMAGE}"]
+    other = parse(DOCKERFILE.read_text(), {"PYTHON_IMAGE": "localhost/python-standin:3.11-bookworm"})
+    assert {stage.image for stage in other} == {"localhost/python-standin:3.11-bookworm"}
 
 
 def test_builder_installs_only_the_locked_runtime_requirements() -> None:
@@ -212,16 +219,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def request(url: str, body: object | None = None) -> tuple[int, bytes]:
-    data = None if body is None else json.dumps(body).encode()
-    headers = {"Content-Type": "application/json"} if body is not None else {}
-    try:
-        with urllib.request.urlopen(urllib.request.Request(url, data=data, headers=headers), timeout=10) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
 
 
 @pytest.fixture(scope="module")

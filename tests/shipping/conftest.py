@@ -1,0 +1,51 @@
+"""The real image, built once per test session from the working tree (podman; see engine.py), and the
+figures the container tests measure, printed at the end of the run."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.shipping.engine import Podman, podman
+
+REPO = Path(__file__).resolve().parents[2]
+IMAGE = "localhost/digit-reader:test"
+"""The tests' tag, so that a user's own digit-reader:latest is left alone."""
+
+FIGURES = pytest.StashKey[list[str]]()
+
+
+@pytest.fixture(scope="session")
+def figure(pytestconfig: pytest.Config) -> Callable[[str], None]:
+    """Return a function that keeps one line of measurements for the summary at the end of the run."""
+    lines = pytestconfig.stash.setdefault(FIGURES, [])
+    return lines.append
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    """Print the container figures (size, start, memory, stop) whatever the capture mode."""
+    lines = config.stash.get(FIGURES, [])
+    if lines:
+        terminalreporter.section("container figures")
+        for line in lines:
+            terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="session")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Podman:
+    """Return podman set up for this machine; skip (fail under REQUIRE_ALL=1) without it."""
+    return podman(tmp_path_factory.mktemp("podman"))
+
+
+@pytest.fixture(scope="session")
+def image(engine: Podman, figure: Callable[[str], None]) -> str:
+    """Return the tag of the image built from the working tree on the stand-in base."""
+    start = time.monotonic()
+    engine.ensure_standin_base()
+    based = time.monotonic()
+    engine("build", *engine.build_options(), "--tag", IMAGE, str(REPO), timeout=900)
+    figure(f"stand-in base ready in {based - start:.1f} s; image built in {time.monotonic() - based:.1f} s")
+    return IMAGE
