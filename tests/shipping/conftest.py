@@ -3,8 +3,9 @@ figures the container tests measure, printed at the end of the run."""
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,6 @@ import pytest
 from tests.shipping.engine import Podman, podman
 
 REPO = Path(__file__).resolve().parents[2]
-IMAGE = "localhost/digit-reader:test"
-"""The tests' tag, so that a user's own digit-reader:latest is left alone."""
 
 FIGURES = pytest.StashKey[list[str]]()
 
@@ -41,11 +40,17 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Podman:
 
 
 @pytest.fixture(scope="session")
-def image(engine: Podman, figure: Callable[[str], None]) -> str:
-    """Return the tag of the image built from the working tree on the stand-in base."""
+def image(engine: Podman, figure: Callable[[str], None]) -> Iterator[str]:
+    """Return the tag of the image built from the working tree on the stand-in base; untag it at the end.
+
+    The tag is this session's own, so that neither a user's digit-reader:latest nor a test session running
+    beside this one (from another checkout) is touched; the layers stay cached for the next build.
+    """
+    tag = f"localhost/digit-reader:test-{os.getpid()}"
     start = time.monotonic()
     engine.ensure_standin_base()
     based = time.monotonic()
-    engine("build", *engine.build_options(), "--tag", IMAGE, str(REPO), timeout=900)
+    engine("build", *engine.build_options(), "--tag", tag, str(REPO), timeout=900)
     figure(f"stand-in base ready in {based - start:.1f} s; image built in {time.monotonic() - based:.1f} s")
-    return IMAGE
+    yield tag
+    engine("rmi", tag, check=False)

@@ -88,11 +88,13 @@ def test_service_and_autoscaler_point_at_the_deployment() -> None:
 def for_this_machine(image: str, port: int) -> list[dict[str, Any]]:
     """Return the manifest with what host networking on one machine needs, and nothing else, changed.
 
-    The test's image tag and a free port; one replica, since on the host's network a second pod could
-    not bind the same port; no `ports` list, which podman 4.3 refuses with host networking.
+    The test's image tag, a free port and a name of its own (another test session may be playing it too);
+    one replica, since on the host's network a second pod could not bind the same port; no `ports` list,
+    which podman 4.3 refuses with host networking.
     """
     objects = list(yaml.safe_load_all(MANIFEST.read_text()))
     deployment = next(doc for doc in objects if doc["kind"] == "Deployment")
+    deployment["metadata"]["name"] = f"digit-reader-test-{port}"
     deployment["spec"]["replicas"] = 1
     container = deployment["spec"]["template"]["spec"]["containers"][0]
     container["image"] = image
