@@ -19,6 +19,7 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import api, pages
@@ -147,6 +148,12 @@ def create_app(settings: Settings | None = None, model: LoadedModel | None = Non
         # Say which parameter was wrong and how, without echoing pydantic's internals or the input.
         problems = "; ".join(f"{'.'.join(str(part) for part in item['loc'])}: {item['msg']}" for item in error.errors())
         return api.error_response(422, problems or "invalid request")
+
+    @app.exception_handler(ClientDisconnect)
+    async def client_gone(request: Request, error: ClientDisconnect) -> Response:
+        # The client left in the middle of its body, or app.protocol timed it out: nobody is there
+        # to read an answer, and it is no server error to log.
+        return Response(status_code=400)
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, error: Exception) -> Response:

@@ -44,6 +44,24 @@ class Settings(BaseSettings):
         default=2_000, ge=0, description="Drawings with more points than this are rendered in a worker thread."
     )
     docs: bool = Field(default=True, description="Serve the interactive API docs at /docs.")
+    header_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        description="A request's line and headers must arrive within this many seconds (408 and close otherwise).",
+    )
+    body_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        description="Longest wait for the next byte of a request body (408 and close); there is no total deadline.",
+    )
+    max_connections: int = Field(
+        default=4096,
+        ge=1,
+        description=(
+            "Open connections per worker (about 7 KiB each when idle); beyond it a request gets 503 at once, "
+            "except GET /healthz."
+        ),
+    )
 
     @property
     def evaluation_path(self) -> Path:

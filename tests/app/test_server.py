@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import resource
 import select
 import signal
 import socket
@@ -15,6 +16,8 @@ import httpx
 import numpy as np
 import pytest
 
+from app.__main__ import FILES_PER_PROCESS, raise_open_files_limit
+from app.settings import Settings
 from model.network import Network
 from model.weights import save
 from tests.app.server import LAUNCHERS, STARTUP_TIMEOUT_S, free_port, start_server, wait_ready
@@ -148,3 +151,15 @@ def test_a_streamed_body_is_refused_before_it_is_all_sent(running: tuple[subproc
     assert status == 413
     assert b"request body too large" in answer
     assert sent <= 256 * 1024 + 2 * len(chunk)
+
+
+def test_the_open_files_limit_is_raised_to_fit_the_connection_cap(settings: Settings) -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = min(soft + 1000, hard) if hard != resource.RLIM_INFINITY else soft + 1000
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted - 500, hard))
+        capped = settings.model_copy(update={"max_connections": wanted - FILES_PER_PROCESS, "workers": 1})
+        assert raise_open_files_limit(capped) == wanted
+        assert resource.getrlimit(resource.RLIMIT_NOFILE) == (wanted, hard)
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))

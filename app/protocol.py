@@ -1,0 +1,257 @@
+"""uvicorn's HTTP protocol with deadlines for slow and silent clients, and a cap on open connections.
+
+uvicorn times out only an idle kept-alive connection, after a response; a client that opens a
+connection and sends nothing, or half a request head and then a byte now and then, or stops in
+the middle of a body, would hold its connection (and its memory) for ever (Slowloris). An ASGI
+middleware cannot help: it runs only once the head has been parsed. So `python -m app` serves
+with GuardedProtocol, uvicorn's httptools protocol plus:
+
+- a head deadline (Settings.header_timeout_s): the request line and headers must be complete
+  within it, counted from the opening of the connection, or on a kept-alive connection from the
+  first byte of the next request (the idle wait before that byte is uvicorn's keep-alive timeout,
+  unchanged). Past it the client gets 408 and the connection is closed; one that sent nothing is
+  simply closed. A head larger than MAX_HEAD_BYTES gets 431 (httptools itself buffers any size);
+- a body read timeout (Settings.body_timeout_s): while a body is being received, at most that long
+  may pass without a byte arriving (408 and close). There is no total deadline, so a slow but
+  steady upload always gets through. The clock stops while the server itself pauses reading;
+- a cap on open connections per worker (Settings.max_connections). A connection opened beyond it
+  may ask GET /healthz, so a load balancer still gets its answer; anything else gets 503 at once,
+  and one that says nothing is closed after OVER_CAP_HEADER_TIMEOUT_S.
+
+The deadlines cost no timer per request: one watchdog timer per connection wakes up at the
+earliest pending deadline, and the parser callbacks only record times.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+import orjson
+from uvicorn._types import ASGI3Application, ASGIReceiveCallable, ASGISendCallable, ASGISendEvent, Scope
+from uvicorn.config import Config
+from uvicorn.protocols.http.flow_control import FlowControl
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.server import ServerState
+
+from app.settings import Settings
+
+HEALTH_PATH = "/healthz"
+"""The one path still answered on a connection beyond the cap (see app.api.healthz)."""
+
+MAX_HEAD_BYTES = 32 * 1024
+"""Largest request line plus headers. Without a limit one client could make a worker buffer a
+100 MB header within the head deadline (measured: +135 MB of RSS); nginx accepts 32 KiB by default."""
+
+OVER_CAP_HEADER_TIMEOUT_S = 1.0
+"""Head deadline of a connection beyond the cap: a load balancer's probe arrives at once, and a
+silent connection there must not keep memory the cap is meant to bound."""
+
+logger = logging.getLogger("uvicorn.error")
+
+
+def _error(status: bytes, detail: str, default_headers: list[tuple[bytes, bytes]]) -> bytes:
+    """Return a complete HTTP/1.1 response `status` with the JSON body {"detail": detail}, closing the connection."""
+    body = orjson.dumps({"detail": detail})
+    head = [b"HTTP/1.1 " + status]
+    head += [name + b": " + value for name, value in default_headers]
+    head += [b"content-type: application/json", b"content-length: %d" % len(body), b"connection: close"]
+    return b"\r\n".join(head) + b"\r\n\r\n" + body
+
+
+@functools.cache
+def _environment_settings() -> Settings:
+    """Return the settings read from the environment, once per worker process."""
+    return Settings()
+
+
+class _WatchedFlow(FlowControl):
+    """uvicorn's flow control, telling the protocol when the server resumes reading a body it paused."""
+
+    def __init__(self, transport: asyncio.Transport, on_resume: Callable[[], None]) -> None:
+        super().__init__(transport)
+        self._on_resume = on_resume
+
+    def resume_reading(self) -> None:
+        if self.read_paused:
+            self._on_resume()
+        super().resume_reading()
+
+
+class _BeyondCap:
+    """The app as seen by a connection opened beyond the cap: GET /healthz, or 503 at once; then close."""
+
+    BUSY = orjson.dumps({"detail": "the server has too many open connections; retry shortly"})
+
+    def __init__(self, app: ASGI3Application) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: ASGIReceiveCallable, send: ASGISendCallable) -> None:
+        if scope["type"] == "http" and scope["path"] == HEALTH_PATH and scope["method"] in ("GET", "HEAD"):
+
+            async def closing_send(message: ASGISendEvent) -> None:
+                if message["type"] == "http.response.start":
+                    message["headers"] = [*message.get("headers", []), (b"connection", b"close")]
+                await send(message)
+
+            await self.app(scope, receive, closing_send)
+            return
+        headers = [(b"content-type", b"application/json"), (b"retry-after", b"1"), (b"connection", b"close")]
+        headers.append((b"content-length", b"%d" % len(self.BUSY)))
+        await send({"type": "http.response.start", "status": 503, "headers": headers})
+        await send({"type": "http.response.body", "body": self.BUSY, "more_body": False})
+
+
+class GuardedProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol with a head deadline, a body read timeout and a connection cap."""
+
+    settings: ClassVar[Settings | None] = None
+    """The settings to apply; None reads them from the environment (DIGITS_*), as `python -m app` does."""
+
+    def __init__(
+        self,
+        config: Config,
+        server_state: ServerState,
+        app_state: dict[str, Any],
+        _loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
+        super().__init__(config, server_state, app_state, _loop)
+        settings = self.settings or _environment_settings()
+        self.header_timeout_s = settings.header_timeout_s
+        self.body_timeout_s = settings.body_timeout_s
+        self.max_connections = settings.max_connections
+        self.head_since: float | None = None
+        """When the clock of the request head now awaited started; None while no head is awaited."""
+        self.head_begun = False
+        """Whether a byte of that head has arrived (then a timeout is answered with 408)."""
+        self.head_bytes = 0
+        self.body_since: float | None = None
+        """When the body now being received last made progress; None while no body is awaited."""
+        self.watchdog: asyncio.TimerHandle | None = None
+        self.watchdog_at = 0.0
+
+    # --- the connection -----------------------------------------------------------------------
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        beyond_cap = len(self.connections) >= self.max_connections
+        super().connection_made(transport)
+        self.flow = _WatchedFlow(transport, self._body_resumed)
+        if beyond_cap:
+            self.app = _BeyondCap(self.app)
+            self.header_timeout_s = min(self.header_timeout_s, OVER_CAP_HEADER_TIMEOUT_S)
+            logger.debug("%d open connections: connection beyond the cap", len(self.connections))
+        self.head_since = self.loop.time()
+        self._watch_until(self.head_since + self.header_timeout_s)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.watchdog is not None:
+            self.watchdog.cancel()
+            self.watchdog = None
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        counting = self.head_since is not None
+        super().data_received(data)
+        # A chunk fed while a head was already awaited, after which it is still awaited, is all head.
+        if counting and self.head_since is not None:
+            self.head_bytes += len(data)
+            if self.head_bytes > MAX_HEAD_BYTES and not self.transport.is_closing():
+                detail = f"request line and headers over {MAX_HEAD_BYTES} bytes"
+                self._refuse(b"431 Request Header Fields Too Large", detail)
+
+    # --- parser callbacks: they only note the time ----------------------------------------------
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self.head_begun = True
+        if self.head_since is None:  # a kept-alive connection: its next request has begun
+            self.head_since = self.loop.time()
+            self._watch_until(self.head_since + self.header_timeout_s)
+
+    def on_headers_complete(self) -> None:
+        self.head_since = None
+        self.head_begun = False
+        self.head_bytes = 0
+        self.body_since = self.loop.time()
+        self._watch_until(self.body_since + self.body_timeout_s)
+        super().on_headers_complete()
+
+    def on_body(self, body: bytes) -> None:
+        self.body_since = self.loop.time()
+        super().on_body(body)
+
+    def on_message_complete(self) -> None:
+        self.body_since = None
+        super().on_message_complete()
+
+    def _body_resumed(self) -> None:
+        """Restart the body clock: the time the server itself did not read is not the client's."""
+        if self.body_since is not None:
+            self.body_since = self.loop.time()
+
+    # --- the watchdog ---------------------------------------------------------------------------
+
+    def _watch_until(self, deadline: float) -> None:
+        """Make sure the watchdog wakes up by `deadline`."""
+        if self.watchdog is None or self.watchdog_at > deadline:
+            if self.watchdog is not None:
+                self.watchdog.cancel()
+            self.watchdog_at = deadline
+            self.watchdog = self.loop.call_at(deadline, self._check_deadlines)
+
+    def _check_deadlines(self) -> None:
+        """Close the connection if a deadline has passed; otherwise sleep until the next one, if any."""
+        self.watchdog = None
+        if self.transport.is_closing():
+            return
+        now = self.loop.time()
+        if self.body_since is not None and self.flow.read_paused:
+            self.body_since = now  # the server, not the client, is holding the body back
+        pending = []
+        if self.head_since is not None:
+            deadline = self.head_since + self.header_timeout_s
+            if now >= deadline:
+                self._head_timed_out()
+                return
+            pending.append(deadline)
+        if self.body_since is not None:
+            deadline = self.body_since + self.body_timeout_s
+            if now >= deadline:
+                self._body_timed_out()
+                return
+            pending.append(deadline)
+        if pending:
+            self._watch_until(min(pending))
+
+    def _head_timed_out(self) -> None:
+        """Answer 408 to a head that began but did not end in time (if no response is under way); close."""
+        previous = self.cycle
+        if self.head_begun and (previous is None or previous.response_complete):
+            self._refuse(b"408 Request Timeout", f"the request head did not arrive within {self.header_timeout_s:g} s")
+        else:
+            self.transport.close()
+
+    def _body_timed_out(self) -> None:
+        """Answer 408 to a body that stopped arriving (unless the app already answered); close."""
+        cycle = self.cycle
+        if cycle is not None and not cycle.response_started:
+            detail = f"no byte of the request body arrived for {self.body_timeout_s:g} s"
+            self._refuse(b"408 Request Timeout", detail)
+            # The app sees the client gone at once, and nothing it sends may follow the 408.
+            cycle.disconnected = True
+            cycle.message_event.set()
+        else:
+            self.transport.close()
+
+    def _refuse(self, status: bytes, detail: str) -> None:
+        """Send the error `status` with `detail` and close the connection."""
+        logger.info("%s - %s: %s", self._peer(), status.decode(), detail)
+        self.transport.write(_error(status, detail, self.server_state.default_headers))
+        self.transport.close()
+
+    def _peer(self) -> str:
+        """Return the client's address as host:port, for the log."""
+        return f"{self.client[0]}:{self.client[1]}" if self.client else "-"
