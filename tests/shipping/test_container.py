@@ -160,7 +160,7 @@ def test_memory_after_200_predictions(engine: Podman, served: Running, figure: C
         assert_reads_strokes(served.base)
     after = engine.memory_bytes(served.name)
     workers = len(worker_pids(engine, served.name))
-    figure(f"memory ({workers} workers): {before / 1e6:.0f} MB after start, {after / 1e6:.0f} MB after 200 predictions")
+    figure(f"memory ({workers} workers): {before / 1e6:.0f} MB before and {after / 1e6:.0f} MB after 200 predictions")
     assert workers == 2
 
 
