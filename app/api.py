@@ -1,15 +1,17 @@
-"""The JSON API: thin routes that check the request, call model/ and shape the answer."""
+"""The JSON API: thin routes that take what they need through Depends and call plain functions."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 import orjson
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from app.dependencies import RuntimeDep
+from app.errors import JSON, error_response
 from app.parsing import InputError, PredictInput, parse_predict_body
 from app.runtime import Runtime
 from app.schemas import ErrorResponse, Health, ModelInfo, Neuron, PredictResponse
@@ -17,7 +19,6 @@ from model.inference import predict, saliency
 from model.preprocess import NoInkError, render
 from model.uncertainty import assess
 
-JSON = "application/json"
 _DUMPS_OPTIONS = orjson.OPT_SERIALIZE_NUMPY
 
 router = APIRouter()
@@ -28,17 +29,15 @@ def json_response(content: Any, status_code: int = 200) -> Response:
     return Response(orjson.dumps(content, option=_DUMPS_OPTIONS), status_code=status_code, media_type=JSON)
 
 
-def error_response(status_code: int, detail: str) -> Response:
-    """Return the JSON error {"detail": detail} with `status_code`."""
-    return json_response({"detail": detail}, status_code)
+async def json_body(request: Request) -> bytes:
+    """Return the request body; raise 415 unless it is declared application/json."""
+    content_type = request.headers.get("content-type", "")
+    if content_type.partition(";")[0].strip().lower() != JSON:
+        raise HTTPException(415, "the body must be application/json")
+    return await request.body()
 
 
-def get_runtime(request: Request) -> Runtime:
-    """Return the runtime built at startup; raise 503 while the model is not loaded."""
-    runtime: Runtime | None = getattr(request.app.state, "runtime", None)
-    if runtime is None:
-        raise HTTPException(503, "the model is not loaded yet")
-    return runtime
+JsonBody = Annotated[bytes, Depends(json_body)]
 
 
 def _error(description: str, example: str) -> dict[str, Any]:
@@ -46,10 +45,10 @@ def _error(description: str, example: str) -> dict[str, Any]:
     return {"model": ErrorResponse, "description": description, "content": {JSON: {"example": {"detail": example}}}}
 
 
-def answer(runtime: Runtime, request: PredictInput) -> bytes:
-    """Return the encoded POST /predict response for a checked request."""
+def answer(*, runtime: Runtime, drawing: PredictInput) -> bytes:
+    """Return the encoded POST /predict response for a checked drawing (strokes or pixels)."""
     network = runtime.reader
-    image = render(request.strokes) if request.strokes is not None else request.pixels
+    image = render(drawing.strokes) if drawing.strokes is not None else drawing.pixels
     assert image is not None  # parse_predict_body guarantees strokes or pixels
     prediction = predict(network=network, image=image)
     verdict = assess(probabilities=prediction.probabilities, z_output=prediction.zs[-1], thresholds=runtime.thresholds)
@@ -68,17 +67,33 @@ def answer(runtime: Runtime, request: PredictInput) -> bytes:
         "not_a_digit": verdict.not_a_digit,
         "top2": verdict.top2,
     }
-    if request.explain:
-        target = prediction.digit if request.target is None else request.target
+    if drawing.explain:
+        target = prediction.digit if drawing.target is None else drawing.target
         body["saliency"] = saliency(network=network, prediction=prediction, target=target)
         body["target"] = target
     return orjson.dumps(body, option=_DUMPS_OPTIONS)
 
 
-_LIMITS_TEXT = (
-    "Limits: the body at most {max_body_bytes} bytes, at most {max_strokes} strokes and {max_points} "
-    "points (413 beyond); coordinates finite with |x|, |y| <= {max_coordinate:g}; pixels 28x28 in [0, 1] (422)."
-)
+def describe_neuron(*, runtime: Runtime, layer: int, index: int) -> dict[str, Any]:
+    """Return neuron `index` of layer `layer` (1 = first hidden): bias, weights in and out; LookupError if none."""
+    network = runtime.model.network
+    count = len(network.weights)
+    if not 1 <= layer <= count:
+        raise LookupError(f"no layer {layer}: layers are 1-{count} (1 = first hidden layer, {count} = output)")
+    weights = network.weights[layer - 1]
+    size = weights.shape[0]
+    if not 0 <= index < size:
+        raise LookupError(f"layer {layer} has no neuron {index} (it has {size}: 0-{size - 1})")
+    outgoing = network.weights[layer][:, index] if layer < count else None
+    return {
+        "layer": layer,
+        "index": index,
+        "name": runtime.layer_names[layer - 1],
+        "activation": network.activations[layer - 1],
+        "bias": float(network.biases[layer - 1][index]),
+        "weights": weights[index],
+        "outgoing": None if outgoing is None else np.ascontiguousarray(outgoing),
+    }
 
 
 @router.post(
@@ -88,7 +103,9 @@ _LIMITS_TEXT = (
         "Send exactly one of `strokes` (raw pen points, preprocessed like MNIST) or `pixels` (a 28x28 "
         "image used as-is). The answer has the digit, the ten probabilities, the image the network saw, "
         "every layer's z and a, the uncertainty flags and, with `explain`, a saliency map. "
-        "The body must be `application/json` (415 otherwise). " + _LIMITS_TEXT
+        "The body must be `application/json` (415 otherwise). "
+        "Limits: the body at most $max_body_bytes bytes, at most $max_strokes strokes and $max_points "
+        "points (413 beyond); coordinates finite with |x|, |y| <= $max_coordinate; pixels 28x28 in [0, 1] (422)."
     ),
     response_model=PredictResponse,
     responses={
@@ -104,32 +121,28 @@ _LIMITS_TEXT = (
         }
     },
 )
-async def predict_digit(request: Request) -> Response:
+async def predict_digit(runtime: RuntimeDep, body: JsonBody) -> Response:
     """Return the network's reading of the drawing in the body (see PredictRequest, PredictResponse)."""
-    runtime = get_runtime(request)
-    content_type = request.headers.get("content-type", "")
-    if content_type.partition(";")[0].strip().lower() != JSON:
-        return error_response(415, "the body must be application/json")
     try:
-        checked = parse_predict_body(await request.body(), runtime.limits)
+        drawing = parse_predict_body(body, runtime.limits)
     except InputError as error:
         return error_response(error.status, error.detail)
     # async def on purpose: a usual drawing takes well under a millisecond, less than a hop to the
     # thread pool and back; only a very long drawing is sent there, to keep the event loop free.
     try:
-        if checked.num_points > runtime.offload_points:
-            body = await run_in_threadpool(answer, runtime, checked)
+        if drawing.num_points > runtime.offload_points:
+            encoded = await run_in_threadpool(answer, runtime=runtime, drawing=drawing)
         else:
-            body = answer(runtime, checked)
+            encoded = answer(runtime=runtime, drawing=drawing)
     except NoInkError as error:
         return error_response(422, str(error))
-    return Response(body, media_type=JSON)
+    return Response(encoded, media_type=JSON)
 
 
 @router.get("/api/model", response_model=ModelInfo, summary="Describe the model being served")
-async def model_info(request: Request) -> Response:
+async def model_info(runtime: RuntimeDep) -> Response:
     """Return the layer sizes, accuracies, training info, SHA-256 and limits (built once at startup)."""
-    return Response(get_runtime(request).info_json, media_type=JSON)
+    return Response(runtime.info_json, media_type=JSON)
 
 
 @router.get(
@@ -141,29 +154,12 @@ async def model_info(request: Request) -> Response:
         422: _error("layer or index is not an integer.", "path.layer: Input should be a valid integer"),
     },
 )
-async def neuron(request: Request, layer: int, index: int) -> Response:
+async def neuron(runtime: RuntimeDep, layer: int, index: int) -> Response:
     """Return neuron `index` of layer `layer` (1 = first hidden layer, L = output): bias, weights in and out."""
-    runtime = get_runtime(request)
-    network = runtime.model.network
-    count = len(network.weights)
-    if not 1 <= layer <= count:
-        raise HTTPException(404, f"no layer {layer}: layers are 1-{count} (1 = first hidden layer, {count} = output)")
-    weights = network.weights[layer - 1]
-    size = weights.shape[0]
-    if not 0 <= index < size:
-        raise HTTPException(404, f"layer {layer} has no neuron {index} (it has {size}: 0-{size - 1})")
-    outgoing = network.weights[layer][:, index] if layer < count else None
-    return json_response(
-        {
-            "layer": layer,
-            "index": index,
-            "name": runtime.layer_names[layer - 1],
-            "activation": network.activations[layer - 1],
-            "bias": float(network.biases[layer - 1][index]),
-            "weights": weights[index],
-            "outgoing": None if outgoing is None else np.ascontiguousarray(outgoing),
-        }
-    )
+    try:
+        return json_response(describe_neuron(runtime=runtime, layer=layer, index=index))
+    except LookupError as error:
+        raise HTTPException(404, str(error)) from None
 
 
 @router.get(
@@ -172,7 +168,6 @@ async def neuron(request: Request, layer: int, index: int) -> Response:
     summary="Liveness and readiness",
     responses={503: _error("The model is not loaded yet.", "the model is not loaded yet")},
 )
-async def healthz(request: Request) -> Response:
+async def healthz(runtime: RuntimeDep) -> Response:
     """Return {"status": "ok"} once the model is loaded (503 before)."""
-    get_runtime(request)
     return Response(b'{"status":"ok"}', media_type=JSON)

@@ -11,6 +11,7 @@ from typing import Any
 import orjson
 
 from app.limits import Limits
+from app.settings import Settings
 from model.inference import ReadingNetwork
 from model.uncertainty import UncertaintyThresholds
 from model.weights import LoadedModel
@@ -39,7 +40,10 @@ class Runtime:
 
 
 def layer_names(num_layers: int) -> tuple[str, ...]:
-    """Return the display names of `num_layers` layers after the input, the last being the output."""
+    """Return the display names of `num_layers` layers after the input, the last being the output.
+
+    The one naming rule: the pages and their scripts read these names from GET /api/model.
+    """
     return (*(f"hidden {l}" for l in range(1, num_layers)), "output")
 
 
@@ -64,7 +68,7 @@ def describe(model: LoadedModel, thresholds: UncertaintyThresholds, limits: Limi
         "training": metadata.get("training"),
         "metadata": metadata,
         "uncertainty": thresholds.as_dict(),
-        "limits": limits.as_dict(),
+        "limits": limits.model_dump(),
     }
 
 
@@ -81,9 +85,10 @@ def read_evaluation(path: Path) -> dict[str, Any] | None:
     return report if isinstance(report, dict) else None
 
 
-def build_runtime(model: LoadedModel, *, limits: Limits, evaluation_path: Path, offload_points: int) -> Runtime:
-    """Return the Runtime for `model`; raise ValueError when its uncertainty metadata is malformed."""
+def build_runtime(model: LoadedModel, settings: Settings) -> Runtime:
+    """Return the Runtime serving `model` under `settings`; raise ValueError when its uncertainty metadata is malformed."""
     thresholds = UncertaintyThresholds.from_metadata(model.metadata)
+    limits = settings.limits
     info = describe(model, thresholds, limits)
     return Runtime(
         model=model,
@@ -94,6 +99,6 @@ def build_runtime(model: LoadedModel, *, limits: Limits, evaluation_path: Path, 
         info=info,
         # Non-finite metadata numbers (json allows NaN) become null rather than failing the page.
         info_json=orjson.dumps(info, option=orjson.OPT_NON_STR_KEYS),
-        evaluation=read_evaluation(evaluation_path),
-        offload_points=offload_points,
+        evaluation=read_evaluation(settings.evaluation_path),
+        offload_points=settings.offload_points,
     )

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 from pydantic.json_schema import SkipJsonSchema
 
+from app.limits import Limits
 from model.constants import IMAGE_SIDE, NUM_CLASSES
 
 Digit = Annotated[int, Field(ge=0, le=NUM_CLASSES - 1)]
@@ -43,8 +44,8 @@ class PredictRequest(BaseModel):
         None,
         description=(
             "Raw pen strokes, rendered to 28x28 the way MNIST was made (scaled to a 20x20 box, centred "
-            "by mass). At most {max_strokes} strokes and {max_points} points in all (413 beyond); "
-            "coordinates finite with |x|, |y| <= {max_coordinate:g} (422 otherwise). "
+            "by mass). At most $max_strokes strokes and $max_points points in all (413 beyond); "
+            "coordinates finite with |x|, |y| <= $max_coordinate (422 otherwise). "
             "No point at all is answered 422 'no ink'."
         ),
     )
@@ -91,15 +92,6 @@ class ErrorResponse(BaseModel):
     detail: Any = Field(examples=["no ink: the drawing has no points"])
 
 
-class LimitsInfo(BaseModel):
-    """The request limits in force."""
-
-    max_body_bytes: int
-    max_strokes: int
-    max_points: int
-    max_coordinate: float
-
-
 class UncertaintyInfo(BaseModel):
     """The thresholds behind `unsure` and `not_a_digit` (see model/uncertainty.py)."""
 
@@ -130,7 +122,7 @@ class ModelInfo(BaseModel):
     training: dict[str, Any] | None = Field(description="From the weights metadata, if recorded.")
     metadata: dict[str, Any] = Field(description="All the metadata saved with the weights.")
     uncertainty: UncertaintyInfo
-    limits: LimitsInfo
+    limits: Limits = Field(description="The request limits in force (DIGITS_* settings).")
 
 
 class Neuron(BaseModel):

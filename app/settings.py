@@ -7,13 +7,14 @@ from pathlib import Path
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.limits import Limits
 from model.weights import DEFAULT_WEIGHTS
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-class Settings(BaseSettings):
-    """Where the weights and web assets are, where to listen, and the request limits.
+class Settings(BaseSettings, Limits):
+    """Where the weights and web assets are, where to listen, and the request limits (the fields of Limits).
 
     Every field can be set with an environment variable named DIGITS_ + the field name in capitals,
     e.g. DIGITS_WEIGHTS_PATH=/models/net.npz or DIGITS_MAX_BODY_BYTES=131072.
@@ -36,32 +37,15 @@ class Settings(BaseSettings):
     )
     templates_dir: Path = Field(default=REPO / "templates", description="Jinja2 templates for the pages.")
     static_dir: Path = Field(default=REPO / "static", description="Files served under /static.")
-    max_body_bytes: int = Field(default=256 * 1024, ge=1, description="Largest accepted request body, in bytes.")
-    max_strokes: int = Field(default=100, ge=1, description="Most strokes in one drawing.")
-    max_points: int = Field(default=10_000, ge=1, description="Most points in one drawing, all strokes together.")
-    max_coordinate: float = Field(default=1e6, gt=0, description="Largest accepted |x| or |y| of a point.")
     offload_points: int = Field(
         default=2_000, ge=0, description="Drawings with more points than this are rendered in a worker thread."
     )
     docs: bool = Field(default=True, description="Serve the interactive API docs at /docs.")
-    header_timeout_s: float = Field(
-        default=10.0,
-        gt=0,
-        description="A request's line and headers must arrive within this many seconds (408 and close otherwise).",
-    )
-    body_timeout_s: float = Field(
-        default=10.0,
-        gt=0,
-        description="Longest wait for the next byte of a request body (408 and close); there is no total deadline.",
-    )
-    max_connections: int = Field(
-        default=4096,
-        ge=1,
-        description=(
-            "Open connections per worker (about 7 KiB each when idle); beyond it a request gets 503 at once, "
-            "except GET /healthz."
-        ),
-    )
+
+    @property
+    def limits(self) -> Limits:
+        """Return the request limits among these settings."""
+        return Limits.of(self)
 
     @property
     def evaluation_path(self) -> Path:

@@ -32,7 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import common  # benchmarks/ is a folder of scripts, not a package
 
-from app.api import JSON, answer, get_runtime
+from app.api import answer
+from app.dependencies import get_runtime
+from app.errors import JSON
 from app.main import create_app
 from app.parsing import parse_predict_body
 from model.inference import predict
@@ -51,7 +53,7 @@ def stage_route(depth: int) -> object:
         body = await request.body()
         stored: bytes | None = getattr(request.app.state, "stored_answer", None)
         if stored is None or depth == len(STAGES) - 1:
-            reply = answer(runtime, parse_predict_body(body, runtime.limits))
+            reply = answer(runtime=runtime, drawing=parse_predict_body(body, runtime.limits))
             request.app.state.stored_answer = reply
             return Response(reply, media_type=JSON)
         if depth >= 1:
@@ -83,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"stages benchmark: {common.machine_note()}")
     print(f"the serving benchmark's typical drawing; {args.connections} connections, {args.duration:g} s per stage")
     print(f"{'stage':<16}{'req/s':>9}{'us/request':>12}{'this step':>11}")
-    with common.Server(app="benchmarks.stages:app") as server:
+    with common.quiet_server(app="benchmarks.stages:app") as server:
         common.fetch(server.port, requests[1][1])  # stores the answer
         previous = None
         for name, request in requests:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from app.dependencies import get_runtime
 from app.main import create_app
+from app.runtime import build_runtime
 from app.settings import Settings
 from model.network import Network
 from model.weights import LoadedModel, load, save
@@ -17,8 +20,8 @@ from model.weights import LoadedModel, load, save
 TINY_SIZES = [784, 16, 12, 10]
 """Two hidden layers, so that every kind of layer (first hidden, middle hidden, output) is exercised."""
 
-INDEX_HTML = '<!doctype html><title>test</title><canvas data-testid="canvas"></canvas><p>{{ info.sizes }}</p>\n'
-MODEL_HTML = "<!doctype html><title>test</title><p>{{ info.num_parameters }}</p><p>{{ evaluation }}</p>\n"
+EVALUATION = '{"mnist_test": {"accuracy": 0.125, "count": 8}}'
+"""A tiny evaluation report: the /model page shows 12.50% of 8 from it."""
 
 
 @pytest.fixture(scope="session")
@@ -37,28 +40,36 @@ def tiny_model(weights_file: Path) -> LoadedModel:
 
 
 @pytest.fixture(scope="session")
-def site_dirs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """Return (templates_dir, static_dir) with minimal pages and an evaluation report."""
-    root = tmp_path_factory.mktemp("site")
-    templates, static = root / "templates", root / "static"
-    templates.mkdir()
-    (templates / "index.html").write_text(INDEX_HTML)
-    (templates / "model.html").write_text(MODEL_HTML)
+def static_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return a static folder with a tiny evaluation report and one file; the pages are the real templates."""
+    static = tmp_path_factory.mktemp("site") / "static"
     (static / "report").mkdir(parents=True)
-    (static / "report" / "evaluation.json").write_text('{"accuracy": 0.125}')
+    (static / "report" / "evaluation.json").write_text(EVALUATION)
     (static / "hello.txt").write_text("hello")
-    return templates, static
+    return static
 
 
 @pytest.fixture(scope="session")
-def settings(weights_file: Path, site_dirs: tuple[Path, Path]) -> Settings:
-    """Return settings pointing at the tiny weights and the test pages."""
-    templates, static = site_dirs
-    return Settings(weights_path=weights_file, templates_dir=templates, static_dir=static)
+def settings(weights_file: Path, static_dir: Path) -> Settings:
+    """Return settings pointing at the tiny weights, the real templates and the test static folder."""
+    return Settings(weights_path=weights_file, static_dir=static_dir)
 
 
 @pytest.fixture(scope="session")
-def client(settings: Settings, tiny_model: LoadedModel) -> Iterator[TestClient]:
-    """Return a client of a started app serving the injected tiny model."""
-    with TestClient(create_app(settings, tiny_model)) as test_client:
+def serving(tiny_model: LoadedModel) -> Callable[[Settings], FastAPI]:
+    """Return a function giving the app for some settings, serving the tiny model through the runtime dependency."""
+
+    def app_for(settings: Settings) -> FastAPI:
+        app = create_app(settings)
+        runtime = build_runtime(tiny_model, settings)
+        app.dependency_overrides[get_runtime] = lambda: runtime
+        return app
+
+    return app_for
+
+
+@pytest.fixture(scope="session")
+def client(settings: Settings, serving: Callable[[Settings], FastAPI]) -> Iterator[TestClient]:
+    """Return a client of the app serving the tiny model."""
+    with TestClient(serving(settings)) as test_client:
         yield test_client

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from app.main import StartupError, create_app
+from app.main import create_app
 from app.settings import Settings
+from app.startup import StartupError
 from model.constants import IMAGE_SIDE, NUM_CLASSES
 from model.inference import predict, saliency
 from model.preprocess import render
@@ -194,18 +198,39 @@ def test_a_body_over_the_limit_is_413_from_content_length(client: TestClient) ->
     assert post_raw(client, b" " * (256 * 1024)).status_code == 422
 
 
-def test_a_streamed_body_over_the_limit_is_413(client: TestClient) -> None:
-    chunks_sent = 0
+def test_a_streamed_body_over_the_limit_is_413_before_the_rest_is_read(client: TestClient) -> None:
+    # Straight through ASGI: the test client would read the whole body before calling the app.
+    chunks_read = 0
 
-    def chunks() -> Any:
-        nonlocal chunks_sent
-        for _ in range(1000):
-            chunks_sent += 1
-            yield b" " * 65536
+    async def receive() -> dict[str, Any]:
+        nonlocal chunks_read
+        chunks_read += 1
+        return {"type": "http.request", "body": b" " * 65536, "more_body": chunks_read < 1000}
 
-    response = client.post("/predict", content=chunks(), headers={"content-type": "application/json"})
-    assert response.status_code == 413
-    assert "request body too large" in response.json()["detail"]
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/predict",
+        "raw_path": b"/predict",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"content-type", b"application/json"), (b"transfer-encoding", b"chunked")],
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80),
+    }
+    asyncio.run(client.app(scope, receive, send))
+    assert sent[0]["type"] == "http.response.start" and sent[0]["status"] == 413
+    assert b"request body too large" in b"".join(m.get("body", b"") for m in sent[1:])
+    # The app stopped reading once past 256 KiB: 5 chunks of 64 KiB, not all 1000.
+    assert chunks_read == 256 * 1024 // 65536 + 1
 
 
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"])
@@ -227,7 +252,15 @@ def test_model_info(client: TestClient, tiny_model: LoadedModel) -> None:
     assert info["test_accuracy"] == 0.1 and info["unipen_accuracy"] is None
     assert info["training"] == {"epochs": 0, "note": "random"}
     assert info["metadata"]["training"] == info["training"]
-    assert info["limits"] == {"max_body_bytes": 262144, "max_strokes": 100, "max_points": 10000, "max_coordinate": 1e6}
+    assert info["limits"] == {
+        "max_body_bytes": 262144,
+        "max_strokes": 100,
+        "max_points": 10000,
+        "max_coordinate": 1e6,
+        "header_timeout_s": 10.0,
+        "body_timeout_s": 10.0,
+        "max_connections": 4096,
+    }
     assert info["uncertainty"] == {"unsure_below": 0.8, "not_a_digit_below": 0.5, "min_top_z": None}
     assert [layer["name"] for layer in info["layers"]] == ["input", "hidden 1", "hidden 2", "output"]
 
@@ -272,9 +305,9 @@ def test_health_is_ok_once_loaded(client: TestClient) -> None:
     assert (response.status_code, response.json()) == (200, {"status": "ok"})
 
 
-def test_health_is_503_before_the_model_is_loaded(settings: Settings, tiny_model: LoadedModel) -> None:
+def test_health_is_503_before_the_model_is_loaded(settings: Settings) -> None:
     # Without entering the client, the lifespan has not run: no model yet.
-    client = TestClient(create_app(settings, tiny_model))
+    client = TestClient(create_app(settings))
     response = client.get("/healthz")
     assert response.status_code == 503
     assert "not loaded" in response.json()["detail"]
@@ -295,13 +328,13 @@ def test_identical_requests_give_identical_bytes(client: TestClient) -> None:
 
 
 def test_a_long_drawing_is_read_in_a_worker_thread_with_the_same_answer(
-    settings: Settings, tiny_model: LoadedModel
+    settings: Settings, serving: Callable[[Settings], FastAPI]
 ) -> None:
     strokes = [[[float(i), float(i % 50)] for i in range(300)]]
     answers = []
     for offload in (10_000, 10):
         app_settings = settings.model_copy(update={"offload_points": offload})
-        with TestClient(create_app(app_settings, tiny_model)) as client:
+        with TestClient(serving(app_settings)) as client:
             answers.append(client.post("/predict", json={"strokes": strokes}).content)
     assert answers[0] == answers[1]
     assert b'"digit"' in answers[0]

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import orjson
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app.api import answer
-from app.limits import Limits
-from app.main import create_app
 from app.parsing import parse_predict_body
 from app.runtime import build_runtime
 from app.settings import Settings
@@ -26,10 +26,10 @@ ROUNDS = 12
 
 
 def test_concurrent_requests_through_the_thread_pool_are_deterministic(
-    settings: Settings, tiny_model: LoadedModel
+    settings: Settings, serving: Callable[[Settings], FastAPI]
 ) -> None:
     # offload_points=0 sends every drawing through the worker threads, so requests truly overlap.
-    app = create_app(settings.model_copy(update={"offload_points": 0}), tiny_model)
+    app = serving(settings.model_copy(update={"offload_points": 0}))
     with TestClient(app) as client:
         expected = [client.post("/predict", json=drawing).content for drawing in DRAWINGS]
 
@@ -47,14 +47,11 @@ def test_concurrent_requests_through_the_thread_pool_are_deterministic(
 
 
 def test_the_model_functions_are_thread_safe(settings: Settings, tiny_model: LoadedModel) -> None:
-    runtime = build_runtime(
-        tiny_model,
-        limits=Limits.from_settings(settings),
-        evaluation_path=settings.evaluation_path,
-        offload_points=settings.offload_points,
-    )
+    runtime = build_runtime(tiny_model, settings)
     bodies = [parse_predict_body(orjson.dumps(drawing), runtime.limits) for drawing in DRAWINGS]
-    expected = [answer(runtime, body) for body in bodies]
+    expected = [answer(runtime=runtime, drawing=body) for body in bodies]
     with ThreadPoolExecutor(THREADS) as pool:
-        results = list(pool.map(lambda i: (i % len(bodies), answer(runtime, bodies[i % len(bodies)])), range(400)))
+        results = list(
+            pool.map(lambda i: (i % len(bodies), answer(runtime=runtime, drawing=bodies[i % len(bodies)])), range(400))
+        )
     assert all(content == expected[k] for k, content in results)

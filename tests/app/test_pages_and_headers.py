@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Callable
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from app.main import create_app
+from app.limits import Limits
 from app.security import STRICT_CSP
 from app.settings import REPO, Settings
-from model.weights import LoadedModel
 
 
 def test_index_renders_with_the_model_info(client: TestClient) -> None:
@@ -18,29 +20,32 @@ def test_index_renders_with_the_model_info(client: TestClient) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     assert 'data-testid="canvas"' in response.text
-    assert "[784, 16, 12, 10]" in response.text
+    assert 'data-sizes="784,16,12,10"' in response.text
+    assert "784–16–12–10" in response.text  # the tagline
+    assert '<a href="/" aria-current="page">Draw</a>' in response.text  # base.html's navigation
 
 
 def test_model_page_renders_with_the_evaluation(client: TestClient) -> None:
     response = client.get("/model")
     assert response.status_code == 200
-    assert "{&#39;accuracy&#39;: 0.125}" in response.text or "{'accuracy': 0.125}" in response.text
+    assert "12.50% <small>of 8</small>" in response.text
+    assert '<a href="/model" aria-current="page">The model</a>' in response.text
 
 
-def test_model_page_without_an_evaluation(settings: Settings, tiny_model: LoadedModel) -> None:
+def test_model_page_without_an_evaluation(settings: Settings, serving: Callable[[Settings], FastAPI]) -> None:
     bare = settings.model_copy(update={"static_dir": REPO / "no-such-static-dir"})
-    with TestClient(create_app(bare, tiny_model)) as client:
-        assert "<p>None</p>" in client.get("/model").text
+    with TestClient(serving(bare)) as client:
+        text = client.get("/model").text
+    assert "10.00%" in text  # the weights metadata's test accuracy
+    assert "12.50%" not in text
 
 
-def test_the_real_index_template_renders_once_it_exists(settings: Settings, tiny_model: LoadedModel) -> None:
-    if not (REPO / "templates" / "index.html").exists():
-        pytest.skip("templates/index.html is not written yet")
-    real = settings.model_copy(update={"templates_dir": REPO / "templates", "static_dir": REPO / "static"})
-    with TestClient(create_app(real, tiny_model)) as client:
-        response = client.get("/")
-    assert response.status_code == 200
-    assert 'data-testid="canvas"' in response.text
+@pytest.mark.parametrize("path", ["/", "/model"])
+def test_pages_extend_the_base_template(client: TestClient, path: str) -> None:
+    text = client.get(path).text
+    assert text.count('<nav class="site-nav"') == 1 and text.count("<main") == 1
+    assert '<link rel="stylesheet" href="/static/css/app.css">' in text
+    assert text.index("</head>") < text.index('class="skip-link"') < text.index("<main") < text.index("</footer>")
 
 
 def test_static_files_are_served(client: TestClient) -> None:
@@ -96,8 +101,8 @@ def test_redoc_is_not_served(client: TestClient) -> None:
     assert client.get("/redoc").status_code == 404
 
 
-def test_docs_can_be_turned_off(settings: Settings, tiny_model: LoadedModel) -> None:
-    with TestClient(create_app(settings.model_copy(update={"docs": False}), tiny_model)) as client:
+def test_docs_can_be_turned_off(settings: Settings, serving: Callable[[Settings], FastAPI]) -> None:
+    with TestClient(serving(settings.model_copy(update={"docs": False}))) as client:
         assert client.get("/docs").status_code == 404
 
 
@@ -123,12 +128,29 @@ def test_openapi_documents_the_request_response_and_limits(client: TestClient) -
     )
 
 
-def test_limits_in_settings_reach_the_schema_and_the_checks(settings: Settings, tiny_model: LoadedModel) -> None:
+def test_limits_in_settings_reach_the_schema_and_the_checks(
+    settings: Settings, serving: Callable[[Settings], FastAPI]
+) -> None:
     small = settings.model_copy(update={"max_strokes": 3, "max_points": 5, "max_coordinate": 10.0})
-    with TestClient(create_app(small, tiny_model)) as client:
+    with TestClient(serving(small)) as client:
         strokes = client.get("/openapi.json").json()["components"]["schemas"]["PredictRequest"]["properties"]["strokes"]
         assert strokes["maxItems"] == 3 and strokes["items"]["items"]["items"]["maximum"] == 10
         assert client.post("/predict", json={"strokes": [[[1, 1]]] * 4}).status_code == 413
         assert client.post("/predict", json={"strokes": [[[1, 1]] * 6]}).status_code == 413
         assert client.post("/predict", json={"strokes": [[[11, 1]]]}).status_code == 422
         assert client.get("/api/model").json()["limits"]["max_points"] == 5
+
+
+def test_every_limit_is_a_setting_shown_in_the_model_info_and_the_schema(
+    settings: Settings, serving: Callable[[Settings], FastAPI], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in Limits.model_fields:
+        monkeypatch.setenv(f"DIGITS_{name.upper()}", "7")
+    from_env = Settings(weights_path=settings.weights_path, templates_dir=settings.templates_dir)
+    assert from_env.limits == Limits.model_validate(dict.fromkeys(Limits.model_fields, 7))
+    client = TestClient(serving(from_env))
+    assert client.get("/api/model").json()["limits"] == dict.fromkeys(Limits.model_fields, 7)
+    schema = client.get("/openapi.json").json()
+    assert set(schema["components"]["schemas"]["Limits"]["properties"]) == set(Limits.model_fields)
+    assert "$max_" not in json.dumps(schema)  # every placeholder was filled in
+    assert "at most 7 strokes and 7 points" in schema["paths"]["/predict"]["post"]["description"]

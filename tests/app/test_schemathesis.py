@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 import schemathesis
@@ -18,9 +18,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from app.main import create_app
 from app.settings import Settings
-from model.weights import LoadedModel
 
 EXAMPLES_PER_MODE = 600
 """Generated requests per mode (valid, then invalid data): 1,200 in all, spread over every operation."""
@@ -29,9 +27,9 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def started_app(settings: Settings, tiny_model: LoadedModel) -> Iterator[FastAPI]:
+def started_app(settings: Settings, serving: Callable[[Settings], FastAPI]) -> Iterator[FastAPI]:
     """Return the app with its lifespan entered, so the model is loaded while schemathesis calls it."""
-    app = create_app(settings, tiny_model)
+    app = serving(settings)
     with TestClient(app):
         yield app
 

@@ -1,0 +1,88 @@
+"""The middleware that refuses request bodies over `Limits.max_body_bytes` (413), before the app reads them.
+
+Starlette (1.10) and FastAPI (0.165) have their own limit (`FastAPI(max_body_size=...)`), measured
+against this one with a real uvicorn (docs/web-layer.md): for a declared Content-Length over the
+limit, theirs runs the route first, answers plain text "Content Too Large" from outside the app's
+middleware (so without the JSON error format and the security headers) and keeps the connection
+open while the client goes on sending the body. It does not behave the same, so this one stays.
+"""
+
+from __future__ import annotations
+
+import orjson
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+
+class BodyTooLargeError(Exception):
+    """Raised from `receive` when the streamed body passes the limit, to stop the app reading it."""
+
+
+class BodySizeLimitMiddleware:
+    """Answer 413 to any HTTP request whose body is larger than `max_body_bytes`.
+
+    The declared Content-Length is checked before the app runs; the bytes actually received are
+    counted too, because a client may send no Content-Length (chunked) or lie about it. Either way
+    the answer comes without reading the rest of the body, and closes the connection.
+    """
+
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+        self.detail = f"request body too large: the limit is {max_body_bytes} bytes"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    await self._refuse(send, 400, "invalid Content-Length header")
+                    return
+                if declared > self.max_body_bytes:
+                    await self._refuse(send, 413, self.detail)
+                    return
+
+        received = 0
+        response_started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body_bytes:
+                    raise BodyTooLargeError
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except BodyTooLargeError:
+            # The app stopped mid-body; nothing has been answered yet unless it streamed early.
+            if not response_started:
+                await self._refuse(send, 413, self.detail)
+
+    @staticmethod
+    async def _refuse(send: Send, status: int, detail: str) -> None:
+        """Send a complete JSON error response with `status` and `detail`."""
+        body = orjson.dumps({"detail": detail})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})

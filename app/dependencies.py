@@ -1,0 +1,32 @@
+"""What the routes take through `Depends`: the runtime built at startup and the page templates.
+
+Routes declare `runtime: RuntimeDep` (or `TemplatesDep`) instead of reading app.state themselves;
+tests replace a dependency with `app.dependency_overrides[get_runtime] = ...`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.templating import Jinja2Templates
+
+from app.runtime import Runtime
+
+
+def get_runtime(request: Request) -> Runtime:
+    """Return the runtime built at startup; raise 503 while the model is not loaded."""
+    runtime: Runtime | None = getattr(request.app.state, "runtime", None)
+    if runtime is None:
+        raise HTTPException(503, "the model is not loaded yet")
+    return runtime
+
+
+def get_templates(request: Request) -> Jinja2Templates:
+    """Return the page templates the app was created with."""
+    templates: Jinja2Templates = request.app.state.templates
+    return templates
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+TemplatesDep = Annotated[Jinja2Templates, Depends(get_templates)]

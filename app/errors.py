@@ -1,0 +1,58 @@
+"""Every error is JSON {"detail": ...}: the response, and the handlers that give Starlette's and FastAPI's errors that form."""
+
+from __future__ import annotations
+
+import logging
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
+
+JSON = "application/json"
+logger = logging.getLogger("app")
+
+
+def error_response(status_code: int, detail: str) -> Response:
+    """Return the JSON error {"detail": detail} with `status_code`."""
+    return Response(orjson.dumps({"detail": detail}), status_code=status_code, media_type=JSON)
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    """Return an HTTPException (404, 405, 503, ...) as a JSON error, keeping its headers (Allow, ...)."""
+    assert isinstance(error, StarletteHTTPException)
+    response = error_response(error.status_code, str(error.detail))
+    if error.headers:
+        response.headers.update(error.headers)
+    return response
+
+
+async def _validation_error(request: Request, error: Exception) -> Response:
+    """Return 422 saying which parameter was wrong and how, without echoing pydantic's internals or the input."""
+    assert isinstance(error, RequestValidationError)
+    problems = "; ".join(f"{'.'.join(str(part) for part in item['loc'])}: {item['msg']}" for item in error.errors())
+    return error_response(422, problems or "invalid request")
+
+
+async def _client_gone(request: Request, error: Exception) -> Response:
+    """Return a bare 400 for a client that left in the middle of its body (or that app.protocol timed out).
+
+    Nobody is there to read an answer, and it is no server error to log.
+    """
+    return Response(status_code=400)
+
+
+async def _internal_error(request: Request, error: Exception) -> Response:
+    """Log the unexpected error with its traceback and return a 500 that says nothing more."""
+    logger.exception("unhandled error on %s %s", request.method, request.url.path)
+    return error_response(500, "internal server error")
+
+
+def add_error_handlers(app: FastAPI) -> None:
+    """Make every error `app` answers a JSON {"detail": ...}."""
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(ClientDisconnect, _client_gone)
+    app.add_exception_handler(Exception, _internal_error)

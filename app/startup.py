@@ -1,0 +1,78 @@
+"""Server startup: the lifespan that loads the weights and builds the runtime, and its one-line errors.
+
+The weights are loaded in the lifespan, at server startup, never at import: a bad weights file stops
+the server with one line naming the file and the problem, and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.runtime import build_runtime
+from app.settings import Settings
+from model.weights import WeightsError, load
+
+logger = logging.getLogger("app")
+
+
+class StartupError(Exception):
+    """The server cannot start; the message is one line naming the file and the problem."""
+
+
+def lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """Return the app's lifespan: load `settings.weights_path`, put the Runtime in app.state while serving."""
+
+    @asynccontextmanager
+    async def serving(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            loaded = load(settings.weights_path, settings.weights_sha256)
+            runtime = build_runtime(loaded, settings)
+        except WeightsError as error:
+            raise StartupError(str(error)) from None
+        except ValueError as error:
+            raise StartupError(f"{settings.weights_path}: {error}") from None
+        app.state.runtime = runtime
+        logger.info("serving %s (sha256 %s)", loaded.path, loaded.sha256)
+        yield
+        app.state.runtime = None
+
+    return serving
+
+
+class StartupErrorMiddleware:
+    """Report a StartupError from the lifespan as its one-line message, without a traceback.
+
+    Starlette reports a failed lifespan to the server with the whole traceback, which uvicorn logs;
+    for a known cause (bad weights) the message alone says everything. The error is still raised,
+    so the server exits non-zero and a test client sees the exception.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "lifespan":
+            await self.app(scope, receive, send)
+            return
+        held: list[Message] = []
+
+        async def holding_send(message: Message) -> None:
+            if message["type"] == "lifespan.startup.failed":
+                held.append(message)  # sent below, once the cause is known
+                return
+            await send(message)
+
+        try:
+            await self.app(scope, receive, holding_send)
+        except StartupError as error:
+            await send({"type": "lifespan.startup.failed", "message": str(error)})
+            raise
+        except BaseException:
+            for message in held:
+                await send(message)
+            raise
