@@ -16,11 +16,8 @@ import json
 import math
 import os
 import random
-import signal
 import socket
-import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -29,56 +26,13 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-HOST = "127.0.0.1"
-READY_TIMEOUT_S = 60.0
-STOP_TIMEOUT_S = 15.0
+sys.path.insert(0, str(REPO))  # for tests.server, the one server runner
+
+from tests.server import HOST, Server, free_port, get_status, uvicorn_command  # noqa: E402
+
+__all__ = ["HOST", "Server", "free_port", "get_status", "uvicorn_command"]
 GRACE_S = 15.0
 """How long after the deadline a connection may still be waiting for its last answer before it counts as a timeout."""
-
-
-# --- the server -------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    """Return a TCP port on 127.0.0.1 that was free a moment ago."""
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def server_command(port: int, app: str = "app.main:app") -> list[str]:
-    """Return the command that serves `app` (module:attribute, imported from the repository root)
-    with one uvicorn worker, quietly, on `port`."""
-    return [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        app,
-        "--host",
-        HOST,
-        "--port",
-        str(port),
-        "--no-server-header",
-        "--workers",
-        "1",
-        "--log-level",
-        "warning",
-        "--no-access-log",
-    ]
-
-
-def get_status(port: int, path: str = "/healthz", timeout: float = 1.0) -> int | None:
-    """Return the status of GET `path` on a fresh connection, or None when nothing answers."""
-    try:
-        with socket.create_connection((HOST, port), timeout=timeout) as sock:
-            sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {HOST}\r\nConnection: close\r\n\r\n".encode())
-            head = sock.recv(64)
-    except OSError:
-        return None
-    if not head.startswith(b"HTTP/1.1 ") or len(head) < 12:
-        return None
-    return int(head[9:12])
 
 
 def rss_kib(pid: int) -> int:
@@ -106,78 +60,9 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-class Server:
-    """A `python -m uvicorn app.main:app` subprocess (or another `app`) on a free port of 127.0.0.1; use it as a context manager.
-
-    Its output goes to a temporary file (a pipe could fill up and stall it), shown by `log_tail`.
-    """
-
-    def __init__(self, port: int | None = None, env: dict[str, str] | None = None, app: str = "app.main:app") -> None:
-        self.port = port or free_port()
-        self.app = app
-        self.env = {**os.environ, **(env or {})}
-        self.process: subprocess.Popen[bytes] | None = None
-        self.started_at = 0.0
-        self._log = tempfile.TemporaryFile()  # noqa: SIM115  # closed in __exit__
-
-    @property
-    def pid(self) -> int:
-        """Return the server's process id."""
-        assert self.process is not None, "the server is not started"
-        return self.process.pid
-
-    def start(self) -> Server:
-        """Start the process (and note when, for the cold-start time)."""
-        self.started_at = time.perf_counter()
-        self.process = subprocess.Popen(
-            server_command(self.port, self.app), cwd=REPO, env=self.env, stdout=self._log, stderr=subprocess.STDOUT
-        )
-        return self
-
-    def wait_ready(self, timeout: float = READY_TIMEOUT_S, poll_s: float = 0.005) -> float:
-        """Return the seconds from Popen to the first 200 from GET /healthz; raise if it exits or times out."""
-        assert self.process is not None, "the server is not started"
-        deadline = self.started_at + timeout
-        while time.perf_counter() < deadline:
-            if get_status(self.port) == 200:
-                return time.perf_counter() - self.started_at
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the server exited with {self.process.returncode}:\n{self.log_tail()}")
-            time.sleep(poll_s)
-        raise RuntimeError(f"the server did not answer 200 on /healthz within {timeout:g} s:\n{self.log_tail()}")
-
-    def stop(self) -> int | None:
-        """Stop the process (SIGTERM, then SIGKILL after STOP_TIMEOUT_S); return its exit status."""
-        if self.process is None:
-            return None
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        return self.process.returncode
-
-    def log_tail(self, limit: int = 4000) -> str:
-        """Return the last `limit` characters the server wrote to stdout and stderr."""
-        self._log.flush()
-        self._log.seek(0)
-        return self._log.read().decode(errors="replace")[-limit:]
-
-    def __enter__(self) -> Server:
-        if self.process is None:
-            self.start()
-            try:
-                self.wait_ready()
-            except BaseException:
-                self.__exit__()
-                raise
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-        self._log.close()
+def quiet_server(env: dict[str, str] | None = None, app: str = "app.main:app") -> Server:
+    """Return a (not started) one-worker uvicorn serving `app` quietly, with `env` added to its environment."""
+    return Server(uvicorn_command(app, quiet=True), env=env)
 
 
 # --- requests ---------------------------------------------------------------------------------

@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.connections} connections, {args.duration:g} s after {args.warmup:g} s of warm-up, "
         f"{len(requests)} kinds of request, one uvicorn worker on {common.HOST}"
     )
-    with common.Server(env=env) as server:
+    with common.quiet_server(env) as server:
         rss_start = common.rss_kib(server.pid)
         warm = common.run_load(
             server.port, requests, connections=args.connections, duration_s=args.warmup, warmup_s=0.0,
@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         time.sleep(0.2)
         rss_end, rss_peak = common.rss_kib(server.pid), common.peak_rss_kib(server.pid)
         alive = server.process is not None and server.process.poll() is None
-        log = server.log_tail()
+        log = server.log()[-4000:]
 
     s = result.summary()
     latency = s["latency_ms"]

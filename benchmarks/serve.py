@@ -59,7 +59,7 @@ def cold_starts(runs: int, env: dict[str, str]) -> list[float]:
     """Return the seconds from Popen to the first 200 on /healthz, for `runs` fresh servers one after another."""
     times = []
     for _ in range(runs):
-        server = common.Server(env=env)
+        server = common.quiet_server(env)
         try:
             times.append(server.start().wait_ready())
         finally:
@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
 
     cold = cold_starts(args.cold_starts, env) if args.cold_starts > 0 else []
     results: dict[str, dict[int, dict[str, Any]]] = {name: {} for name in requests}
-    with common.Server(env=env) as server:
+    with common.quiet_server(env) as server:
         print(f"the typical drawing (3 strokes, 150 points) reads as {check(server.port, requests)}")
         for connections in counts:  # all three scenarios at one count, close together in time
             for name, request in requests.items():

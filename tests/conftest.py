@@ -1,10 +1,15 @@
-"""Shared fixtures. Tests that need MNIST or Chromium skip without them, except when REQUIRE_ALL=1 (CI)."""
+"""Shared fixtures. Tests that need MNIST, Chromium or an optional module skip without them, except when REQUIRE_ALL=1 (CI).
+
+Every skip goes through `skip_or_fail` (or `import_or_skip`), never through pytest.skip or importorskip directly.
+"""
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -21,7 +26,16 @@ def skip_or_fail(reason: str) -> None:
     """Skip the test with `reason`, or fail it where REQUIRE_ALL=1."""
     if require_all():
         pytest.fail(f"{reason} (REQUIRE_ALL=1 turns this skip into a failure)", pytrace=False)
-    pytest.skip(reason)
+    pytest.skip(reason, allow_module_level=True)  # also from a module's top level (import_or_skip)
+
+
+def import_or_skip(module: str) -> ModuleType:
+    """Return the imported `module`; skip the test without it, or fail it where REQUIRE_ALL=1."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as error:
+        skip_or_fail(f"{module} is not installed ({error}): `make install`")
+        raise  # skip_or_fail raised already; this line only tells the type checker
 
 
 @pytest.fixture(scope="session")

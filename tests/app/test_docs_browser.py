@@ -6,36 +6,30 @@ from pathlib import Path
 
 import pytest
 
-from tests.app.server import free_port, start_server, wait_ready
+from tests.conftest import import_or_skip
+from tests.server import Server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_swagger_ui_renders_and_tries_predict_without_csp_violations(chromium: Path, weights_file: Path) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    port = free_port()
-    server = start_server(weights_file, port)
-    try:
-        wait_ready(server, port)
-        with sync_api.sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(chromium), args=["--no-sandbox"])
-            page = browser.new_page()
-            problems: list[str] = []
-            page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
-            page.on("pageerror", lambda error: problems.append(str(error)))
-            page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
-            page.goto(f"http://127.0.0.1:{port}/docs")
-            page.wait_for_selector(".opblock-summary-path", timeout=20_000)
-            paths = page.locator(".opblock-summary-path").evaluate_all("nodes => nodes.map(n => n.dataset.path)")
-            page.click("[data-path='/predict']")
-            page.click("text=Try it out")
-            page.click("text=Execute")
-            page.wait_for_selector(".live-responses-table tbody .response-col_status", timeout=10_000)
-            status = page.locator(".live-responses-table tbody .response-col_status").first.inner_text()
-            browser.close()
-    finally:
-        server.kill()
-        server.communicate(timeout=10)
+    sync_api = import_or_skip("playwright.sync_api")
+    problems: list[str] = []
+    with Server(env={"DIGITS_WEIGHTS_PATH": str(weights_file)}) as server, sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=["--no-sandbox"])
+        page = browser.new_page()
+        page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
+        page.goto(f"{server.url}/docs")
+        page.wait_for_selector(".opblock-summary-path", timeout=20_000)
+        paths = page.locator(".opblock-summary-path").evaluate_all("nodes => nodes.map(n => n.dataset.path)")
+        page.click("[data-path='/predict']")
+        page.click("text=Try it out")
+        page.click("text=Execute")
+        page.wait_for_selector(".live-responses-table tbody .response-col_status", timeout=10_000)
+        status = page.locator(".live-responses-table tbody .response-col_status").first.inner_text()
+        browser.close()
     assert {"/predict", "/api/model", "/api/neurons/{layer}/{index}", "/healthz"} <= set(paths)
     assert status.strip() == "200"
     # No CSP violation, script error or blocked asset; a missing favicon is the only tolerated error.

@@ -20,23 +20,25 @@ from app.__main__ import FILES_PER_PROCESS, raise_open_files_limit
 from app.settings import Settings
 from model.network import Network
 from model.weights import save
-from tests.app.server import LAUNCHERS, STARTUP_TIMEOUT_S, free_port, start_server, wait_ready
+from tests.server import READY_TIMEOUT_S, Server, app_command, uvicorn_command
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(params=LAUNCHERS)
-def running(weights_file: Path, request: pytest.FixtureRequest) -> Iterator[tuple[subprocess.Popen[str], int]]:
+LAUNCHERS = {"uvicorn": uvicorn_command, "python -m app": app_command}
+
+
+def server_for(weights: Path, launcher: str) -> Server:
+    """Return a (not started) server of `weights`, launched by the uvicorn command or by `python -m app`."""
+    return Server(LAUNCHERS[launcher](), env={"DIGITS_WEIGHTS_PATH": str(weights), "OPENBLAS_NUM_THREADS": "1"})
+
+
+@pytest.fixture(params=list(LAUNCHERS))
+def running(weights_file: Path, request: pytest.FixtureRequest) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
     """Return (process, port) of a ready server; the process is ended after the test if still alive."""
-    port = free_port()
-    process = start_server(weights_file, port, request.param)
-    try:
-        wait_ready(process, port)
-        yield process, port
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.communicate(timeout=10)
+    with server_for(weights_file, request.param) as server:
+        assert server.process is not None
+        yield server.process, server.port
 
 
 def bad_weights(kind: str, folder: Path, good: Path) -> tuple[Path, str]:
@@ -63,20 +65,20 @@ def bad_weights(kind: str, folder: Path, good: Path) -> tuple[Path, str]:
 @pytest.mark.parametrize("kind", ["missing", "corrupt", "sha256-mismatch", "wrong-shapes", "bad-thresholds"])
 def test_bad_weights_stop_the_server_with_one_line(kind: str, tmp_path: Path, weights_file: Path) -> None:
     path, words = bad_weights(kind, tmp_path, weights_file)
-    process = start_server(path, free_port(), "uvicorn" if kind != "missing" else "python -m app")
+    server = server_for(path, "uvicorn" if kind != "missing" else "python -m app").start()
     try:
-        _, stderr = process.communicate(timeout=STARTUP_TIMEOUT_S)
+        returncode = server.wait(READY_TIMEOUT_S)
+        stderr = server.log()
     finally:
-        if process.poll() is None:
-            process.kill()
-    assert process.returncode != 0
+        server.__exit__()
+    assert returncode != 0
     error_lines = [line for line in stderr.splitlines() if str(path) in line]
     assert len(error_lines) == 1, stderr
     assert words in error_lines[0]
     assert "Traceback" not in stderr
 
 
-def test_wire_headers_have_no_server_and_the_security_headers(running: tuple[subprocess.Popen[str], int]) -> None:
+def test_wire_headers_have_no_server_and_the_security_headers(running: tuple[subprocess.Popen[bytes], int]) -> None:
     _, port = running
     response = httpx.get(f"http://127.0.0.1:{port}/api/model")
     assert response.status_code == 200
@@ -106,7 +108,7 @@ def read_response(sock: socket.socket) -> tuple[int, bytes]:
 
 
 def test_sigterm_lets_the_request_in_flight_finish_then_exits_cleanly(
-    running: tuple[subprocess.Popen[str], int],
+    running: tuple[subprocess.Popen[bytes], int],
 ) -> None:
     process, port = running
     launcher = process.args[2]  # type: ignore[index]
@@ -131,7 +133,7 @@ def test_sigterm_lets_the_request_in_flight_finish_then_exits_cleanly(
         httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
 
 
-def test_a_streamed_body_is_refused_before_it_is_all_sent(running: tuple[subprocess.Popen[str], int]) -> None:
+def test_a_streamed_body_is_refused_before_it_is_all_sent(running: tuple[subprocess.Popen[bytes], int]) -> None:
     _, port = running
     sock = socket.create_connection(("127.0.0.1", port), timeout=30)
     head = "POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"

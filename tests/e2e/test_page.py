@@ -8,19 +8,16 @@ Screenshots go to artifacts/e2e/.
 from __future__ import annotations
 
 import math
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-pytest.importorskip("playwright")
-from playwright.sync_api import Browser, ConsoleMessage, Page, Route, expect, sync_playwright
+from tests.conftest import import_or_skip
+from tests.server import Server
+
+import_or_skip("playwright")
+from playwright.sync_api import Browser, ConsoleMessage, Page, Route, expect, sync_playwright  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 expect.set_options(timeout=15_000)  # the CI machine may be busy (training runs beside the tests)
@@ -45,59 +42,11 @@ document.addEventListener("securitypolicyviolation", (e) => {
 """
 
 
-def free_port() -> int:
-    """Return a TCP port that is free right now on 127.0.0.1."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Start the real app with uvicorn on a free port; yield its base URL."""
-    port = free_port()
-    log = tmp_path_factory.mktemp("server") / "uvicorn.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "app.main:app",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--no-server-header",
-            ],
-            cwd=REPO,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=os.environ.copy(),
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"uvicorn exited with {process.returncode}:\n{log.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=1) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"uvicorn did not answer /healthz within 30 s:\n{log.read_text()[-3000:]}")
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+def server() -> Iterator[str]:
+    """Start the real app (the shipped weights) with uvicorn on a free port; yield its base URL."""
+    with Server() as running:
+        yield running.url
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app.server import free_port
+from tests.server import free_port
 from tests.shipping.conftest import REPO
 from tests.shipping.dockerfile import DockerIgnore
 from tests.shipping.engine import STANDIN_BASE, Podman

@@ -10,14 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -25,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.server import Server
 from tests.shipping.dockerfile import DockerIgnore, Stage, apply_env, copy_of, exec_form, healthcheck_command, parse
 from tests.shipping.engine import STANDIN_BASE
 from tests.shipping.http import request
@@ -216,51 +213,27 @@ def replay_final_stage(root: Path, venv: Path) -> tuple[list[str], list[str], di
     return cmd, health, env
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def container(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[str], dict[str, str], Path]]:
     """Start the Dockerfile's CMD from a folder holding only what the image would hold."""
     root = tmp_path_factory.mktemp("image-app")
     venv = fresh_runtime_venv()
     cmd, health, env = replay_final_stage(root, venv)
-    port = free_port()
-    env["DIGITS_PORT"] = str(port)  # as `docker run -e DIGITS_PORT=...`: the test must not need port 8000
-    argv = [str(port) if previous == "--port" else word for previous, word in zip(["", *cmd[:-1]], cmd, strict=True)]
+    # As `docker run -e DIGITS_PORT=...`: the test must not need port 8000; the runner sets DIGITS_PORT.
+    server = Server(cmd, env=env, cwd=root, inherit_env=False)
+    argv = [
+        str(server.port) if previous == "--port" else word for previous, word in zip(["", *cmd[:-1]], cmd, strict=True)
+    ]
+    server.command = argv
     executable = shutil.which(argv[0], path=env["PATH"])
     assert executable is not None and executable.startswith(str(venv)), f"{argv[0]} should come from the venv"
-    log = root.parent / "server.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            argv, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    base = f"http://127.0.0.1:{port}"
+    server.start()
     try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if process.poll() is not None or "Traceback (most recent call last)" in log.read_text():
-                pytest.fail(f"the server failed to start:\n{log.read_text()[-4000:]}", pytrace=False)
-            try:
-                if request(base + "/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"/healthz not 200 after {STARTUP_SECONDS}s:\n{log.read_text()[-4000:]}", pytrace=False)
-            time.sleep(0.3)
-        yield base, health, env, root
+        server.wait_ready(STARTUP_SECONDS)
+        assert "Traceback (most recent call last)" not in server.log(), server.log()[-4000:]
+        yield server.url, health, {**env, "DIGITS_PORT": str(server.port)}, root
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        server.__exit__()
 
 
 def digit_one_pixels() -> list[list[float]]:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.app.server import free_port
+from tests.server import free_port
 from tests.shipping.conftest import REPO
 from tests.shipping.engine import Podman
 from tests.shipping.http import request
