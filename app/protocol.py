@@ -248,7 +248,7 @@ class GuardedProtocol(HttpToolsProtocol):
 
     def _refuse(self, status: bytes, detail: str) -> None:
         """Send the error `status` with `detail` and close the connection."""
-        logger.info("%s - %s: %s", self._peer(), status.decode(), detail)
+        logger.debug("%s - %s: %s", self._peer(), status.decode(), detail)
         self.transport.write(_error(status, detail, self.server_state.default_headers))
         self.transport.close()
 

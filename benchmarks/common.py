@@ -28,9 +28,9 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # for tests.server, the one server runner
 
-from tests.server import HOST, Server, free_port, get_status, uvicorn_command  # noqa: E402
+from tests.server import HOST, Server, app_command, free_port, get_status, uvicorn_command  # noqa: E402
 
-__all__ = ["HOST", "Server", "free_port", "get_status", "uvicorn_command"]
+__all__ = ["HOST", "Server", "app_command", "free_port", "get_status", "uvicorn_command"]
 GRACE_S = 15.0
 """How long after the deadline a connection may still be waiting for its last answer before it counts as a timeout."""
 
