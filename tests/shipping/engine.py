@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 from tests.conftest import skip_or_fail
-from tests.shipping.http import request
+from tests.server import get_status
 
 STANDIN_BASE = "localhost/python-standin:3.11-bookworm"
 """Debian bookworm's Python 3.11 in place of the official python:3.11-slim-bookworm."""
@@ -110,15 +110,12 @@ class Podman:
         stats = json.loads(self("stats", "--no-stream", "--format", "json", container).stdout)
         return human_bytes(stats[0]["mem_usage"].split("/")[0])
 
-    def wait_healthy(self, container: str, base: str, timeout: float = 90) -> float:
-        """Return the seconds until GET base/healthz answered 200; fail with the logs if it exits or times out."""
+    def wait_healthy(self, container: str, port: int, timeout: float = 90) -> float:
+        """Return the seconds until GET /healthz on `port` answered 200; fail with the logs if it exits or times out."""
         start = time.monotonic()
         while time.monotonic() - start < timeout:
-            try:
-                if request(base + "/healthz", timeout=2)[0] == 200:
-                    return time.monotonic() - start
-            except OSError:
-                pass
+            if get_status(port, timeout=2) == 200:
+                return time.monotonic() - start
             running = self("container", "inspect", "--format", "{{.State.Running}}", container, check=False)
             if running.stdout.strip() == "false":
                 break

@@ -61,7 +61,7 @@ def running_image(
     engine("run", "--detach", "--name", name, "--network", "host", "--env", f"DIGITS_PORT={port}", *options, image)
     try:
         running = Running(name, f"http://127.0.0.1:{port}")
-        engine.wait_healthy(name, running.base)
+        engine.wait_healthy(name, port)
         figure(f"cold start ({label}): /healthz answered 200 {time.monotonic() - begun:.1f} s after `podman run`")
         yield running
     finally:

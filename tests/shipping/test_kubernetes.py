@@ -120,7 +120,7 @@ def test_kube_play_serves_the_deployment(
         ids = re.findall(r"^Container:\s*\n([0-9a-f]{64})$", output, flags=re.M)
         assert len(ids) == 1, output
         base = f"http://127.0.0.1:{port}"
-        engine.wait_healthy(ids[0], base)
+        engine.wait_healthy(ids[0], port)
         started = time.monotonic() - begun
         for _ in range(200):
             status, body = request(base + "/predict", {"strokes": STROKES})
