@@ -2,9 +2,9 @@
 
 MNIST's digits were scaled, keeping their aspect ratio, so that the longer side of the ink fits a
 20x20 box, anti-aliased, and placed in a 28x28 image so that the ink's centre of mass is at the
-centre. Strokes are drawn here the same way, with a round pen whose width is a fixed fraction of the
-box, so every drawing gets MNIST's stroke width whatever size it was drawn at.
-This is the only preprocessing in the product; the page sends raw points.
+centre. Strokes are drawn here with a round pen whose width is a fixed fraction of the box, so every
+drawing gets MNIST's stroke width whatever size it was drawn at; the scaling and the centring are
+model.framing's, shared with pictures (model.picture). The page sends raw points.
 
 How a stroke is drawn: the pen is put down every STEP of an output pixel along the stroke (and at
 both of its ends), and each pixel takes the greatest coverage any of those pen discs gives it. A
@@ -23,17 +23,11 @@ from itertools import chain
 import numpy as np
 from numpy.typing import NDArray
 
-from model.constants import BOX_SIDE, IMAGE_SIDE
+from model.constants import BOX_SIDE
+from model.framing import CANVAS, PAD, box_scale, frame
 
 PEN_WIDTH = 2.2
 """Stroke width in output pixels, like MNIST's typical stroke when the digit spans BOX_SIDE pixels."""
-
-CENTRE = IMAGE_SIDE / 2 + 0.5
-"""Where the centre of mass is put, in continuous pixel coordinates (pixel i spans [i, i+1)).
-
-The middle of pixel 14, not the corner between pixels 13 and 14: measured on the 60,000 MNIST
-training images, the mean centre of mass is 14.50 (sd 0.29) on both axes.
-"""
 
 STEP = 0.4
 """Output pixels between pen positions along a stroke: discs of radius 1.1 this close leave edges
@@ -48,19 +42,6 @@ otherwise need half a million discs)."""
 SUBPIXEL = 16
 """Pen positions are looked up to 1/16 of a pixel in each direction."""
 
-CENTRING_TOLERANCE = 0.1
-"""Pixels the centre of mass may miss the centre by before the drawing is placed again."""
-
-_PAD = BOX_SIDE - IMAGE_SIDE // 2 + 2
-"""Room around the 28x28 frame on the working canvas, so that every pen disc lands on it.
-
-The ink spans at most BOX_SIDE, and a point within it is put at the centre, so the ink stays within
-BOX_SIDE - IMAGE_SIDE/2 pixels beyond the frame; a disc's table reaches one pixel further, and one
-more is spare.
-"""
-_CANVAS = IMAGE_SIDE + 2 * _PAD
-_CANVAS_Y, _CANVAS_X = np.indices((_CANVAS, _CANVAS), dtype=np.float32).reshape(2, -1) + np.float32(0.5 - _PAD)
-"""Each canvas pixel's centre in output coordinates, in the order of the flat canvas."""
 
 Strokes = Sequence[Sequence[Sequence[float]]]
 
@@ -85,7 +66,7 @@ def _pen(pen_width: float) -> tuple[NDArray[np.float32], NDArray[np.intp]]:
     apart = steps[None, :] + 0.5 - within[:, None]  # (position in pixel, neighbour): centre minus pen
     distance = np.hypot(apart[:, None, :, None], apart[None, :, None, :])  # (qy, qx, dy, dx)
     coverage = np.clip(reach - distance, 0, 1).astype(np.float32)
-    offsets = (steps[:, None] * _CANVAS + steps[None, :]).ravel()
+    offsets = (steps[:, None] * CANVAS + steps[None, :]).ravel()
     return coverage.reshape(SUBPIXEL * SUBPIXEL, -1), offsets
 
 
@@ -116,20 +97,14 @@ def _pen_positions(
 def _ink(x: NDArray[np.float64], y: NDArray[np.float64], pen_width: float) -> NDArray[np.float32]:
     """Return the flat canvas with a pen disc at every (x, y), given in output coordinates."""
     coverage, offsets = _pen(pen_width)
-    x = x + _PAD
-    y = y + _PAD
+    x = x + PAD
+    y = y + PAD
     column, row = np.floor(x), np.floor(y)
     within = ((y - row) * SUBPIXEL).astype(np.intp) * SUBPIXEL + ((x - column) * SUBPIXEL).astype(np.intp)
-    where = (row * _CANVAS + column).astype(np.intp)[:, None] + offsets
-    canvas = np.zeros(_CANVAS * _CANVAS, dtype=np.float32)
+    where = (row * CANVAS + column).astype(np.intp)[:, None] + offsets
+    canvas = np.zeros(CANVAS * CANVAS, dtype=np.float32)
     np.maximum.at(canvas, where.ravel(), coverage[within].ravel())
     return canvas
-
-
-def _miss(canvas: NDArray[np.float32]) -> tuple[float, float]:
-    """Return how far the flat canvas's centre of mass is from the centre, as (dx, dy) to move it by."""
-    total = float(canvas.sum(dtype=np.float64))
-    return CENTRE - float(canvas @ _CANVAS_X) / total, CENTRE - float(canvas @ _CANVAS_Y) / total
 
 
 def render(strokes: Strokes, *, pen_width: float = PEN_WIDTH) -> NDArray[np.float32]:
@@ -140,18 +115,8 @@ def render(strokes: Strokes, *, pen_width: float = PEN_WIDTH) -> NDArray[np.floa
     """
     x, y, ends = _points(strokes)
     left, top = x.min(), y.min()
-    extent = max(x.max() - left, y.max() - top)
-    # Scale so that the ink, pen width included, spans BOX_SIDE output pixels along its longer side.
-    scale = (BOX_SIDE - pen_width) / extent if extent > 0 else 0.0
+    # The ink, pen width included, spans BOX_SIDE output pixels along its longer side.
+    scale = box_scale(x.max() - left, y.max() - top, box=BOX_SIDE - pen_width)
     x, y = _pen_positions((x - left) * scale, (y - top) * scale, ends)
-
-    # Place the pen positions' mean at the centre: near the ink's centre of mass, but not on it where
-    # strokes overlap or end. Draw, measure, and if it missed, move by the miss and draw again.
-    x += CENTRE - x.mean()
-    y += CENTRE - y.mean()
-    canvas = _ink(x, y, pen_width)
-    dx, dy = _miss(canvas)
-    if max(abs(dx), abs(dy)) > CENTRING_TOLERANCE:
-        canvas = _ink(x + dx, y + dy, pen_width)
-    frame = canvas.reshape(_CANVAS, _CANVAS)[_PAD : _PAD + IMAGE_SIDE, _PAD : _PAD + IMAGE_SIDE]
-    return np.ascontiguousarray(frame)
+    # The pen positions' mean is near the ink's centre of mass, but not on it where strokes overlap or end.
+    return frame(lambda dx, dy: _ink(x + dx, y + dy, pen_width), centre=(float(x.mean()), float(y.mean())))

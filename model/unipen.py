@@ -11,6 +11,7 @@ import gzip
 import hashlib
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,12 @@ def _samples(path: str | Path | None) -> list[dict[str, Any]]:
         raise FileNotFoundError(f"{source}: UNIPEN digits not found; set DIGITS_UNIPEN or --unipen")
     with gzip.open(source, "rt", encoding="utf-8") as lines:
         return [json.loads(line) for line in lines]
+
+
+def samples(path: str | Path | None = None) -> Iterator[tuple[list[list[list[float]]], int, str]]:
+    """Yield every sample of the file as (strokes, label, writer group), unrendered."""
+    for sample in _samples(path):
+        yield sample["strokes"], int(sample["label"]), writer_group(sample["writer"])
 
 
 def load(path: str | Path | None = None) -> PenDigits:

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from model.constants import BOX_SIDE, IMAGE_SIDE
-from model.preprocess import CENTRE, MAX_PEN_DOWNS, PEN_WIDTH, NoInkError, _pen_positions, _points, render
+from model.framing import CENTRE
+from model.preprocess import MAX_PEN_DOWNS, PEN_WIDTH, NoInkError, _pen_positions, _points, render
 
 SEVEN = [[[10, 10], [90, 10], [40, 120]], [[30, 65], [75, 65]]]
 

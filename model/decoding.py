@@ -1,0 +1,152 @@
+"""Picture files to greyscale arrays with Pillow, refusing what is not an accepted, sound, small enough picture.
+
+The format is recognised from the bytes, never from a name or a declared type. The pixel count is
+read from the header and checked before anything is decoded, so a few kilobytes that claim to be a
+30000x30000 image (a decompression bomb) cost a header read. A large JPEG is decoded straight at a
+fraction of its size (draft mode), and every picture is brought down to at most WORK_SIDE pixels
+along its longer side, which is plenty to find a digit in and bounds what the later steps cost.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Final
+
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+ACCEPTED_FORMATS: Final = ("PNG", "JPEG", "WEBP", "GIF", "BMP")
+"""Pillow's names of the accepted formats (a GIF's first frame is read)."""
+
+_SIGNATURES: Final = {
+    "PNG": (b"\x89PNG\r\n\x1a\n",),
+    "JPEG": (b"\xff\xd8\xff",),
+    "GIF": (b"GIF87a", b"GIF89a"),
+    "BMP": (b"BM",),
+}
+"""How each accepted file begins (WebP: b"RIFF", four bytes of size, b"WEBP"), to tell a broken
+accepted file (422) from a file of another kind (415) when Pillow can read neither."""
+
+DEFAULT_MAX_PIXELS: Final = 24_000_000
+"""Largest picture decoded, in pixels (width x height from the header)."""
+
+WORK_SIDE: Final = 800
+"""Longest side, in pixels, of the greyscale array the ink is looked for in."""
+
+
+class PictureError(ValueError):
+    """The bytes are not a picture that can be read; the message says why, for the person who sent it."""
+
+
+class UnsupportedPictureError(PictureError):
+    """The bytes are not one of the accepted formats."""
+
+
+class PictureTooLargeError(PictureError):
+    """The picture has more pixels than allowed."""
+
+
+class BrokenPictureError(PictureError):
+    """The bytes begin like an accepted picture but cannot be decoded (corrupt or truncated)."""
+
+
+def accepted_text() -> str:
+    """Return the accepted formats as a phrase for messages: "PNG, JPEG, WebP, GIF or BMP"."""
+    names = ["WebP" if name == "WEBP" else name for name in ACCEPTED_FORMATS]
+    return ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def _looks_accepted(data: bytes) -> bool:
+    """Return True when the bytes begin like one of the accepted formats."""
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return True
+    return any(data.startswith(signature) for signatures in _SIGNATURES.values() for signature in signatures)
+
+
+def open_picture(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
+    """Return the picture opened lazily (only its header read), after checking its format and size.
+
+    Raises UnsupportedPictureError, PictureTooLargeError or BrokenPictureError.
+    """
+    try:
+        image = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
+    except Image.DecompressionBombError:
+        # Pillow's own guard, from twice its MAX_IMAGE_PIXELS; the limit here is lower still.
+        raise PictureTooLargeError(
+            f"the picture has more than {2 * (Image.MAX_IMAGE_PIXELS or 0):,} pixels; the limit is {max_pixels:,}"
+        ) from None
+    except UnidentifiedImageError:
+        if _looks_accepted(data):
+            raise BrokenPictureError("the picture is corrupt: its header cannot be read") from None
+        raise UnsupportedPictureError(f"not a picture that can be read: send {accepted_text()}") from None
+    except (OSError, ValueError, SyntaxError, EOFError) as error:
+        raise BrokenPictureError(f"the picture is corrupt: {error}") from None
+    width, height = image.size
+    if width * height > max_pixels:
+        raise PictureTooLargeError(
+            f"the picture is {width}x{height} = {width * height:,} pixels; the limit is {max_pixels:,}"
+        )
+    if width < 1 or height < 1:
+        raise BrokenPictureError("the picture has no pixels")
+    return image
+
+
+def _grey_image(image: Image.Image) -> Image.Image:
+    """Return the picture with one grey band ("L", "I" or "F"), or grey and alpha ("LA") where it has transparency."""
+    if image.has_transparency_data:
+        return image.convert("RGBA").convert("LA") if image.mode != "LA" else image
+    if image.mode.startswith("I;16"):
+        return image.convert("I")
+    if image.mode in ("I", "F", "L"):
+        return image
+    return image.convert("L")
+
+
+def _greyscale(image: Image.Image) -> NDArray[np.float32]:
+    """Return the grey image's luminance in [0, 1], transparent parts made background.
+
+    Transparent pixels are laid on white when what is opaque is mostly dark, and on black when it is
+    mostly light, so that a transparent background never reads as ink: a drawing exported from a
+    browser canvas is black ink on (black) transparent pixels.
+    """
+    pixels = np.asarray(image, dtype=np.float32)
+    if image.mode == "LA":
+        grey, alpha = pixels[..., 0] / 255, pixels[..., 1] / 255
+        covered = float(alpha.sum())
+        opaque_level = float((grey * alpha).sum()) / covered if covered > 0 else 1.0
+        background = np.float32(1.0 if opaque_level < 0.5 else 0.0)
+        composited: NDArray[np.float32] = (grey * alpha + background * (1 - alpha)).astype(np.float32)
+        return composited
+    if image.mode == "F":
+        return np.clip(pixels, 0, 1)
+    # 16-bit greys (PNG's I;16) are read as 32-bit integers.
+    scaled: NDArray[np.float32] = pixels / np.float32(65535 if image.mode == "I" else 255)
+    return scaled
+
+
+def decode(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> NDArray[np.float32]:
+    """Return the picture in `data` as a greyscale float32 array in [0, 1], upright, at most WORK_SIDE long.
+
+    Raises UnsupportedPictureError, PictureTooLargeError or BrokenPictureError.
+    """
+    image = open_picture(data, max_pixels=max_pixels)
+    try:
+        if image.format == "JPEG":
+            # Decode straight at 1/2, 1/4 or 1/8 of the size, as long as the result stays >= WORK_SIDE.
+            longer = max(image.size)
+            wanted = (max(1, image.size[0] * WORK_SIDE // longer), max(1, image.size[1] * WORK_SIDE // longer))
+            image.draft("L", wanted)
+        image.load()
+        image = _grey_image(ImageOps.exif_transpose(image))
+        factor = max(image.size) // WORK_SIDE
+        if factor > 1:
+            image = image.reduce(factor)  # a cheap whole-pixel box average before the exact resize below
+        grey = _greyscale(image)
+    except (OSError, ValueError, SyntaxError, EOFError) as error:
+        raise BrokenPictureError(f"the picture is corrupt or truncated: {error}") from None
+    longer = max(grey.shape)
+    if longer > WORK_SIDE:
+        size = (max(1, round(grey.shape[1] * WORK_SIDE / longer)), max(1, round(grey.shape[0] * WORK_SIDE / longer)))
+        grey = np.asarray(Image.fromarray(grey).resize(size, Image.Resampling.BOX), dtype=np.float32)
+    return grey

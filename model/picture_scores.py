@@ -1,0 +1,71 @@
+"""The picture sets `python -m model.evaluate` scores: MNIST as PNG files, and phone-like photos of pen digits.
+
+- MNIST's 10,000 test images written to PNG files, white on black as published and black on white
+  as on paper, read back through model.picture.
+- The held-out UNIPEN writers' digits made into phone-like photos (model.photos, seed PHOTO_SEED)
+  and read back through model.picture: the writers and the photos are both unseen in training.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image
+
+from model import unipen
+from model.constants import NUM_PIXELS
+from model.photos import SIDEWAYS_EVERY, photo
+from model.picture import read_picture
+
+PHOTO_SEED = 2024
+"""Seed of the photo generator: the same photos at every evaluation."""
+
+
+def mnist_pngs(images: NDArray[np.float32], *, inverted: bool) -> Iterator[bytes]:
+    """Yield each (n, 784) MNIST image as PNG bytes: 8-bit grey, black on white when `inverted`."""
+    side = int(np.sqrt(images.shape[1]))
+    for row in images:
+        grey = np.rint(row.reshape(side, side) * 255).astype(np.uint8)
+        out = io.BytesIO()
+        Image.fromarray(255 - grey if inverted else grey).save(out, "PNG")
+        yield out.getvalue()
+
+
+def phone_photos(path: str | Path | None = None, *, seed: int = PHOTO_SEED) -> Iterator[tuple[bytes, int]]:
+    """Yield (JPEG bytes, label) of a phone-like photo of every held-out UNIPEN writer's digit."""
+    rng = np.random.default_rng(seed)
+    heldout = ((strokes, label) for strokes, label, group in unipen.samples(path) if unipen.is_heldout(group))
+    for index, (strokes, label) in enumerate(heldout):
+        yield photo(strokes, rng, sideways=index % SIDEWAYS_EVERY == SIDEWAYS_EVERY - 1), label
+
+
+def read_all(files: Iterable[bytes], *, total: int | None = None, desc: str = "pictures") -> NDArray[np.float32]:
+    """Return the (n, 784) images model.picture makes of the files, with a progress bar."""
+    from tqdm import tqdm  # a training and evaluation dependency, not the server's
+
+    images = [read_picture(data).reshape(NUM_PIXELS) for data in tqdm(files, total=total, desc=desc, leave=False)]
+    return np.stack(images)
+
+
+def picture_sets(
+    mnist_images: NDArray[np.float32], unipen_path: str | Path | None = None
+) -> dict[str, tuple[NDArray[np.float32], NDArray[np.int64] | None]]:
+    """Return {name: (images, labels)} for the three picture sets; labels None where they are MNIST's own."""
+    count = len(mnist_images)
+    labels: list[int] = []
+
+    def photo_files() -> Iterator[bytes]:
+        for data, label in phone_photos(unipen_path):
+            labels.append(label)
+            yield data
+
+    photos = read_all(photo_files(), desc="phone photos")
+    return {
+        "mnist_png_white_on_black": (read_all(mnist_pngs(mnist_images, inverted=False), total=count), None),
+        "mnist_png_black_on_white": (read_all(mnist_pngs(mnist_images, inverted=True), total=count), None),
+        "phone_photos": (photos, np.array(labels, dtype=np.int64)),
+    }
