@@ -59,3 +59,12 @@ def score(
         "accuracy_when_sure": float(correct[~unsure].mean()) if (~unsure).any() else float("nan"),
         "predicted": predicted,
     }
+
+
+if __name__ == "__main__":
+    # `python -m model.evaluate` is the report's command too (model/report.py).
+    import sys
+
+    from model.report import main
+
+    sys.exit(main())

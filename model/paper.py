@@ -1,8 +1,14 @@
 """The paper's level under a picture's ink: light that varies across a photo, a shadow, a tint.
 
 Light varies slowly, so the level is worked out on the picture shrunk by a whole factor to about
-BACKGROUND_SIDE pixels, cell by cell (a cell is 1/CELLS of the longer side), and interpolated back
-to every pixel.
+BACKGROUND_SIDE pixels (which also averages the noise away) and interpolated back to every pixel.
+
+- `rough_background`, for either polarity: the median of each cell (1/CELLS of the longer side),
+  each cell then the median of its 3x3 neighbourhood, so that a cell crowded with ink takes its
+  neighbours' level. Good enough to tell dark ink from light.
+- `background`, for dark ink: a grey closing (the largest value within a square, then the smallest
+  of those) fills in every dark feature narrower than the square, which strokes are and shadows and
+  gradients are not, and it keeps a shadow's edge where it is.
 """
 
 from __future__ import annotations
@@ -14,18 +20,18 @@ from numpy.typing import NDArray
 from PIL import Image
 
 CELLS: Final = 12
-"""The background is estimated on cells of 1/CELLS of the picture's longer side (at least MIN_CELL pixels)."""
+"""The rough level is taken on cells of 1/CELLS of the picture's longer side (at least MIN_CELL pixels)."""
 
 MIN_CELL: Final = 8
 """...and at least this many pixels: a cell must hold paper around even a thick stroke."""
 
 CLOSING_SHARE: Final = 0.2
-"""The first estimate of the paper fills in dark features narrower than this share of the picture..."""
+"""The closing fills in dark features narrower than this share of the picture's longer side..."""
 
 SMALL_PICTURE: Final = 32
 """...or than the whole picture, up to this many pixels: in a small picture, strokes are a large share."""
 
-BACKGROUND_SIDE: Final = 96
+BACKGROUND_SIDE: Final = 200
 """The paper's level is worked out on the picture shrunk by a whole factor to about this many pixels."""
 
 
@@ -36,86 +42,69 @@ def cell_grid(image: NDArray[np.float32], cell: int) -> NDArray[np.float32]:
     return padded.reshape(padded.shape[0] // cell, cell, padded.shape[1] // cell, cell)
 
 
-def _median_cells(levels: NDArray[np.float32]) -> NDArray[np.float32]:
-    """Return each cell's level replaced by the median of its 3x3 neighbourhood (edges repeated)."""
-    padded = np.pad(levels, 1, mode="edge")
-    rows, columns = levels.shape
-    around = np.stack([padded[i : i + rows, j : j + columns] for i in range(3) for j in range(3)])
-    smoothed: NDArray[np.float32] = np.median(around, axis=0).astype(np.float32)
-    return smoothed
+def _shrunk(image: NDArray[np.float32]) -> tuple[int, NDArray[np.float32]]:
+    """Return the whole factor that brings the picture to about BACKGROUND_SIDE, and the shrunk picture.
 
-
-def _upsample(levels: NDArray[np.float32], cell: int, shape: tuple[int, ...]) -> NDArray[np.float32]:
-    """Return the cell levels interpolated (linearly, between cell centres) to every pixel of `shape`."""
-    rows, columns = levels.shape
-    full = Image.fromarray(levels).resize((columns * cell, rows * cell), Image.Resampling.BILINEAR)
-    return np.asarray(full, dtype=np.float32)[: shape[0], : shape[1]]
-
-
-def _reduced(image: NDArray[np.float32], factor: int) -> NDArray[np.float32]:
-    """Return the image shrunk by a whole factor, each pixel the mean of its block (a partial edge block too)."""
-    if factor == 1:
-        return image
-    return np.asarray(Image.fromarray(image).reduce(factor), dtype=np.float32)
-
-
-def _slide(image: NDArray[np.float32], size: int, axis: int, grow: bool) -> NDArray[np.float32]:
-    """Return the largest (grow) or smallest value within `size` pixels along one axis, edges repeated."""
-    before = size // 2
-    widths = [(0, 0), (0, 0)]
-    widths[axis] = (before, size - 1 - before)
-    windows = np.lib.stride_tricks.sliding_window_view(np.pad(image, widths, mode="edge"), size, axis=axis)
-    result: NDArray[np.float32] = windows.max(axis=-1) if grow else windows.min(axis=-1)
-    return result
-
-
-def _closing(image: NDArray[np.float32], size: int) -> NDArray[np.float32]:
-    """Return the grey closing by a size x size square: dark features narrower than `size` filled in."""
-    grown = _slide(_slide(image, size, 0, grow=True), size, 1, grow=True)
-    return _slide(_slide(grown, size, 0, grow=False), size, 1, grow=False)
-
-
-def _shrunk(image: NDArray[np.float32]) -> tuple[int, NDArray[np.float32], int]:
-    """Return the whole factor the picture is shrunk by, the shrunk picture, and its cells' side."""
+    Each pixel of the shrunk picture is the mean of its block (a partial block at the edge too).
+    """
     factor = max(1, max(image.shape) // BACKGROUND_SIDE)
-    small = _reduced(image, factor)
-    return factor, small, max(MIN_CELL, -(-max(small.shape) // CELLS))
+    if factor == 1:
+        return 1, image
+    return factor, np.asarray(Image.fromarray(image).reduce(factor), dtype=np.float32)
 
 
-def _by_cell(image: NDArray[np.float32], cell: int) -> NDArray[np.float32]:
-    """Return the pixels of each cell: (rows of cells, columns of cells, cell * cell)."""
-    grid = cell_grid(image, cell)
-    rows, _, columns, _ = grid.shape
-    return grid.transpose(0, 2, 1, 3).reshape(rows, columns, cell * cell)
+def _enlarged(small: NDArray[np.float32], factor: int, shape: tuple[int, ...]) -> NDArray[np.float32]:
+    """Return the shrunk picture interpolated linearly back to `shape` (pixel centres aligned)."""
+    if factor == 1:
+        return small
+    full = Image.fromarray(small).resize((small.shape[1] * factor, small.shape[0] * factor), Image.Resampling.BILINEAR)
+    padded = np.pad(np.asarray(full, dtype=np.float32), ((0, shape[0]), (0, shape[1])), mode="edge")
+    return padded[: shape[0], : shape[1]]
 
 
 def rough_background(image: NDArray[np.float32]) -> NDArray[np.float32]:
-    """Return the paper's level at every pixel, either polarity: cell medians, each the median of its 3x3."""
-    factor, small, cell = _shrunk(image)
-    levels = np.median(_by_cell(small, cell), axis=2).astype(np.float32)
-    return _upsample(_median_cells(levels), cell * factor, image.shape)
+    """Return the paper's level at every pixel, whichever way round the ink is (cell medians, smoothed)."""
+    factor, small = _shrunk(image)
+    cell = max(MIN_CELL, -(-max(small.shape) // CELLS))
+    grid = cell_grid(small, cell)
+    levels = np.median(grid, axis=(1, 3)).astype(np.float32)
+    padded = np.pad(levels, 1, mode="edge")
+    rows, columns = levels.shape
+    around = np.stack([padded[i : i + rows, j : j + columns] for i in range(3) for j in range(3)])
+    smoothed = np.median(around, axis=0).astype(np.float32)
+    full = Image.fromarray(smoothed).resize((columns * cell, rows * cell), Image.Resampling.BILINEAR)
+    return _enlarged(np.asarray(full, dtype=np.float32)[: small.shape[0], : small.shape[1]], factor, image.shape)
 
 
-def background(image: NDArray[np.float32], ink: NDArray[np.bool_] | None = None) -> NDArray[np.float32]:
-    """Return the paper's level at every pixel of a picture with dark ink.
+def running(image: NDArray[np.float32], size: int, axis: int, *, largest: bool) -> NDArray[np.float32]:
+    """Return the largest (or smallest) value within `size` pixels along `axis`, centred, edges repeated.
 
-    Without `ink`: the picture shrunk to about BACKGROUND_SIDE and closed (dark strokes narrower than
-    a square of CLOSING_SHARE of the picture, or of the whole of a small one, filled from the paper
-    around them), since light varies slowly. With `ink`: each cell's median of the pixels that are not
-    ink, closer to the paper's true level; a cell with too little paper keeps the closing's level.
+    Van Herk's method: within blocks of `size`, running maxima forwards and backwards; a window
+    spans the end of one block and the start of the next, so its maximum is one of each. A few
+    array operations whatever the size.
     """
-    factor, small, cell = _shrunk(image)
+    values = np.moveaxis(image, axis, 0)
+    count = values.shape[0]
+    before = size // 2
+    after = size - 1 - before + (-(count + size - 1) % size)
+    padded = np.pad(values, ((before, after), (0, 0)), mode="edge")
+    blocks = padded.reshape(-1, size, values.shape[1])
+    combine = np.maximum if largest else np.minimum
+    forward = combine.accumulate(blocks, axis=1).reshape(padded.shape)
+    backward = combine.accumulate(blocks[:, ::-1], axis=1)[:, ::-1].reshape(padded.shape)
+    result: NDArray[np.float32] = combine(backward[:count], forward[size - 1 : size - 1 + count])
+    return np.moveaxis(result, 0, axis)
+
+
+def closing(image: NDArray[np.float32], size: int) -> NDArray[np.float32]:
+    """Return the grey closing by a size x size square: dark features narrower than `size` filled in."""
+    grown = running(running(image, size, 0, largest=True), size, 1, largest=True)
+    return running(running(grown, size, 0, largest=False), size, 1, largest=False)
+
+
+def background(image: NDArray[np.float32]) -> NDArray[np.float32]:
+    """Return the paper's level at every pixel of a picture with dark ink (the closing described above)."""
+    factor, small = _shrunk(image)
     longer = max(small.shape)
-    closed = _closing(small, max(round(CLOSING_SHARE * longer), min(longer, SMALL_PICTURE)))
-    if ink is None:
-        full = Image.fromarray(closed).resize((image.shape[1], image.shape[0]), Image.Resampling.BILINEAR)
-        return np.asarray(full, dtype=np.float32)
-    values = _by_cell(small, cell)
-    inked = _by_cell(_reduced(ink.astype(np.float32), factor), cell) > 0  # any pixel of the block inked
-    fallback = _by_cell(closed, cell).mean(axis=2)
-    # Ink pixels become NaN, which sorts last: the median of what is left is at half its count.
-    ordered = np.sort(np.where(inked, np.nan, values), axis=2)
-    counts = np.isfinite(ordered).sum(axis=2)
-    middle = np.take_along_axis(ordered, (np.maximum(counts, 1)[..., None] - 1) // 2, axis=2)[..., 0]
-    levels = np.where(counts >= cell, middle, fallback).astype(np.float32)
-    return _upsample(levels, cell * factor, image.shape)
+    size = max(round(CLOSING_SHARE * longer), min(longer, SMALL_PICTURE))
+    return _enlarged(closing(small, size), factor, image.shape)

@@ -11,18 +11,29 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
-from model import unipen
+from model import data, unipen
 from model.constants import NUM_PIXELS
+from model.evaluate import score
+from model.network import Network
 from model.photos import SIDEWAYS_EVERY, photo
 from model.picture import read_picture
+from model.uncertainty import UncertaintyThresholds
 
 PHOTO_SEED = 2024
 """Seed of the photo generator: the same photos at every evaluation."""
+
+TITLES = {
+    "mnist_png_white_on_black": "MNIST test as PNG, white on black",
+    "mnist_png_black_on_white": "MNIST test as PNG, black on white",
+    "phone_photos": "Phone-like photos of held-out writers",
+}
+"""Each picture set's name in evaluation.json, and its title in print."""
 
 
 def mnist_pngs(images: NDArray[np.float32], *, inverted: bool) -> Iterator[bytes]:
@@ -59,9 +70,9 @@ def picture_sets(
     labels: list[int] = []
 
     def photo_files() -> Iterator[bytes]:
-        for data, label in phone_photos(unipen_path):
+        for file, label in phone_photos(unipen_path):
             labels.append(label)
-            yield data
+            yield file
 
     photos = read_all(photo_files(), desc="phone photos")
     return {
@@ -69,3 +80,14 @@ def picture_sets(
         "mnist_png_black_on_white": (read_all(mnist_pngs(mnist_images, inverted=True), total=count), None),
         "phone_photos": (photos, np.array(labels, dtype=np.int64)),
     }
+
+
+def score_pictures(
+    network: Network, mnist: data.Mnist, unipen_path: str | Path | None, thresholds: UncertaintyThresholds
+) -> dict[str, dict[str, Any]]:
+    """Return model.evaluate's score of the network on each picture set, by name (as in TITLES)."""
+    scores = {}
+    for name, (images, labels) in picture_sets(mnist.test_images, unipen_path).items():
+        truth = mnist.test_labels if labels is None else labels
+        scores[name] = score(network, images, truth, thresholds)
+    return scores

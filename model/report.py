@@ -2,7 +2,9 @@
 
 Accuracy, per-digit accuracy and confusion matrix on the 10,000 MNIST test images and on the
 held-out UNIPEN writers (rendered with model.preprocess), and how often the uncertainty rule fires
-on each, and on random scribbles (model.scribbles). `--report-dir` writes evaluation.json and the
+on each, and on random scribbles (model.scribbles). Then the same for pictures read through
+model.picture (model.picture_scores): MNIST's test images as PNG files, both ways round, and
+phone-like photos of the held-out writers' digits; `--no-pictures` skips them (they take minutes). `--report-dir` writes evaluation.json and the
 plots the /model page shows; `--ship` writes a copy of the weights whose metadata carries the
 uncertainty thresholds (calibrated with `--calibrate`, model.calibration) and these scores.
 """
@@ -18,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from model import data, unipen
+from model import data, picture_scores, unipen
 from model.calibration import calibrate
 from model.evaluate import score
 from model.scribbles import scribbles
@@ -47,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
         "--calibrate", action="store_true", help="measure the uncertainty z floor on MNIST training images"
     )
     parser.add_argument("--ship", type=Path, default=None, help="write the weights with calibrated metadata here")
+    parser.add_argument("--no-pictures", action="store_true", help="skip the picture sets (minutes of work)")
     return parser
 
 
@@ -61,12 +64,14 @@ def build_report(
     test: dict[str, Any],
     held: dict[str, Any],
     noise: dict[str, Any],
+    pictures: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Return evaluation.json's content from the three scores."""
+    """Return evaluation.json's content from the three scores and those of the picture sets, if any."""
     return {
         "weights_sha256": model.sha256,
         "mnist_test": _without_predictions(test),
         "unipen_heldout": _without_predictions(held),
+        **{name: _without_predictions(result) for name, result in (pictures or {}).items()},
         "uncertainty": {
             "rule": _RULE,
             "thresholds": thresholds.as_dict(),
@@ -82,10 +87,16 @@ def build_report(
 
 
 def print_scores(
-    test: dict[str, Any], held: dict[str, Any], noise: dict[str, Any], thresholds: UncertaintyThresholds
+    test: dict[str, Any],
+    held: dict[str, Any],
+    noise: dict[str, Any],
+    thresholds: UncertaintyThresholds,
+    pictures: dict[str, dict[str, Any]] | None = None,
 ) -> None:
     """Print the accuracies and uncertainty rates, one block per data set."""
-    for name, result in (("MNIST test", test), ("UNIPEN held-out writers", held)):
+    named = [("MNIST test", test), ("UNIPEN held-out writers", held)]
+    named += [(picture_scores.TITLES[name], result) for name, result in (pictures or {}).items()]
+    for name, result in named:
         per_class = " ".join(f"{d}:{100 * a:.1f}" for d, a in enumerate(result["per_class"]))
         print(f"{name}: {100 * result['accuracy']:.2f}% of {result['count']}  (per digit {per_class})")
         print(
@@ -98,7 +109,14 @@ def print_scores(
     print(f"thresholds: {thresholds.as_dict()}")
 
 
-def write_plots(out: Path, mnist: data.Mnist, test: dict[str, Any], held: dict[str, Any], run_dir: Path | None) -> None:
+def write_plots(
+    out: Path,
+    mnist: data.Mnist,
+    test: dict[str, Any],
+    held: dict[str, Any],
+    run_dir: Path | None,
+    photos: dict[str, Any] | None = None,
+) -> None:
     """Write the /model page's pictures to `out`, and copy the run's learning curves when `run_dir` has them."""
     from model import plots  # matplotlib is a training-only dependency
 
@@ -107,6 +125,10 @@ def write_plots(out: Path, mnist: data.Mnist, test: dict[str, Any], held: dict[s
     plots.confusion_matrix(
         np.array(held["confusion"]), out / "confusion_matrix_unipen.png", title="Held-out pen writers"
     )
+    if photos is not None:
+        plots.confusion_matrix(
+            np.array(photos["confusion"]), out / "confusion_matrix_photos.png", title="Phone-like photos"
+        )
     wrong = np.flatnonzero(test["predicted"] != mnist.test_labels)[:60]
     plots.error_gallery(
         mnist.test_images[wrong], mnist.test_labels[wrong], test["predicted"][wrong], out / "errors.png"
@@ -147,11 +169,12 @@ def main(argv: list[str] | None = None) -> int:
     test = score(network, mnist.test_images, mnist.test_labels, thresholds)
     held = score(network, pen.images, pen.labels, thresholds)
     noise = score(network, scribbles(SCRIBBLES), np.zeros(SCRIBBLES, dtype=np.int64), thresholds)
-    report = build_report(model, thresholds, test, held, noise)
-    print_scores(test, held, noise, thresholds)
+    pictures = {} if args.no_pictures else picture_scores.score_pictures(network, mnist, args.unipen, thresholds)
+    report = build_report(model, thresholds, test, held, noise, pictures)
+    print_scores(test, held, noise, thresholds, pictures)
 
     if args.report_dir is not None:
-        write_plots(args.report_dir, mnist, test, held, args.run_dir)
+        write_plots(args.report_dir, mnist, test, held, args.run_dir, pictures.get("phone_photos"))
     if args.ship is not None:
         report["weights_sha256"] = digest = ship(model, args.ship, thresholds, test, held)
         print(f"shipped {args.ship} (SHA-256 {digest})")
