@@ -62,7 +62,7 @@ $(BENCH_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[bench]'
 	@touch $@
 
-bench: $(BENCH_STAMP) ## Run the benchmarks (installs the bench extra: torch)
+bench: $(BENCH_STAMP) ## Run the benchmarks (installs the bench extra: torch; serving needs wrk: apt-get install wrk)
 	$(PY) benchmarks/serve.py
 	$(PY) benchmarks/stages.py
 	OPENBLAS_NUM_THREADS=1 $(PY) benchmarks/inference.py

@@ -1,4 +1,4 @@
-"""Serving speed: one uvicorn worker on 127.0.0.1, driven by a light keep-alive load generator.
+"""Serving speed: one uvicorn worker on 127.0.0.1, driven by wrk (benchmarks/driver.py).
 
 Measures, in one run, requests/s and p50/p99 latency of
   (a) GET /healthz              the framework's ceiling: routing, middleware, no model;
@@ -6,9 +6,9 @@ Measures, in one run, requests/s and p50/p99 latency of
   (c) POST /predict with strokes a typical drawing: a "4" of 3 strokes and 150 canvas points,
                                  which the server also renders to 28x28 (model.preprocess);
 at 1 and at 32 concurrent connections, the throughput ratios b/a and c/a at 32, and the cold start
-(from subprocess.Popen to the first 200 from /healthz, best of 3). The targets are printed beside
-the figures; they are not asserted (figures on a shared machine are noisy), but a request that is
-not answered 200 makes the run fail, since its figures would mean nothing.
+(from starting the process to the first 200 from /healthz, best of 3). The targets are printed
+beside the figures; they are not asserted (figures on a shared machine are noisy), but a request
+that is not answered 200 makes the run fail, since its figures would mean nothing.
 
     python benchmarks/serve.py [--duration 5] [--connections 1,32] [--json results.json]
 """
@@ -24,7 +24,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import common  # benchmarks/ is a folder of scripts, not a package
+import driver  # benchmarks/ is a folder of scripts, not a package
+import proc
+from drawings import drawing, pixels_of
 
 TARGET_RATIO = 0.4
 """(c) strokes / (a) healthz throughput at the largest connection count."""
@@ -34,49 +36,45 @@ TARGET_P99_MS = 10.0
 TARGET_COLD_START_S = 1.5
 
 
-def scenarios() -> dict[str, common.Request]:
+def scenarios() -> dict[str, driver.Request]:
     """Return the three measured requests, by name."""
-    strokes = common.drawing(4)
+    strokes = drawing(4)
     return {
-        "healthz": common.http_request("healthz", "GET", "/healthz"),
-        "pixels": common.post_json("pixels", {"pixels": common.pixels_of(strokes)}),
-        "strokes": common.post_json("strokes", {"strokes": strokes}),
+        "healthz": driver.http_request("healthz", "GET", "/healthz"),
+        "pixels": driver.post_json("pixels", {"pixels": pixels_of(strokes)}),
+        "strokes": driver.post_json("strokes", {"strokes": strokes}),
     }
 
 
-def check(port: int, requests: dict[str, common.Request]) -> str:
+def check(port: int, requests: dict[str, driver.Request]) -> str:
     """Return what the server reads in the typical drawing; raise if a measured request is not answered 200."""
     for name, request in requests.items():
-        status, body = common.fetch(port, request)
+        status, body = request.fetch(port)
         if status != 200:
             raise RuntimeError(f"{name}: expected 200, got {status}: {body[:200]!r}")
-    _, body = common.fetch(port, requests["strokes"])
-    answer = json.loads(body)
+    answer = json.loads(requests["strokes"].fetch(port)[1])
     return f"digit {answer['digit']} (p = {max(answer['probabilities']):.3f})"
 
 
 def cold_starts(runs: int, env: dict[str, str]) -> list[float]:
-    """Return the seconds from Popen to the first 200 on /healthz, for `runs` fresh servers one after another."""
+    """Return the seconds from starting a fresh server to its first 200 on /healthz, `runs` times."""
     times = []
     for _ in range(runs):
-        server = common.quiet_server(env)
+        server = driver.quiet_server(env)
         try:
             times.append(server.start().wait_ready())
         finally:
-            server.stop()
+            server.__exit__()
     return times
 
 
-def measure(
-    port: int, pid: int, request: common.Request, connections: int, duration: float, warmup: float
-) -> dict[str, Any]:
-    """Return one run's summary, with the server's CPU use (% of one core) over the whole run."""
-    cpu_before, started = common.cpu_seconds(pid), time.perf_counter()
-    result = common.run_load(port, [request], connections=connections, duration_s=duration, warmup_s=warmup)
-    cpu_used, elapsed = common.cpu_seconds(pid) - cpu_before, time.perf_counter() - started
+def measure(port: int, pid: int, request: driver.Request, connections: int, duration: float) -> dict[str, Any]:
+    """Return one run's summary, with the server's CPU use (% of one core) over the run."""
+    cpu_before, started = proc.cpu_seconds(pid), time.perf_counter()
+    result = driver.run_wrk(port, [request], connections=connections, duration_s=duration)
+    cpu_used, elapsed = proc.cpu_seconds(pid) - cpu_before, time.perf_counter() - started
     summary = result.summary()
     summary["server_cpu_percent"] = round(100 * cpu_used / elapsed, 1)
-    summary["failed"] = result.server_errors + result.connection_errors + sum(result.unexpected.values())
     return summary
 
 
@@ -90,41 +88,31 @@ def verdict(value: float | None, target: float, *, at_least: bool) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=5.0, help="measured seconds per run (default 5)")
-    parser.add_argument("--warmup", type=float, default=1.0, help="unmeasured seconds before each run (default 1)")
+    parser.add_argument("--warmup", type=float, default=1.0, help="unmeasured seconds before each count (default 1)")
     parser.add_argument("--connections", default="1,32", help="comma-separated connection counts (default 1,32)")
     parser.add_argument("--cold-starts", type=int, default=3, help="cold starts to time, the best counts (default 3)")
     parser.add_argument("--json", metavar="PATH", help="also write the results as JSON to PATH")
-    parser.add_argument(
-        "--env",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="environment variable for the server (repeatable), e.g. OPENBLAS_NUM_THREADS=1",
-    )
+    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE", help="server environment")
     args = parser.parse_args(argv)
     counts = sorted({int(c) for c in args.connections.split(",")})
     env = dict(item.split("=", 1) for item in args.env)
     requests = scenarios()
 
-    print(f"serve benchmark: {common.machine_note()}")
-    print(f"one uvicorn worker on {common.HOST}; {args.duration:g} s per run after {args.warmup:g} s of warm-up")
-    if env:
-        print(f"server environment: {env}")
-
+    print(f"serve benchmark: {driver.machine_note()}")
+    print(f"one uvicorn worker on {driver.HOST}, wrk; {args.duration:g} s per run after {args.warmup:g} s of warm-up")
     cold = cold_starts(args.cold_starts, env) if args.cold_starts > 0 else []
     results: dict[str, dict[int, dict[str, Any]]] = {name: {} for name in requests}
-    with common.quiet_server(env) as server:
+    with driver.quiet_server(env) as server:
         print(f"the typical drawing (3 strokes, 150 points) reads as {check(server.port, requests)}")
         for connections in counts:  # all three scenarios at one count, close together in time
+            if args.warmup > 0:
+                driver.run_wrk(server.port, list(requests.values()), connections=connections, duration_s=args.warmup)
             for name, request in requests.items():
-                results[name][connections] = measure(
-                    server.port, server.pid, request, connections, args.duration, args.warmup
-                )
-        rss_mib = common.rss_kib(server.pid) / 1024
+                results[name][connections] = measure(server.port, server.pid, request, connections, args.duration)
+        rss_mib = proc.rss_kib(server.pid) / 1024
 
-    print()
     print(
-        f"{'request':<10}{'conns':>6}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'srv CPU':>9}{'cli CPU':>9}{'failed':>8}"
+        f"\n{'request':<10}{'conns':>6}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'srv CPU':>9}{'wrk CPU':>9}{'failed':>8}"
     )
     for name, by_count in results.items():
         for connections, s in by_count.items():
@@ -133,7 +121,6 @@ def main(argv: list[str] | None = None) -> int:
                 f"{name:<10}{connections:>6}{s['rps']:>10.0f}{latency['p50']:>9.2f}{latency['p99']:>9.2f}"
                 f"{s['server_cpu_percent']:>8.0f}%{s['client_cpu_percent']:>8.0f}%{s['failed']:>8}"
             )
-
     top = counts[-1]
     ceiling = results["healthz"][top]["rps"]
     ratios = {name: results[name][top]["rps"] / ceiling if ceiling else None for name in ("pixels", "strokes")}
@@ -148,26 +135,20 @@ def main(argv: list[str] | None = None) -> int:
     print()
     rows = []
     for label, value, target, at_least, unit in targets:
-        shown = "n/a" if value is None else f"{value:.3f}{unit}" if unit != " ms" else f"{value:.2f}{unit}"
-        if target is None:
-            print(f"  {label:<40}{shown:>12}")
-        else:
-            sign = ">=" if at_least else "<="
-            print(
-                f"  {label:<40}{shown:>12}   target {sign} {target:g}{unit}: {verdict(value, target, at_least=at_least)}"
-            )
+        shown = "n/a" if value is None else f"{value:.2f}{unit}" if unit == " ms" else f"{value:.3f}{unit}"
+        judged = "" if target is None else f"   target {'>=' if at_least else '<='} {target:g}{unit}: "
+        print(f"  {label:<40}{shown:>12}{judged}{verdict(value, target, at_least=at_least) if judged else ''}")
         rows.append({"name": label, "value": value, "target": target, "at_least": at_least, "unit": unit.strip()})
     if cold:
         print(f"  cold starts: {', '.join(f'{t:.3f} s' for t in cold)}; server RSS after the runs {rss_mib:.1f} MiB")
 
     failed = sum(s["failed"] for by_count in results.values() for s in by_count.values())
-    common.write_json(
+    driver.write_json(
         args.json,
         {
             "benchmark": "serve",
-            "machine": common.machine_note(),
+            "machine": driver.machine_note(),
             "duration_s": args.duration,
-            "warmup_s": args.warmup,
             "server_env": env,
             "cold_start_s": cold,
             "results": {name: {str(c): s for c, s in by_count.items()} for name, by_count in results.items()},

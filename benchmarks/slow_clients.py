@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import multiprocessing
 import os
+import statistics
 import sys
 import time
 from collections import Counter
@@ -31,7 +32,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import common  # benchmarks/ is a folder of scripts, not a package
+import driver  # benchmarks/ is a folder of scripts, not a package
+import proc
+from drawings import drawing
 
 from app.settings import Settings
 
@@ -54,7 +57,7 @@ async def _slow_connection(port: int, kind: str, stop: asyncio.Event, outcomes: 
     """Hold one slow connection of `kind` open until `stop`, opening it again whenever the server closes it."""
     while not stop.is_set():
         try:
-            reader, writer = await asyncio.open_connection(common.HOST, port)
+            reader, writer = await asyncio.open_connection(driver.HOST, port)
         except OSError as error:
             outcomes[f"connect failed: {type(error).__name__}"] += 1
             await asyncio.sleep(0.5)
@@ -101,15 +104,15 @@ async def _hold_slow_connections(port: int, count: int, per_second: float, ready
 
 def _slow_clients_process(port: int, count: int, per_second: float, ready: Event, stop: Event, results: Any) -> None:
     """Run the slow connections (in a child process, so their work does not delay the measuring client)."""
-    results.put(dict(common._run(_hold_slow_connections(port, count, per_second, ready, stop))))
+    results.put(dict(asyncio.run(_hold_slow_connections(port, count, per_second, ready, stop))))
 
 
 # --- measurements ---------------------------------------------------------------------------------
 
 
-def app_server(env: dict[str, str] | None = None) -> common.Server:
+def app_server(env: dict[str, str] | None = None) -> driver.Server:
     """Return a (not started) `python -m app`, the server the protocol is part of, with `env` added."""
-    return common.Server(common.app_command(), env=env)
+    return driver.Server(driver.app_command(), env=env)
 
 
 def server_env(**settings: str) -> dict[str, str]:
@@ -133,23 +136,23 @@ def memory_per_connection(count: int) -> dict[str, Any]:
         env = server_env(header_timeout_s="600", max_connections=str(count + 100))
         with app_server(env) as server:
             time.sleep(0.5)
-            before = common.rss_kib(server.pid)
+            before = proc.rss_kib(server.pid)
 
             async def hold(port: int = server.port, sent: bytes = sent) -> int:
                 writers = []
                 for index in range(count):
-                    _, writer = await asyncio.open_connection(common.HOST, port)
+                    _, writer = await asyncio.open_connection(driver.HOST, port)
                     writer.write(sent)
                     writers.append(writer)
                     if index % 100 == 99:
                         await asyncio.sleep(100 / BURST_PER_SECOND)
                 await asyncio.sleep(1.0)
-                rss = common.rss_kib(server.pid)
+                rss = proc.rss_kib(server.pid)
                 for writer in writers:
                     writer.close()
                 return rss
 
-            after = common._run(hold())
+            after = asyncio.run(hold())
         results[kind] = {
             "rss_before_kib": before,
             "rss_after_kib": after,
@@ -162,14 +165,14 @@ def measure_while_slow(count: int, per_second: float, duration: float, rate: flo
     """Return the other client's latencies, and the server's memory and sockets, while `count` slow
     connections (opened `per_second`) are held open; with `count` 0, the same client alone."""
     requests = {
-        "healthz": common.http_request("healthz", "GET", "/healthz"),
-        "predict": common.post_json("predict", {"strokes": common.drawing(4)}),
+        "healthz": driver.http_request("healthz", "GET", "/healthz"),
+        "predict": driver.post_json("predict", {"strokes": drawing(4)}),
     }
     context = multiprocessing.get_context("spawn")
     ready, stop, results = context.Event(), context.Event(), context.Queue()
     outcomes: dict[str, int] = {}
     with app_server() as server:
-        idle_rss = common.rss_kib(server.pid)
+        idle_rss = proc.rss_kib(server.pid)
         args = (server.port, count, per_second, ready, stop, results)
         slow = context.Process(target=_slow_clients_process, args=args)
         if count:
@@ -185,11 +188,11 @@ def measure_while_slow(count: int, per_second: float, duration: float, rate: flo
             while (now := time.perf_counter()) < started + duration:
                 for name, request in requests.items():
                     sent = time.perf_counter()
-                    status, _ = common.fetch(server.port, request)
+                    status, _ = request.fetch(server.port)
                     latencies[name].append(time.perf_counter() - sent)
                     statuses[f"{name} {status}"] += 1
                 if now >= next_sample:
-                    rss.append(common.rss_kib(server.pid))
+                    rss.append(proc.rss_kib(server.pid))
                     sockets.append(open_sockets(server.pid))
                     next_sample += 1.0
                 time.sleep(max(0.0, 1 / rate - (time.perf_counter() - now)))
@@ -200,12 +203,12 @@ def measure_while_slow(count: int, per_second: float, duration: float, rate: flo
                 slow.join(timeout=30)
     summary: dict[str, Any] = {"idle_rss_kib": idle_rss, "statuses": dict(statuses), "slow_outcomes": outcomes}
     for name, values in latencies.items():
-        ordered = sorted(values)
+        cuts = statistics.quantiles(values, n=100, method="inclusive")  # cuts[q - 1] is the q-th percentile
         summary[name] = {
-            "count": len(ordered),
-            "p50_ms": 1000 * common.percentile(ordered, 50),
-            "p99_ms": 1000 * common.percentile(ordered, 99),
-            "max_ms": 1000 * ordered[-1],
+            "count": len(values),
+            "p50_ms": 1000 * cuts[49],
+            "p99_ms": 1000 * cuts[98],
+            "max_ms": 1000 * max(values),
         }
     summary["rss_kib"] = {"min": min(rss), "max": max(rss)}
     summary["server_sockets"] = {"min": min(sockets), "max": max(sockets)}
@@ -246,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--burst", action="store_true", help=f"open the slow connections at {BURST_PER_SECOND}/s")
     parser.add_argument("--json", metavar="PATH", help="also write the results as JSON to PATH")
     args = parser.parse_args(argv)
-    print(f"slow clients benchmark: {common.machine_note()}")
+    print(f"slow clients benchmark: {driver.machine_note()}")
 
     memory = memory_per_connection(args.slow)
     for kind, figures in memory.items():
@@ -260,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     during = measure_while_slow(args.slow, per_second, args.duration, args.rate)
     how = f"opened at {per_second:g}/s, each reopened when the server closes it"
     report(f"while {args.slow} slow connections are held open ({', '.join(KINDS)}; {how}):", during, target=True)
-    common.write_json(args.json, {"memory": memory, "alone": alone, "while_slow": during, "slow": args.slow})
+    driver.write_json(args.json, {"memory": memory, "alone": alone, "while_slow": during, "slow": args.slow})
     failed = sum(n for key, n in during["statuses"].items() if not key.endswith(" 200"))
     return 1 if failed else 0
 

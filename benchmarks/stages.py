@@ -10,7 +10,7 @@ answer's size, so every stage pays the same framework cost for the body and the 
     forward     + the forward pass (model.inference.predict)
     answer      + the uncertainty flags and the JSON encoding: the whole of /predict's work
 
-Each stage is driven like benchmarks/serve.py drives /predict (one uvicorn worker, keep-alive
+Each stage is driven like benchmarks/serve.py drives /predict (one uvicorn worker, wrk, keep-alive
 connections); the difference between consecutive stages' microseconds per request is what that
 step costs in the server, cache misses included. Timing the steps alone in a loop says less: there
 the same weights and code stay in cache from one call to the next.
@@ -30,7 +30,8 @@ from fastapi.responses import Response
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import common  # benchmarks/ is a folder of scripts, not a package
+import driver  # benchmarks/ is a folder of scripts, not a package
+from drawings import drawing
 
 from app.api import answer
 from app.dependencies import get_runtime
@@ -77,22 +78,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=3.0, help="measured seconds per stage (default 3)")
     parser.add_argument("--connections", type=int, default=32, help="keep-alive connections (default 32)")
     args = parser.parse_args(argv)
-    body = json.dumps({"strokes": common.drawing(4)}, separators=(",", ":")).encode()
-    requests = [("GET /healthz", common.http_request("healthz", "GET", "/healthz"))]
-    requests += [(name, common.http_request(name, "POST", f"/stage/{name}", body)) for name in STAGES]
-    requests.append(("POST /predict", common.http_request("predict", "POST", "/predict", body)))
+    body = json.dumps({"strokes": drawing(4)}, separators=(",", ":")).encode()
+    requests = [("GET /healthz", driver.http_request("healthz", "GET", "/healthz"))]
+    requests += [(name, driver.http_request(name, "POST", f"/stage/{name}", body)) for name in STAGES]
+    requests.append(("POST /predict", driver.http_request("predict", "POST", "/predict", body)))
 
-    print(f"stages benchmark: {common.machine_note()}")
+    print(f"stages benchmark: {driver.machine_note()}")
     print(f"the serving benchmark's typical drawing; {args.connections} connections, {args.duration:g} s per stage")
     print(f"{'stage':<16}{'req/s':>9}{'us/request':>12}{'this step':>11}")
-    with common.quiet_server(app="benchmarks.stages:app") as server:
-        common.fetch(server.port, requests[1][1])  # stores the answer
+    with driver.quiet_server(app="benchmarks.stages:app") as server:
+        requests[1][1].fetch(server.port)  # stores the answer
         previous = None
         for name, request in requests:
-            result = common.run_load(server.port, [request], connections=args.connections, duration_s=args.duration)
-            failed = result.server_errors + result.connection_errors + sum(result.unexpected.values())
-            if failed:
-                print(f"FAILED: {name}: {failed} requests were not answered 200", file=sys.stderr)
+            result = driver.run_wrk(server.port, [request], connections=args.connections, duration_s=args.duration)
+            if result.failed:
+                print(f"FAILED: {name}: {result.failed} requests were not answered 200", file=sys.stderr)
                 return 1
             micros = 1e6 / result.rps
             step = f"{micros - previous:>+11.0f}" if previous is not None and name in STAGES[1:] else ""

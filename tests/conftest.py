@@ -1,4 +1,4 @@
-"""Shared fixtures. Tests that need MNIST, Chromium or an optional module skip without them, except when REQUIRE_ALL=1 (CI).
+"""Shared fixtures. Tests that need MNIST, Chromium, wrk or an optional module skip without them, except when REQUIRE_ALL=1 (CI).
 
 Every skip goes through `skip_or_fail` (or `import_or_skip`), never through pytest.skip or importorskip directly.
 """
@@ -53,3 +53,12 @@ def chromium() -> Path:
     if not CHROMIUM.exists() and shutil.which("chromium") is None:
         skip_or_fail("Chromium not found at /usr/bin/chromium: `apt-get install chromium`")
     return CHROMIUM if CHROMIUM.exists() else Path(shutil.which("chromium") or "")
+
+
+@pytest.fixture(scope="session")
+def wrk() -> str:
+    """Return the path of wrk, the load generator of the serving benchmarks, or skip when it is not installed."""
+    found = shutil.which("wrk")
+    if found is None:
+        skip_or_fail("wrk not found: `apt-get install wrk`")
+    return found or ""

@@ -1,0 +1,31 @@
+"""What a process uses, read from /proc: resident memory and CPU time."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def rss_kib(pid: int) -> int:
+    """Return the resident set size (VmRSS) of process `pid` in KiB."""
+    return _status_kib(pid, "VmRSS")
+
+
+def peak_rss_kib(pid: int) -> int:
+    """Return the peak resident set size (VmHWM) of process `pid` in KiB."""
+    return _status_kib(pid, "VmHWM")
+
+
+def _status_kib(pid: int, key: str) -> int:
+    """Return the `key` line of /proc/<pid>/status (a "NNN kB" value) in KiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1])
+    raise ValueError(f"no {key} in /proc/{pid}/status")
+
+
+def cpu_seconds(pid: int) -> float:
+    """Return the user + system CPU time process `pid` has used so far, in seconds."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2 :].split()  # the name, in brackets, may hold spaces
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
