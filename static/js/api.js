@@ -36,11 +36,6 @@ export async function predict(body, signal) {
   return json(response);
 }
 
-/** GET /api/model. */
-export async function fetchModel() {
-  return json(await fetch("/api/model", { headers: { Accept: "application/json" } }));
-}
-
 const requests = new Map();
 const arrived = new Map();
 

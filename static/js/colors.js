@@ -67,7 +67,7 @@ export function paintImage(canvas, values, colour, alpha = () => 1) {
   ctx.putImageData(image, 0, 0);
 }
 
-/** Paint a 28×28 (or any square) array of signed values with the diverging scale, scaled to its max |v|. */
+/** Paint a square image's array of signed values with the diverging scale, scaled to its max |v|. */
 export function paintDiverging(canvas, values) {
   const m = maxAbs(values);
   paintImage(canvas, values, (v) => divergingRGB(v / m));

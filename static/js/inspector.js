@@ -1,6 +1,6 @@
 /**
  * Neuron details. HoverCard: a small card with z, a = σ(z), b (and, for the first hidden layer,
- * the 784 incoming weights as a 28×28 image). Inspector: the neuron's weighted input written out
+ * the incoming weights as an image of the input's shape). Inspector: the neuron's weighted input written out
  * as the sum it is, z = Σ wᵢaᵢ + b, with its largest terms, its activation, its incoming weights
  * and the neurons of the next layer it pushes most. Contributions are computed here from the last
  * prediction's activations and the neuron's weights from /api/neurons.
@@ -10,13 +10,6 @@ import { paintDiverging, divergingRGB, css, flat, maxAbs } from "./colors.js";
 import { fetchNeuron, cachedNeuron } from "./api.js";
 
 const TOP = 8;
-
-/** Human name of a neuron; layer 0 is the input (pixels). */
-export function neuronName(layer, index, lastLayer) {
-  if (layer === 0) return `pixel (${Math.floor(index / 28)}, ${index % 28})`;
-  if (layer === lastLayer) return `output ${index}`;
-  return lastLayer > 2 ? `hidden ${layer} · #${index}` : `hidden #${index}`;
-}
 
 /** The activations feeding layer `layer` (the input pixels for layer 1). */
 function incoming(prediction, layer) {
@@ -29,8 +22,9 @@ function topIndices(values, k, key = Math.abs) {
   return Array.from(values.keys()).sort((i, j) => key(values[j]) - key(values[i])).slice(0, k);
 }
 
-function weightImage(values, label) {
-  const canvas = h("canvas", { class: "pixelated weight-image", width: 28, height: 28, role: "img", "aria-label": label });
+/** A canvas showing one value per input pixel, as the side × side image they belong to. */
+function weightImage(values, label, side) {
+  const canvas = h("canvas", { class: "pixelated weight-image", width: side, height: side, role: "img", "aria-label": `${label} as a ${side} by ${side} image` });
   paintDiverging(canvas, values);
   return canvas;
 }
@@ -48,13 +42,16 @@ export class HoverCard {
   #el;
   #ref = null;
   #at = null;
-  #lastLayer;
+  #shape;
   #prediction = null;
 
-  /** @param {HTMLElement} el  the card element (position: fixed) */
-  constructor(el, lastLayer) {
+  /**
+   * @param {HTMLElement} el  the card element (position: fixed)
+   * @param {import("./shape.js").Shape} shape
+   */
+  constructor(el, shape) {
     this.#el = el;
-    this.#lastLayer = lastLayer;
+    this.#shape = shape;
   }
 
   /** Show the card for a neuron near a client point, or hide it (ref null). */
@@ -84,6 +81,7 @@ export class HoverCard {
 
   #render() {
     const { layer, index } = this.#ref;
+    const shape = this.#shape;
     const p = this.#prediction;
     const rows = [];
     if (layer === 0) {
@@ -91,21 +89,21 @@ export class HoverCard {
     } else {
       const out = p?.layers[layer - 1];
       const neuron = cachedNeuron(layer, index);
-      const fn = layer === this.#lastLayer ? "softmax" : "σ(z)";
+      const fn = layer === shape.last ? "softmax" : "σ(z)";
       rows.push(["z", out ? fmt(out.z[index]) : "—"]);
-      rows.push([`a = ${fn}`, out ? (layer === this.#lastLayer ? pct(out.a[index]) : fmt(out.a[index])) : "—"]);
+      rows.push([`a = ${fn}`, out ? (layer === shape.last ? pct(out.a[index]) : fmt(out.a[index])) : "—"]);
       rows.push(["b", neuron ? fmt(neuron.bias) : "…"]);
     }
     const body = [
-      h("p", { class: "hc-title" }, neuronName(layer, index, this.#lastLayer)),
+      h("p", { class: "hc-title" }, shape.neuronName(layer, index)),
       h("dl", { class: "hc-values" }, rows.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
     ];
     if (layer === 1) {
       const neuron = cachedNeuron(layer, index);
       body.push(
         neuron
-          ? h("figure", { class: "hc-weights" }, weightImage(neuron.weights, "Incoming weights as a 28 by 28 image"),
-              h("figcaption", {}, "784 incoming weights: ", h("span", { class: "pos" }, "+"), " / ", h("span", { class: "neg" }, "−")))
+          ? h("figure", { class: "hc-weights" }, weightImage(neuron.weights, "Incoming weights", shape.side),
+              h("figcaption", {}, `${shape.pixels} incoming weights: `, h("span", { class: "pos" }, "+"), " / ", h("span", { class: "neg" }, "−")))
           : h("p", { class: "hc-loading" }, "loading weights…"),
       );
     }
@@ -127,8 +125,7 @@ export class HoverCard {
 
 export class Inspector {
   #root;
-  #sizes;
-  #lastLayer;
+  #shape;
   #ref = null;
   #neuron = null;
   #prediction = null;
@@ -137,13 +134,12 @@ export class Inspector {
 
   /**
    * @param {HTMLElement} root
-   * @param {number[]} sizes
+   * @param {import("./shape.js").Shape} shape
    * @param {{onSelect: (ref) => void, onClose: () => void}} handlers  onSelect: the user followed a link to another neuron
    */
-  constructor(root, sizes, { onSelect, onClose }) {
+  constructor(root, shape, { onSelect, onClose }) {
     this.#root = root;
-    this.#sizes = sizes;
-    this.#lastLayer = sizes.length - 1;
+    this.#shape = shape;
     this.#onSelect = onSelect;
     this.#onClose = onClose;
   }
@@ -190,11 +186,10 @@ export class Inspector {
 
   #render() {
     const { layer, index } = this.#ref;
-    const L = this.#lastLayer;
-    const isOut = layer === L;
-    const title = isOut
-      ? `Output neuron ${index} — digit ${index}`
-      : `${L > 2 ? `Hidden layer ${layer}` : "Hidden layer"}, neuron ${index}`;
+    const shape = this.#shape;
+    const title = layer === shape.last
+      ? `${shape.title(layer)} neuron ${index} — digit ${index}`
+      : `${shape.title(layer)}, neuron ${index}`;
     const close = h("button", { type: "button", class: "btn btn-icon", "aria-label": "Close the inspector", "data-testid": "inspector-close" }, "✕");
     close.addEventListener("click", () => this.close());
     const head = h("div", { class: "card-head insp-head" },
@@ -209,7 +204,8 @@ export class Inspector {
 
   #sections() {
     const { layer, index } = this.#ref;
-    const L = this.#lastLayer;
+    const shape = this.#shape;
+    const L = shape.last;
     const isOut = layer === L;
     const neuron = this.#neuron;
     const p = this.#prediction;
@@ -219,7 +215,8 @@ export class Inspector {
     const sections = [];
 
     // 1. The weighted input as the sum it is.
-    const eq = h("div", { class: "equation", "data-testid": "inspector-equation" });
+    // Focusable, so that a keyboard can scroll a sum wider than the card.
+    const eq = h("div", { class: "equation", "data-testid": "inspector-equation", tabindex: 0, role: "group", "aria-label": "The weighted input z, written out" });
     eq.append(h("div", { class: "eq-line" }, h("var", {}, "z"), " = Σ", h("sub", {}, `i=1…${n}`), " ",
       h("var", {}, "w"), h("sub", {}, "i"), h("var", {}, sym), h("sub", {}, "i"), " + ", h("var", {}, "b")));
     let contributions = null;
@@ -248,7 +245,7 @@ export class Inspector {
       const act = isOut
         ? h("div", { class: "equation" }, h("div", { class: "eq-line" }, h("var", {}, "a"), ` = e`, h("sup", {}, h("var", {}, "z"), h("sub", {}, index)),
             " / Σ", h("sub", {}, "j"), " e", h("sup", {}, h("var", {}, "z"), h("sub", {}, "j")), " = ", h("strong", {}, pct(out.a[index], 2))),
-            h("p", { class: "explain" }, "Softmax: the ten outputs are made positive and scaled to sum to 1."))
+            h("p", { class: "explain" }, `Softmax: the ${shape.classes} outputs are made positive and scaled to sum to 1.`))
         : h("div", { class: "equation" }, h("div", { class: "eq-line" }, h("var", {}, "a"), " = σ(z) = 1 / (1 + e", h("sup", {}, `−(${fmt(z, 2)})`), ") = ",
             h("strong", {}, fmt(out.a[index]))));
       sections.push(h("section", { class: "insp-section" }, h("h3", {}, "Activation"), act));
@@ -260,7 +257,7 @@ export class Inspector {
       const scale = maxAbs(top.map((i) => contributions[i]));
       const rest = contributions.reduce((s, c) => s + c, 0) - top.reduce((s, i) => s + contributions[i], 0);
       const rows = top.map((i) => {
-        const name = neuronName(layer - 1, i, L);
+        const name = shape.neuronName(layer - 1, i);
         const who = layer === 1 ? h("span", {}, name) : this.#link({ layer: layer - 1, index: i }, name);
         return h("tr", {}, h("th", { scope: "row" }, who), h("td", {}, fmt(neuron.weights[i], 2)), h("td", {}, fmt(x[i], 2)),
           h("td", { class: contributions[i] >= 0 ? "pos" : "neg" }, signed(contributions[i])), h("td", { class: "bar-cell" }, barCell(contributions[i], scale)));
@@ -276,15 +273,15 @@ export class Inspector {
 
     // 4. Incoming weights.
     if (layer === 1) {
-      const figures = [h("figure", {}, weightImage(neuron.weights, "Incoming weights w as a 28 by 28 image"), h("figcaption", {}, "weights w"))];
-      if (contributions) figures.push(h("figure", {}, weightImage(contributions, "Contributions w times x as a 28 by 28 image"), h("figcaption", {}, "terms w·x")));
+      const figures = [h("figure", {}, weightImage(neuron.weights, "Incoming weights w", shape.side), h("figcaption", {}, "weights w"))];
+      if (contributions) figures.push(h("figure", {}, weightImage(contributions, "Contributions w times x", shape.side), h("figcaption", {}, "terms w·x")));
       sections.push(h("section", { class: "insp-section" }, h("h3", {}, "Incoming weights"),
         h("div", { class: "weight-figures" }, figures),
         h("p", { class: "explain" }, h("span", { class: "pos" }, "Teal"), " weights excite this neuron where there is ink, ",
           h("span", { class: "neg" }, "rose"), " ones inhibit it. It looks for a pattern.")));
     } else {
       const ranked = (sign) => topIndices(neuron.weights, 5, (w) => sign * w).filter((i) => sign * neuron.weights[i] > 0)
-        .map((i) => h("li", {}, this.#link({ layer: layer - 1, index: i }, neuronName(layer - 1, i, L)), " ",
+        .map((i) => h("li", {}, this.#link({ layer: layer - 1, index: i }, shape.neuronName(layer - 1, i)), " ",
           h("span", { class: sign > 0 ? "pos" : "neg" }, signed(neuron.weights[i], 2))));
       sections.push(h("section", { class: "insp-section" }, h("h3", {}, `Incoming weights (${n})`),
         h("div", { class: "ranked" },
@@ -303,7 +300,7 @@ export class Inspector {
         h("p", { class: "explain" }, `Its term w·a in each neuron of the next layer (a = ${fmt(a)}):`),
         h("table", { class: "contribs", "data-testid": "inspector-outgoing" },
           h("tbody", {}, top.map((j) => h("tr", {},
-            h("th", { scope: "row" }, this.#link({ layer: next, index: j }, next === L ? `digit ${j}` : neuronName(next, j, L))),
+            h("th", { scope: "row" }, this.#link({ layer: next, index: j }, next === L ? `digit ${j}` : shape.neuronName(next, j))),
             h("td", {}, `w = ${fmt(neuron.outgoing[j], 2)}`),
             h("td", { class: pushes[j] >= 0 ? "pos" : "neg" }, signed(pushes[j])), h("td", { class: "bar-cell" }, barCell(pushes[j], scale))))))));
     } else if (isOut) {

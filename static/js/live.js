@@ -46,11 +46,6 @@ export class LivePredictor {
     this.#cancelledAt = this.#seq;
   }
 
-  /** Whether a request is pending or in flight. */
-  get busy() {
-    return Boolean(this.#makeBody || this.#inFlight);
-  }
-
   #pump() {
     if (this.#inFlight || !this.#makeBody) return;
     const wait = this.#lastSent + this.#interval - performance.now();

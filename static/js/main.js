@@ -6,12 +6,11 @@ import { ProbabilityBars } from "./probabilities.js";
 import { SeenView } from "./saliency.js";
 import { NetworkView } from "./network-view.js";
 import { HoverCard, Inspector } from "./inspector.js";
+import { Shape } from "./shape.js";
 import { pct } from "./dom.js";
 
 const $ = (id) => document.getElementById(id);
-const app = $("app");
-const sizes = app.dataset.sizes.split(",").map(Number);
-const activations = app.dataset.activations.split(",");
+const shape = Shape.fromDataset($("app").dataset);
 
 /** Module state: the last applied prediction and what the saliency should explain. */
 const state = {
@@ -22,7 +21,7 @@ const state = {
   announce: false,
 };
 
-const bars = new ProbabilityBars($("probabilities"), pickTarget);
+const bars = new ProbabilityBars($("probabilities"), shape.classes, pickTarget);
 const seen = new SeenView(
   {
     input: $("seen-input"),
@@ -32,17 +31,18 @@ const seen = new SeenView(
     legend: $("saliency-legend"),
     targets: $("targets"),
   },
+  shape,
   {
     onToggle: () => requestPrediction({ now: true }),
     onTarget: pickTarget,
   },
 );
-const hover = new HoverCard($("hovercard"), sizes.length - 1);
-const network = new NetworkView($("network"), sizes, activations, {
+const hover = new HoverCard($("hovercard"), shape);
+const network = new NetworkView($("network"), shape, {
   onHover: (ref, at) => hover.show(ref, at, state.prediction),
   onSelect: inspect,
 });
-const inspector = new Inspector($("inspector"), sizes, {
+const inspector = new Inspector($("inspector"), shape, {
   onSelect: inspect,
   onClose: () => network.select(null),
 });
@@ -169,8 +169,9 @@ document.addEventListener("keydown", (e) => {
     e.preventDefault();
     pad.undo();
   } else if (e.key === "Escape") {
+    // Close what is open, one thing per press; only with nothing open does Escape clear the drawing.
     if (!$("hovercard").hidden) hover.show(null);
-    if (inspector.current && $("inspector").contains(document.activeElement)) inspector.close();
+    else if (inspector.current) inspector.close();
     else pad.clear();
   }
 });

@@ -1,8 +1,9 @@
 /**
  * The network view: every neuron of every layer as a cell coloured by its activation a.
  * The input layer and hidden layers are canvas grids (compact even at 800 neurons); the output
- * layer is ten labelled buttons. Hover/tap reports a neuron, click selects it; grids are
- * keyboard-operable (arrow keys move, Enter selects).
+ * layer is one labelled button per class. Hover/tap reports a neuron, click selects it; the hidden
+ * grids are sliders over their neurons for keyboard and screen-reader users (arrow keys move, the
+ * value says which neuron and its a, Enter selects it).
  */
 import { h, digest, pct } from "./dom.js";
 import { activationRGB, css, isDark, flat } from "./colors.js";
@@ -10,28 +11,35 @@ import { activationRGB, css, isDark, flat } from "./colors.js";
 /** A neuron reference: layer 0 is the input, 1..L the layers after it. */
 /** @typedef {{layer: number, index: number}} NeuronRef */
 
-/** Grid shape for a layer of n neurons: columns (about twice as many as rows) and cell size bounds. */
-function gridShape(n, isInput) {
-  if (isInput) return { cols: 28, minCell: 3, maxCell: 4, gap: 0 };
+/** Grid shape for a layer of n neurons: columns (about twice as many as rows; the image's side for the input) and cell size bounds. */
+function gridShape(n, inputSide) {
+  if (inputSide) return { cols: inputSide, minCell: 3, maxCell: 4, gap: 0 };
   const cols = n <= 12 ? n : Math.ceil(Math.sqrt(n * 2));
   return { cols, minCell: 4, maxCell: n > 300 ? 12 : 18, gap: 1 };
 }
 
-/** One layer drawn as a canvas grid of cells. */
+/**
+ * One layer drawn as a canvas grid of cells. The input grid is a picture (role img); a hidden
+ * layer's grid is operable, so it is a slider whose value is the neuron under the keyboard cursor.
+ */
 class LayerGrid {
-  constructor(layer, n, label, { onHover, onSelect }) {
+  constructor(layer, n, label, inputSide, { onHover, onSelect }) {
     this.layer = layer;
     this.n = n;
-    Object.assign(this, gridShape(n, layer === 0));
+    Object.assign(this, gridShape(n, layer === 0 ? inputSide : 0));
     this.rows = Math.ceil(n / this.cols);
     this.values = new Float32Array(n);
     this.selected = -1;
     this.cursor = -1;
+    const operable = layer > 0;
     this.canvas = h("canvas", {
       class: "grid",
-      tabindex: layer === 0 ? null : 0,
-      role: "img",
+      tabindex: operable ? 0 : null,
+      role: operable ? "slider" : "img",
       "aria-label": label,
+      "aria-valuemin": operable ? 0 : null,
+      "aria-valuemax": operable ? n - 1 : null,
+      "aria-keyshortcuts": operable ? "Enter" : null,
       "data-testid": `layer-${layer}`,
       "data-layer": layer,
     });
@@ -40,7 +48,14 @@ class LayerGrid {
     this.onHover = onHover;
     this.onSelect = onSelect;
     this.#listen();
+    if (operable) this.#describe(0);
     this.draw();
+  }
+
+  /** Say which neuron the slider is on, and its activation. */
+  #describe(i) {
+    this.canvas.setAttribute("aria-valuenow", String(i));
+    this.canvas.setAttribute("aria-valuetext", `Neuron ${i}: a = ${this.values[i].toFixed(3)}. Enter opens the inspector.`);
   }
 
   /** Fit the cells to `width` CSS pixels. */
@@ -89,7 +104,7 @@ class LayerGrid {
     const k = rect.width / (this.cols * this.cell);
     const x = rect.left + ((i % this.cols) + 1) * this.cell * k;
     const y = rect.top + (Math.floor(i / this.cols) + 1) * this.cell * k;
-    this.canvas.setAttribute("aria-label", `${this.label}. Neuron ${i}: a = ${this.values[i].toFixed(3)}. Enter opens the inspector.`);
+    this.#describe(i);
     this.onHover({ layer: this.layer, index: i }, { x, y });
   }
 
@@ -106,6 +121,7 @@ class LayerGrid {
   setValues(values) {
     if (values) this.values.set(values);
     else this.values.fill(0);
+    if (this.layer > 0) this.#describe(Math.max(0, this.cursor));
     this.draw();
   }
 
@@ -142,12 +158,12 @@ class LayerGrid {
   }
 }
 
-/** The output layer: ten labelled cells. */
+/** The output layer: one labelled button per class. */
 class OutputCells {
-  constructor(layer, { onHover, onSelect }) {
+  constructor(layer, classes, { onHover, onSelect }) {
     this.layer = layer;
     this.root = h("div", { class: "out-cells", "data-testid": `layer-${layer}` });
-    this.cells = Array.from({ length: 10 }, (_, d) => {
+    this.cells = Array.from({ length: classes }, (_, d) => {
       const cell = h("button", { type: "button", class: "out-cell", "data-index": d, "aria-label": `Output neuron ${d}` }, d);
       const ref = { layer, index: d };
       cell.addEventListener("pointerenter", (e) => onHover(ref, { x: e.clientX, y: e.clientY }));
@@ -183,20 +199,19 @@ export class NetworkView {
 
   /**
    * @param {HTMLElement} root
-   * @param {number[]} sizes  neurons per layer, input first
-   * @param {string[]} activations  activation per layer after the input
+   * @param {import("./shape.js").Shape} shape  sizes, activations and names of the layers
    * @param {{onHover: (ref: NeuronRef|null, at?: {x:number,y:number}) => void,
    *          onSelect: (ref: NeuronRef) => void}} handlers
    */
-  constructor(root, sizes, activations, handlers) {
+  constructor(root, shape, handlers) {
     this.#root = root;
-    const L = sizes.length - 1;
-    sizes.forEach((n, layer) => {
+    const L = shape.last;
+    shape.sizes.forEach((n, layer) => {
       const isOut = layer === L;
-      const name = layer === 0 ? "Input x" : isOut ? "Output" : L > 2 ? `Hidden ${layer}` : "Hidden";
-      const fn = layer === 0 ? "pixels" : activations[layer - 1] === "softmax" ? "softmax" : "σ";
+      const name = shape.title(layer);
+      const fn = layer === 0 ? "pixels" : shape.activations[layer - 1] === "softmax" ? "softmax" : "σ";
       const label = `${name} · ${n} ${layer === 0 ? "pixels" : `neurons, ${fn}`}`;
-      const view = isOut ? new OutputCells(layer, handlers) : new LayerGrid(layer, n, label, handlers);
+      const view = isOut ? new OutputCells(layer, shape.classes, handlers) : new LayerGrid(layer, n, label, shape.side, handlers);
       this.#grids.push(view);
       const caption = h("figcaption", {}, h("strong", {}, name), h("span", { class: "layer-meta" }, `${n} · ${fn}`));
       const figure = h("figure", { class: `layer ${layer === 0 ? "layer-input" : isOut ? "layer-output" : "layer-hidden"}` },

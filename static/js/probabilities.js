@@ -1,4 +1,4 @@
-/** The ten output probabilities as labelled bars; each bar is a button that asks "why (not) k?". */
+/** The output probabilities as labelled bars, one per digit; each bar is a button that asks "why (not) k?". */
 import { h, pct, digest } from "./dom.js";
 
 export class ProbabilityBars {
@@ -7,11 +7,12 @@ export class ProbabilityBars {
 
   /**
    * @param {HTMLElement} root  the bars' container
+   * @param {number} classes  how many digits (output neurons) there are
    * @param {(digit: number) => void} onPick  called when a bar is chosen
    */
-  constructor(root, onPick) {
+  constructor(root, classes, onPick) {
     this.#root = root;
-    for (let d = 0; d < 10; d++) {
+    for (let d = 0; d < classes; d++) {
       const fill = h("span", { class: "prob-fill" });
       const value = h("span", { class: "prob-value" }, "");
       const row = h(

@@ -1,5 +1,5 @@
 /**
- * "What the network sees": the 28×28 input, enlarged and pixelated, with an optional saliency
+ * "What the network sees": the input image, enlarged and pixelated, with an optional saliency
  * overlay (∂z_target/∂pixel: teal pushes toward the target digit, rose pushes away) and a row of
  * digit buttons to ask "why (not) k?".
  */
@@ -13,20 +13,23 @@ export class SeenView {
   #caption;
   #legend;
   #buttons = [];
+  #pixels;
 
   /**
    * @param {{input: HTMLCanvasElement, overlay: HTMLCanvasElement, toggle: HTMLInputElement,
    *          caption: HTMLElement, legend: HTMLElement, targets: HTMLElement}} els
+   * @param {import("./shape.js").Shape} shape  the input's size and the number of digits
    * @param {{onToggle: (on: boolean) => void, onTarget: (digit: number) => void}} handlers
    */
-  constructor(els, { onToggle, onTarget }) {
+  constructor(els, shape, { onToggle, onTarget }) {
+    this.#pixels = shape.pixels;
     this.#input = els.input;
     this.#overlay = els.overlay;
     this.#toggle = els.toggle;
     this.#caption = els.caption;
     this.#legend = els.legend;
     this.#toggle.addEventListener("change", () => onToggle(this.#toggle.checked));
-    for (let d = 0; d < 10; d++) {
+    for (let d = 0; d < shape.classes; d++) {
       const button = h("button", { type: "button", class: "target", "data-digit": d, "aria-pressed": "false" }, d);
       button.setAttribute("aria-label", `Why (or why not) ${d}?`);
       button.addEventListener("click", () => onTarget(d));
@@ -45,9 +48,9 @@ export class SeenView {
     this.#toggle.checked = on;
   }
 
-  /** Paint the input image (28×28 rows in [0, 1]) or a blank one. */
+  /** Paint the input image (rows of values in [0, 1]) or a blank one. */
   showInput(input) {
-    const values = input ? flat(input) : new Array(784).fill(0);
+    const values = input ? flat(input) : new Array(this.#pixels).fill(0);
     paintImage(this.#input, values, activationRGB);
     this.#input.dataset.hash = input ? String(values.reduce((s, v) => s + v, 0).toFixed(3)) : "";
   }
