@@ -43,7 +43,9 @@ def test_the_keyboard_walks_a_neuron_grid_and_escape_closes_before_it_clears(ser
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
     expect(grid).to_have_attribute("aria-valuenow", "2")
-    expect(grid).to_have_attribute("aria-valuetext", re.compile(r"^Neuron 2: a = \d\.\d{3}\. Enter opens the inspector\.$"))
+    expect(grid).to_have_attribute(
+        "aria-valuetext", re.compile(r"^Neuron 2: a = \d\.\d{3}\. Enter opens the inspector\.$")
+    )
     hovercard = page.get_by_test_id("hovercard")
     expect(hovercard).to_be_visible()
     expect(hovercard).to_contain_text("hidden 1 · #2")
