@@ -25,7 +25,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import common  # benchmarks/ is a folder of scripts, not a package
+from drawings import drawing  # benchmarks/ is a folder of scripts, not a package
 
 from model.constants import NUM_PIXELS
 from model.inference import ReadingNetwork, predict
@@ -69,8 +69,8 @@ def main() -> None:
     args = parser.parse_args()
     network = load(args.weights).network
     reader = ReadingNetwork(network)
-    drawing = render(common.drawing(4))  # the serving benchmark's typical drawing
-    one = drawing.reshape(1, NUM_PIXELS)
+    typical = render(drawing(4))  # the serving benchmark's typical drawing
+    one = typical.reshape(1, NUM_PIXELS)
     inked = int(np.count_nonzero(one))
     many = np.random.default_rng(0).random((1_000, NUM_PIXELS), dtype=np.float32)
     junk = np.ones(FLUSH_BYTES // 4, dtype=np.float32)
@@ -103,7 +103,7 @@ def main() -> None:
         ),
         (
             "predict() as the server calls it, cold",
-            best_seconds(lambda: predict(network=reader, image=drawing), 200, before=flush),
+            best_seconds(lambda: predict(network=reader, image=typical), 200, before=flush),
             sparse_macs,
             weight_bytes(network, inked),
         ),
