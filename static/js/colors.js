@@ -1,4 +1,5 @@
 /** Colour scales: sequential for activations, diverging for signed values (weights, saliency). */
+import { h } from "./dom.js";
 
 const ACTIVATION_STOPS = [
   [0, [243, 244, 249]],
@@ -75,3 +76,10 @@ export function paintDiverging(canvas, values) {
 
 /** Flatten a 2-D array (rows) into one row-major array. */
 export const flat = (rows) => (Array.isArray(rows[0]) ? rows.flat() : Array.from(rows));
+
+/** A canvas showing one value per input pixel, as the side × side image they belong to. */
+export function weightImage(values, label, side) {
+  const canvas = h("canvas", { class: "pixelated weight-image", width: side, height: side, role: "img", "aria-label": `${label} as a ${side} by ${side} image` });
+  paintDiverging(canvas, values);
+  return canvas;
+}

@@ -5,7 +5,8 @@ import { LivePredictor } from "./live.js";
 import { ProbabilityBars } from "./probabilities.js";
 import { SeenView } from "./saliency.js";
 import { NetworkView } from "./network-view.js";
-import { HoverCard, Inspector } from "./inspector.js";
+import { HoverCard } from "./hovercard.js";
+import { Inspector } from "./inspector.js";
 import { Shape } from "./shape.js";
 import { pct } from "./dom.js";
 
