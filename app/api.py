@@ -20,6 +20,8 @@ from model.preprocess import NoInkError, render
 from model.uncertainty import assess
 
 _DUMPS_OPTIONS = orjson.OPT_SERIALIZE_NUMPY
+HEALTH_PATH = "/healthz"
+"""Liveness and readiness; also answered on a connection beyond the cap (app/protocol.py)."""
 
 router = APIRouter()
 
@@ -163,7 +165,7 @@ async def neuron(runtime: RuntimeDep, layer: int, index: int) -> Response:
 
 
 @router.get(
-    "/healthz",
+    HEALTH_PATH,
     response_model=Health,
     summary="Liveness and readiness",
     responses={503: _error("The model is not loaded yet.", "the model is not loaded yet")},

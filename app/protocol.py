@@ -13,7 +13,8 @@ with GuardedProtocol, uvicorn's httptools protocol plus:
   simply closed. A head larger than MAX_HEAD_BYTES gets 431 (httptools itself buffers any size);
 - a body read timeout (Settings.body_timeout_s): while a body is being received, at most that long
   may pass without a byte arriving (408 and close). There is no total deadline, so a slow but
-  steady upload always gets through. The clock stops while the server itself pauses reading;
+  steady upload always gets through. The client gets a whole timeout again after the server itself
+  held the body back (reading paused, or "100 Continue" not sent yet);
 - a cap on open connections per worker (Settings.max_connections). A connection opened beyond it
   may ask GET /healthz, so a load balancer still gets its answer; anything else gets 503 at once,
   and one that says nothing is closed after OVER_CAP_HEADER_TIMEOUT_S.
@@ -28,20 +29,16 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Callable
 from typing import Any, ClassVar
 
 import orjson
 from uvicorn._types import ASGI3Application, ASGIReceiveCallable, ASGISendCallable, ASGISendEvent, Scope
 from uvicorn.config import Config
-from uvicorn.protocols.http.flow_control import FlowControl
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.server import ServerState
 
+from app.api import HEALTH_PATH
 from app.settings import Settings
-
-HEALTH_PATH = "/healthz"
-"""The one path still answered on a connection beyond the cap (see app.api.healthz)."""
 
 MAX_HEAD_BYTES = 32 * 1024
 """Largest request line plus headers. Without a limit one client could make a worker buffer a
@@ -67,21 +64,6 @@ def _error(status: bytes, detail: str, default_headers: list[tuple[bytes, bytes]
 def _environment_settings() -> Settings:
     """Return the settings read from the environment, once per worker process."""
     return Settings()
-
-
-class _WatchedFlow(FlowControl):
-    """uvicorn's flow control, telling the protocol when the server resumes reading a body it paused."""
-
-    def __init__(self, transport: asyncio.Transport, on_resume: Callable[[], None]) -> None:
-        super().__init__(transport)
-        self._on_resume = on_resume
-
-    def resume_reading(self) -> None:
-        # FlowControl.resume_reading plus the callback, without a super() call: it runs at every receive().
-        if self.read_paused:
-            self.read_paused = False
-            self._transport.resume_reading()
-            self._on_resume()
 
 
 class _BeyondCap:
@@ -132,7 +114,8 @@ class GuardedProtocol(HttpToolsProtocol):
         self.reading_body = False
         """Whether a request's head has been read and its body has not ended yet."""
         self.body_since = 0.0
-        """When that body last made progress (a byte arrived, or the server resumed reading)."""
+        """When that body last made progress: a byte arrived, or the server held it back (see _check_deadlines)."""
+        self.body_held = False
         self.watchdog: asyncio.TimerHandle | None = None
         self.watchdog_at = 0.0
 
@@ -141,7 +124,6 @@ class GuardedProtocol(HttpToolsProtocol):
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         beyond_cap = len(self.connections) >= self.max_connections
         super().connection_made(transport)
-        self.flow = _WatchedFlow(transport, self._body_resumed)
         if beyond_cap:
             self.app = _BeyondCap(self.app)
             self.header_timeout_s = min(self.header_timeout_s, OVER_CAP_HEADER_TIMEOUT_S)
@@ -191,11 +173,6 @@ class GuardedProtocol(HttpToolsProtocol):
         self.reading_body = False
         super().on_message_complete()
 
-    def _body_resumed(self) -> None:
-        """Restart the body clock: the time the server itself did not read is not the client's."""
-        if self.reading_body:
-            self.body_since = self.loop.time()
-
     # --- the watchdog ---------------------------------------------------------------------------
 
     def _watch_until(self, deadline: float) -> None:
@@ -212,8 +189,14 @@ class GuardedProtocol(HttpToolsProtocol):
         if self.transport.is_closing():
             return
         now = self.loop.time()
-        if self.reading_body and self.flow.read_paused:
-            self.body_since = now  # the server, not the client, is holding the body back
+        # While the server holds a body back (reading paused until the app takes what it has, or no
+        # "100 Continue" sent yet), the client cannot be late: its clock restarts now, and once more at
+        # the first check after the hold, so it gets a whole timeout from then.
+        cycle = self.cycle
+        held = self.reading_body and (self.flow.read_paused or (cycle is not None and cycle.waiting_for_100_continue))
+        if held or self.body_held:
+            self.body_since = now
+        self.body_held = held
         pending = []
         if self.head_since is not None:
             deadline = self.head_since + self.header_timeout_s

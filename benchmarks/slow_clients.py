@@ -1,9 +1,10 @@
 """Slow and silent clients against `python -m app` (app/protocol.py): what they cost, and what others see.
 
-Two measurements, each on a fresh server:
+Measurements, each on a fresh server:
   (1) memory per idle connection: the server's RSS before and after opening N connections that
       send nothing (the head deadline raised for the run so that none is closed while counting),
       and N connections that send half a request head; this is what DIGITS_MAX_CONNECTIONS is sized from;
+      then the server CPU a connection costs to open and close, against the plain uvicorn command;
   (2) another client while N slow connections are held open with the default settings: a third
       send nothing, a third trickle a request head a byte a second, a third send half a body and
       stop; each is opened again as soon as the server closes it, so N stay open. Meanwhile the
@@ -12,7 +13,7 @@ Two measurements, each on a fresh server:
 
 The target (p99 under 50 ms for both, from issue 16) is printed beside the figures, not asserted.
 
-    python benchmarks/slow_clients.py [--slow 2000] [--duration 20] [--rate 20] [--json results.json]
+    python benchmarks/slow_clients.py [--slow 2000] [--duration 20] [--rate 20] [--burst] [--json results.json]
 """
 
 from __future__ import annotations
@@ -127,6 +128,32 @@ def open_sockets(pid: int) -> int:
         with contextlib.suppress(FileNotFoundError):  # closed since the listing
             count += os.readlink(f"/proc/{pid}/fd/{fd}").startswith("socket:")
     return count
+
+
+def cpu_per_connection(count: int) -> dict[str, float]:
+    """Return the server CPU microseconds per connection opened, held a second and closed by the client,
+    for `python -m app` and for the plain uvicorn command (uvicorn's own protocol)."""
+    results = {}
+    servers = {"python -m app": app_server, "uvicorn app.main:app": driver.quiet_server}
+    for name, make in servers.items():
+        with make({"DIGITS_MAX_CONNECTIONS": str(count + 100)}) as server:
+            time.sleep(0.5)
+            before = proc.cpu_seconds(server.pid)
+
+            async def open_and_close(port: int = server.port) -> None:
+                writers = []
+                for index in range(count):
+                    writers.append((await asyncio.open_connection(driver.HOST, port))[1])
+                    if index % 100 == 99:
+                        await asyncio.sleep(100 / BURST_PER_SECOND)
+                await asyncio.sleep(1.0)
+                for writer in writers:
+                    writer.close()
+                await asyncio.sleep(1.0)
+
+            asyncio.run(open_and_close())
+            results[name] = 1e6 * (proc.cpu_seconds(server.pid) - before) / count
+    return results
 
 
 def memory_per_connection(count: int) -> dict[str, Any]:
@@ -257,6 +284,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{args.slow} {kind} connections: server RSS {figures['rss_before_kib'] / 1024:.1f} -> "
             f"{figures['rss_after_kib'] / 1024:.1f} MiB, {figures['kib_per_connection']:.1f} KiB per connection"
         )
+    for name, microseconds in cpu_per_connection(args.slow).items():
+        print(f"{args.slow} connections opened and closed: {microseconds:.0f} us of server CPU each with {name}")
     alone = measure_while_slow(0, 1.0, args.duration / 2, args.rate)
     report("the measuring client alone:", alone, target=False)
     per_second = BURST_PER_SECOND if args.burst else args.slow / DEADLINE_S

@@ -209,6 +209,29 @@ def test_the_time_the_server_keeps_a_body_waiting_is_not_counted() -> None:
     run(test)
 
 
+def test_a_body_held_back_by_expect_100_continue_is_not_timed_out_until_the_server_asks() -> None:
+    release = asyncio.Event()
+
+    async def slow_reader(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        await release.wait()  # the app calls receive() late: only then is "100 Continue" sent
+        await body_length_app(scope, receive, send)
+
+    async def test() -> None:
+        protocol, transport = connect(app=slow_reader)
+        protocol.data_received(b"POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+        await asyncio.sleep(BODY_S * 3)
+        assert transport.written == b"" and not transport.is_closing()
+        release.set()
+        await asyncio.sleep(0.05)
+        assert transport.written.startswith(b"HTTP/1.1 100 Continue"), bytes(transport.written)
+        assert not transport.is_closing(), (bytes(transport.written), transport.closed_at)
+        protocol.data_received(b"hello")
+        await asyncio.sleep(0.05)
+        assert transport.responses() == [100, 200]
+
+    run(test)
+
+
 def test_a_kept_alive_connection_idles_until_the_keep_alive_timeout_not_the_head_deadline() -> None:
     async def test() -> None:
         protocol, transport = connect()
