@@ -44,7 +44,7 @@ def test_model_page_without_an_evaluation(settings: Settings, serving: Callable[
 def test_pages_extend_the_base_template(client: TestClient, path: str) -> None:
     text = client.get(path).text
     assert text.count('<nav class="site-nav"') == 1 and text.count("<main") == 1
-    assert '<link rel="stylesheet" href="/static/css/app.css">' in text
+    assert '<link rel="stylesheet" href="/static/css/base.css">' in text
     assert text.index("</head>") < text.index('class="skip-link"') < text.index("<main") < text.index("</footer>")
 
 
