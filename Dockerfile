@@ -47,8 +47,9 @@ COPY --from=builder /opt/venv /opt/venv
 COPY model/weights/default.npz model/weights/default.npz.sha256 model/weights/
 COPY static/ static/
 COPY templates/ templates/
-COPY model/__init__.py model/constants.py model/network.py model/preprocess.py model/weights.py \
-     model/inference.py model/uncertainty.py model/
+COPY model/__init__.py model/constants.py model/network.py model/preprocess.py model/framing.py \
+     model/weights.py model/inference.py model/uncertainty.py \
+     model/picture.py model/decoding.py model/ink.py model/paper.py model/pieces.py model/thickness.py model/
 COPY app/ app/
 
 # Files stay owned by root: the server only reads them.
