@@ -15,8 +15,10 @@ ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1
 
 # Only the lock file comes in before the install, so this layer is rebuilt when the lock changes and
-# never for a change to the app. Then out goes what the server never reads (about 30 MB): pip and
-# setuptools (it installs nothing), NumPy's test suites and build tools (f2py, distutils), type stubs
+# never for a change to the app. Then out goes what the server never reads (about 50 MB): pip and
+# setuptools (it installs nothing); NumPy's test suites, test modules and build tools (f2py, distutils);
+# Pillow's AVIF, font and colour-management modules and their libraries (it decodes PNG, JPEG, WebP, GIF
+# and BMP and draws no text); Swagger UI's source maps and the bundles /docs does not load; type stubs
 # and C sources. The compiled .pyc files stay: the root filesystem may be read-only.
 COPY requirements.lock /tmp/requirements.lock
 RUN python -m venv /opt/venv \
@@ -25,6 +27,11 @@ RUN python -m venv /opt/venv \
     && site="$(/opt/venv/bin/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')" \
     && rm -rf "$site/numpy/f2py" "$site/numpy/distutils" /opt/venv/bin/f2py \
     && find "$site/numpy" -depth -type d -name tests -exec rm -rf {} + \
+    && rm -f "$site"/numpy/_core/_*_tests.*.so "$site"/numpy/_core/_simd.*.so \
+    && rm -f "$site"/PIL/_avif.*.so "$site"/PIL/_imagingft.*.so "$site"/PIL/_imagingcms.*.so "$site"/PIL/_imagingtk.*.so \
+        "$site"/pillow.libs/libavif-* "$site"/pillow.libs/libfreetype-* "$site"/pillow.libs/libharfbuzz-* \
+        "$site"/pillow.libs/libbrotli* "$site"/pillow.libs/liblcms2-* \
+    && find "$site/swagger_ui_bundle" -type f \( -name '*.map' -o -name 'swagger-ui-es-bundle*.js' -o -name 'swagger-ui.js' \) -delete \
     && find "$site" -type f \( -name '*.pyi' -o -name '*.pyx' -o -name '*.pxd' -o -name '*.c' -o -name '*.h' \) -delete
 
 # ---- final: the venv plus only the files the server reads ---------------------------------------

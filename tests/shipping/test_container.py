@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
+from model.decoding import ACCEPTED_FORMATS
 from tests.server import free_port
 from tests.shipping.conftest import REPO
 from tests.shipping.dockerfile import DockerIgnore
@@ -136,9 +138,30 @@ def test_serves_health_predictions_and_pages(served: Running) -> None:
     for path in ("/", "/model", "/api/model"):
         status, body = request(served.base + path)
         assert status == 200, f"{path}: {status} {body[:300]!r}"
-    page = request(served.base + "/")[1].decode()
-    for asset in sorted(set(re.findall(r"""(?:src|href)=["'](/static/[^"'?#]+)""", page))):
-        assert request(served.base + asset)[0] == 200, f"{asset}, linked from /, is missing from the image"
+    for page in ("/", "/docs"):
+        status, body = request(served.base + page)
+        assert status == 200, f"{page}: {status}"
+        for asset in sorted(set(re.findall(r"""(?:src|href)=["'](/(?:static|docs)/[^"'?#]+)""", body.decode()))):
+            assert request(served.base + asset)[0] == 200, f"{asset}, linked from {page}, is missing from the image"
+
+
+def test_pillow_in_the_image_opens_every_accepted_format(engine: Podman, image: str, tmp_path: Path) -> None:
+    """The image's Pillow, trimmed of what the server does not use, still decodes every format it accepts."""
+    for name in ACCEPTED_FORMATS:
+        picture = Image.new("RGB", (40, 30), "white")
+        picture.paste((0, 0, 0), (18, 4, 22, 26))
+        picture.save(tmp_path / f"one.{name.lower()}", format=name)
+        (tmp_path / f"one.{name.lower()}").chmod(0o644)
+    tmp_path.chmod(0o755)  # the container's user, uid 10001, reads them
+    script = (
+        "import pathlib; from PIL import Image\n"
+        "for path in sorted(pathlib.Path('/pictures').iterdir()):\n"
+        "    with Image.open(path, formats=[path.suffix[1:].upper()]) as picture:\n"
+        "        print(picture.format, picture.convert('L').getextrema())\n"
+    )
+    mount = f"{tmp_path}:/pictures:ro"
+    result = engine("run", "--rm", "--network", "none", "--volume", mount, image, "python", "-c", script)
+    assert sorted(result.stdout.split("\n")[:-1]) == sorted(f"{name} (0, 255)" for name in ACCEPTED_FORMATS)
 
 
 def test_every_process_runs_as_the_unprivileged_user(engine: Podman, served: Running) -> None:
