@@ -65,6 +65,7 @@ $(BENCH_STAMP): $(STAMP)
 bench: $(BENCH_STAMP) ## Run the benchmarks (installs the bench extra: torch; serving needs wrk: apt-get install wrk)
 	$(PY) benchmarks/serve.py
 	$(PY) benchmarks/stages.py
+	$(PY) benchmarks/pictures.py
 	OPENBLAS_NUM_THREADS=1 $(PY) benchmarks/inference.py
 	$(PY) benchmarks/train_speed.py
 

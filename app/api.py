@@ -1,13 +1,17 @@
-"""The JSON API: thin routes that take what they need through Depends and call plain functions."""
+"""The API: thin routes that take what they need through Depends and call plain functions."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import partial
 from typing import Annotated, Any
 
+import anyio
 import numpy as np
 import orjson
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
+from numpy.typing import NDArray
 from starlette.concurrency import run_in_threadpool
 
 from app.dependencies import RuntimeDep
@@ -15,13 +19,17 @@ from app.errors import JSON, error_response
 from app.parsing import InputError, PredictInput, parse_predict_body
 from app.runtime import Runtime
 from app.schemas import ErrorResponse, Health, ModelInfo, Neuron, PredictResponse
+from app.uploads import parse_upload
+from model.decoding import PictureError, PictureTooLargeError, UnsupportedPictureError, accepted_text
 from model.inference import predict, saliency
+from model.picture import read_picture
 from model.preprocess import NoInkError, render
 from model.uncertainty import assess
 
 _DUMPS_OPTIONS = orjson.OPT_SERIALIZE_NUMPY
 HEALTH_PATH = "/healthz"
 """Liveness and readiness; also answered on a connection beyond the cap (app/protocol.py)."""
+MULTIPART = "multipart/form-data"
 
 router = APIRouter()
 
@@ -31,15 +39,30 @@ def json_response(content: Any, status_code: int = 200) -> Response:
     return Response(orjson.dumps(content, option=_DUMPS_OPTIONS), status_code=status_code, media_type=JSON)
 
 
-async def json_body(request: Request) -> bytes:
-    """Return the request body; raise 415 unless it is declared application/json."""
+@dataclass(frozen=True)
+class PredictBody:
+    """The body of a POST /predict, read whole (app.body_limit bounds it), and its declared content type."""
+
+    content: bytes
+    content_type: str
+
+    @property
+    def is_upload(self) -> bool:
+        """Return True for a picture upload (multipart/form-data), False for JSON."""
+        return self.content_type.partition(";")[0].strip().lower() == MULTIPART
+
+
+async def predict_body(request: Request) -> PredictBody:
+    """Return the request body; raise 415 unless it is declared application/json or multipart/form-data."""
     content_type = request.headers.get("content-type", "")
-    if content_type.partition(";")[0].strip().lower() != JSON:
-        raise HTTPException(415, "the body must be application/json")
-    return await request.body()
+    if content_type.partition(";")[0].strip().lower() not in (JSON, MULTIPART):
+        raise HTTPException(
+            415, "the body must be application/json (strokes or pixels) or multipart/form-data (an image file)"
+        )
+    return PredictBody(await request.body(), content_type)
 
 
-JsonBody = Annotated[bytes, Depends(json_body)]
+Body = Annotated[PredictBody, Depends(predict_body)]
 
 
 def _error(description: str, example: str) -> dict[str, Any]:
@@ -47,11 +70,9 @@ def _error(description: str, example: str) -> dict[str, Any]:
     return {"model": ErrorResponse, "description": description, "content": {JSON: {"example": {"detail": example}}}}
 
 
-def answer(*, runtime: Runtime, drawing: PredictInput) -> bytes:
-    """Return the encoded POST /predict response for a checked drawing (strokes or pixels)."""
+def answer(*, runtime: Runtime, image: NDArray[np.float32], explain: bool, target: int | None) -> bytes:
+    """Return the encoded POST /predict response for the 28x28 image the network reads."""
     network = runtime.reader
-    image = render(drawing.strokes) if drawing.strokes is not None else drawing.pixels
-    assert image is not None  # parse_predict_body guarantees strokes or pixels
     prediction = predict(network=network, image=image)
     verdict = assess(probabilities=prediction.probabilities, z_output=prediction.zs[-1], thresholds=runtime.thresholds)
     activation_names = network.activations
@@ -69,11 +90,37 @@ def answer(*, runtime: Runtime, drawing: PredictInput) -> bytes:
         "not_a_digit": verdict.not_a_digit,
         "top2": verdict.top2,
     }
-    if drawing.explain:
-        target = prediction.digit if drawing.target is None else drawing.target
+    if explain:
+        target = prediction.digit if target is None else target
         body["saliency"] = saliency(network=network, prediction=prediction, target=target)
         body["target"] = target
     return orjson.dumps(body, option=_DUMPS_OPTIONS)
+
+
+def answer_drawing(*, runtime: Runtime, drawing: PredictInput) -> bytes:
+    """Return the encoded answer for a checked drawing: strokes rendered (model.preprocess), or pixels as they are."""
+    image = render(drawing.strokes) if drawing.strokes is not None else drawing.pixels
+    assert image is not None  # parse_predict_body guarantees strokes or pixels
+    return answer(runtime=runtime, image=image, explain=drawing.explain, target=drawing.target)
+
+
+def answer_upload(*, runtime: Runtime, body: bytes, content_type: str) -> bytes:
+    """Return the encoded answer for a picture upload: parsed, decoded and preprocessed (model.picture).
+
+    Raises InputError for a bad form, PictureError for a bad picture and NoInkError for a blank one.
+    """
+    upload = parse_upload(body, content_type)
+    image = read_picture(upload.data, max_pixels=runtime.limits.max_image_pixels)
+    return answer(runtime=runtime, image=image, explain=upload.explain, target=upload.target)
+
+
+def picture_error_status(error: PictureError) -> int:
+    """Return the HTTP status for a picture that cannot be read: 415 unsupported, 413 too large, 422 broken."""
+    if isinstance(error, UnsupportedPictureError):
+        return 415
+    if isinstance(error, PictureTooLargeError):
+        return 413
+    return 422
 
 
 def describe_neuron(*, runtime: Runtime, layer: int, index: int) -> dict[str, Any]:
@@ -100,42 +147,67 @@ def describe_neuron(*, runtime: Runtime, layer: int, index: int) -> dict[str, An
 
 @router.post(
     "/predict",
-    summary="Read a drawn digit",
+    summary="Read a drawn or photographed digit",
     description=(
-        "Send exactly one of `strokes` (raw pen points, preprocessed like MNIST) or `pixels` (a 28x28 "
-        "image used as-is). The answer has the digit, the ten probabilities, the image the network saw, "
-        "every layer's z and a, the uncertainty flags and, with `explain`, a saliency map. "
-        "The body must be `application/json` (415 otherwise). "
-        "Limits: the body at most $max_body_bytes bytes, at most $max_strokes strokes and $max_points "
-        "points (413 beyond); coordinates finite with |x|, |y| <= $max_coordinate; pixels 28x28 in [0, 1] (422)."
+        "Send a drawing as JSON, exactly one of `strokes` (raw pen points, preprocessed like MNIST) or "
+        "`pixels` (a 28x28 image used as-is), or a picture as multipart/form-data: a file field `image` "
+        "(PNG, JPEG, WebP, GIF or BMP, recognised from its bytes; a photo, a scan or an image file), "
+        "preprocessed like MNIST too. Both answer the same: the digit, the ten probabilities, the image "
+        "the network saw, every layer's z and a, the uncertainty flags and, with `explain`, a saliency map. "
+        "Another content type is answered 415. "
+        "Limits: a JSON body at most $max_body_bytes bytes, at most $max_strokes strokes and $max_points "
+        "points (413 beyond); coordinates finite with |x|, |y| <= $max_coordinate; pixels 28x28 in [0, 1] (422). "
+        "An upload at most $max_upload_bytes bytes and $max_image_pixels pixels (413 beyond); another "
+        "format 415; a corrupt file, a form without `image` or a blank picture 422."
     ),
     response_model=PredictResponse,
     responses={
-        413: _error("The body, strokes or points are over the limits.", "too many strokes: 101 (the limit is 100)"),
-        415: _error("The body is not application/json.", "the body must be application/json"),
+        413: _error(
+            "The body, strokes, points or picture are over the limits.", "too many strokes: 101 (the limit is 100)"
+        ),
+        415: _error(
+            "The body is neither JSON nor multipart, or the picture is not an accepted format.",
+            f"not a picture that can be read: send {accepted_text()}",
+        ),
         422: _error("The input is invalid; `detail` says how.", "no ink: the drawing has no points"),
         503: _error("The model is not loaded yet.", "the model is not loaded yet"),
     },
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {JSON: {"schema": {"$ref": "#/components/schemas/PredictRequest"}}},
+            "content": {
+                JSON: {"schema": {"$ref": "#/components/schemas/PredictRequest"}},
+                MULTIPART: {"schema": {"$ref": "#/components/schemas/PredictUpload"}},
+            },
         }
     },
 )
-async def predict_digit(runtime: RuntimeDep, body: JsonBody) -> Response:
-    """Return the network's reading of the drawing in the body (see PredictRequest, PredictResponse)."""
+async def predict_digit(runtime: RuntimeDep, body: Body) -> Response:
+    """Return the network's reading of the drawing or picture in the body (see PredictRequest, PredictUpload)."""
+    if body.is_upload:
+        # Decoding and preprocessing a photo takes tens of milliseconds: always off the event loop, and
+        # only a few at once, so that the threads leave the event loop its share of the GIL.
+        read = partial(answer_upload, runtime=runtime, body=body.content, content_type=body.content_type)
+        try:
+            encoded = await anyio.to_thread.run_sync(read, limiter=runtime.picture_threads)
+        except InputError as error:
+            return error_response(error.status, error.detail)
+        except PictureError as error:
+            return error_response(picture_error_status(error), str(error))
+        except NoInkError as error:
+            return error_response(422, str(error))
+        return Response(encoded, media_type=JSON)
     try:
-        drawing = parse_predict_body(body, runtime.limits)
+        drawing = parse_predict_body(body.content, runtime.limits)
     except InputError as error:
         return error_response(error.status, error.detail)
     # async def on purpose: a usual drawing takes well under a millisecond, less than a hop to the
     # thread pool and back; only a very long drawing is sent there, to keep the event loop free.
     try:
         if drawing.num_points > runtime.offload_points:
-            encoded = await run_in_threadpool(answer, runtime=runtime, drawing=drawing)
+            encoded = await run_in_threadpool(answer_drawing, runtime=runtime, drawing=drawing)
         else:
-            encoded = answer(runtime=runtime, drawing=drawing)
+            encoded = answer_drawing(runtime=runtime, drawing=drawing)
     except NoInkError as error:
         return error_response(422, str(error))
     return Response(encoded, media_type=JSON)

@@ -1,4 +1,7 @@
-"""The middleware that refuses request bodies over `Limits.max_body_bytes` (413), before the app reads them.
+"""The middleware that refuses request bodies over the limit (413), before the app reads them.
+
+The limit is `Limits.max_upload_bytes` for a picture upload (a multipart/form-data body) and
+`Limits.max_body_bytes` for anything else (JSON strokes or pixels).
 
 Starlette (1.10) and FastAPI (0.165) have their own limit (`FastAPI(max_body_size=...)`), measured
 against this one with a real uvicorn (docs/web-layer.md): for a declared Content-Length over the
@@ -17,33 +20,41 @@ class BodyTooLargeError(Exception):
     """Raised from `receive` when the streamed body passes the limit, to stop the app reading it."""
 
 
+MULTIPART = b"multipart/form-data"
+
+
 class BodySizeLimitMiddleware:
-    """Answer 413 to any HTTP request whose body is larger than `max_body_bytes`.
+    """Answer 413 to any HTTP request whose body is larger than its limit (by its declared content type).
 
     The declared Content-Length is checked before the app runs; the bytes actually received are
     counted too, because a client may send no Content-Length (chunked) or lie about it. Either way
     the answer comes without reading the rest of the body, and closes the connection.
     """
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_upload_bytes: int) -> None:
         self.app = app
-        self.max_body_bytes = max_body_bytes
-        self.detail = f"request body too large: the limit is {max_body_bytes} bytes"
+        self.limits = {False: max_body_bytes, True: max_upload_bytes}
+        self.details = {
+            False: f"request body too large: the limit is {max_body_bytes} bytes",
+            True: f"upload too large: the limit is {max_upload_bytes} bytes",
+        }
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        for name, value in scope["headers"]:
-            if name == b"content-length":
-                try:
-                    declared = int(value)
-                except ValueError:
-                    await self._refuse(send, 400, "invalid Content-Length header")
-                    return
-                if declared > self.max_body_bytes:
-                    await self._refuse(send, 413, self.detail)
-                    return
+        headers = dict(scope["headers"])
+        upload = headers.get(b"content-type", b"").lstrip().lower().startswith(MULTIPART)
+        limit, detail = self.limits[upload], self.details[upload]
+        if b"content-length" in headers:
+            try:
+                declared = int(headers[b"content-length"])
+            except ValueError:
+                await self._refuse(send, 400, "invalid Content-Length header")
+                return
+            if declared > limit:
+                await self._refuse(send, 413, detail)
+                return
 
         received = 0
         response_started = False
@@ -53,7 +64,7 @@ class BodySizeLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
+                if received > limit:
                     raise BodyTooLargeError
             return message
 
@@ -68,7 +79,7 @@ class BodySizeLimitMiddleware:
         except BodyTooLargeError:
             # The app stopped mid-body; nothing has been answered yet unless it streamed early.
             if not response_started:
-                await self._refuse(send, 413, self.detail)
+                await self._refuse(send, 413, detail)
 
     @staticmethod
     async def _refuse(send: Send, status: int, detail: str) -> None:

@@ -17,7 +17,15 @@ class Limits(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    max_body_bytes: int = Field(default=256 * 1024, ge=1, description="Largest accepted request body, in bytes.")
+    max_body_bytes: int = Field(
+        default=256 * 1024, ge=1, description="Largest accepted JSON request body (strokes or pixels), in bytes."
+    )
+    max_upload_bytes: int = Field(
+        default=8 * 1024 * 1024, ge=1, description="Largest accepted picture upload (a multipart body), in bytes."
+    )
+    max_image_pixels: int = Field(
+        default=24_000_000, ge=1, description="Largest picture decoded, in pixels (width x height, from its header)."
+    )
     max_strokes: int = Field(default=100, ge=1, description="Most strokes in one drawing.")
     max_points: int = Field(default=10_000, ge=1, description="Most points in one drawing, all strokes together.")
     max_coordinate: float = Field(default=1e6, gt=0, description="Largest accepted |x| or |y| of a point.")

@@ -46,7 +46,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     add_error_handlers(app)
     use_openapi(app, settings.limits)
     # The last added runs first: startup errors, then the headers on every answer, then the body limit.
-    app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes, max_upload_bytes=settings.max_upload_bytes
+    )
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(StartupErrorMiddleware)
     return app

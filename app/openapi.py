@@ -1,7 +1,7 @@
-"""The OpenAPI document: FastAPI's, plus the hand-checked PredictRequest, with the limits in force.
+"""The OpenAPI document: FastAPI's, plus the hand-checked PredictRequest and PredictUpload, with the limits in force.
 
-POST /predict parses its body itself (app.parsing), so FastAPI does not see PredictRequest; its
-schema is added here, bounded by the configured limits. Wherever a description says `$name` for a
+POST /predict parses its body itself (app.parsing, app.uploads), so FastAPI does not see PredictRequest
+or PredictUpload; their schemas are added here, PredictRequest bounded by the configured limits. Wherever a description says `$name` for a
 field of Limits (`$max_points`), the document shows that limit's value: a route or a model that
 mentions a limit names it, and never copies its number.
 """
@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from app.limits import Limits
-from app.schemas import PredictRequest
+from app.schemas import PredictRequest, PredictUpload
 
 _PLACEHOLDER = re.compile(r"\$([a-z_]+)")
 
@@ -53,6 +53,7 @@ def openapi_schema(app: FastAPI, limits: Limits) -> dict[str, Any]:
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     components.update(request.pop("$defs", {}))
     components["PredictRequest"] = request
+    components["PredictUpload"] = PredictUpload.model_json_schema(ref_template="#/components/schemas/{model}")
     app.openapi_schema = fill_in(schema, limits.shown())
     return app.openapi_schema
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import anyio
 import orjson
 
 from app.limits import Limits
@@ -37,6 +38,8 @@ class Runtime:
     """static/report/evaluation.json, when the server started with one."""
     offload_points: int
     """Drawings with more points are rendered in a worker thread so the event loop stays responsive."""
+    picture_threads: anyio.CapacityLimiter
+    """At most this many pictures are decoded and preprocessed at once, each in a worker thread."""
 
 
 def layer_names(num_layers: int) -> tuple[str, ...]:
@@ -101,4 +104,5 @@ def build_runtime(model: LoadedModel, settings: Settings) -> Runtime:
         info_json=orjson.dumps(info, option=orjson.OPT_NON_STR_KEYS),
         evaluation=read_evaluation(settings.evaluation_path),
         offload_points=settings.offload_points,
+        picture_threads=anyio.CapacityLimiter(settings.picture_threads),
     )

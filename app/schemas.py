@@ -59,6 +59,23 @@ class PredictRequest(BaseModel):
     )
 
 
+class PredictUpload(BaseModel):
+    """A picture to read, sent as multipart/form-data: the same answer as a drawing gets."""
+
+    image: bytes = Field(
+        description=(
+            "The picture file: PNG, JPEG, WebP, GIF (first frame) or BMP, recognised from its bytes; a photo, a "
+            "scan or an image file of one handwritten digit, dark on light or light on dark. At most "
+            "$max_upload_bytes bytes and $max_image_pixels pixels (413 beyond)."
+        ),
+        json_schema_extra={"format": "binary"},
+    )
+    explain: bool = Field(False, description="Also return the saliency map for `target` (true or false).")
+    target: Digit | SkipJsonSchema[None] = Field(
+        None, description="The digit the saliency map explains; default: the predicted digit."
+    )
+
+
 class Layer(BaseModel):
     """One layer after the input: its weighted inputs z and activations a, one number per neuron."""
 

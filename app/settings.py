@@ -40,6 +40,14 @@ class Settings(BaseSettings, Limits):
     offload_points: int = Field(
         default=2_000, ge=0, description="Drawings with more points than this are rendered in a worker thread."
     )
+    picture_threads: int = Field(
+        default=2,
+        ge=1,
+        description=(
+            "Pictures decoded and preprocessed at once, each in a worker thread (about the number of cores); "
+            "more uploads wait their turn, so the event loop keeps its share of the GIL."
+        ),
+    )
     docs: bool = Field(default=True, description="Serve the interactive API docs at /docs.")
 
     @property

@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import driver  # benchmarks/ is a folder of scripts, not a package
 from drawings import drawing
 
-from app.api import answer
+from app.api import answer_drawing
 from app.dependencies import get_runtime
 from app.errors import JSON
 from app.main import create_app
@@ -54,7 +54,7 @@ def stage_route(depth: int) -> object:
         body = await request.body()
         stored: bytes | None = getattr(request.app.state, "stored_answer", None)
         if stored is None or depth == len(STAGES) - 1:
-            reply = answer(runtime=runtime, drawing=parse_predict_body(body, runtime.limits))
+            reply = answer_drawing(runtime=runtime, drawing=parse_predict_body(body, runtime.limits))
             request.app.state.stored_answer = reply
             return Response(reply, media_type=JSON)
         if depth >= 1:

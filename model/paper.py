@@ -32,7 +32,10 @@ SMALL_PICTURE: Final = 32
 """...or than the whole picture, up to this many pixels: in a small picture, strokes are a large share."""
 
 BACKGROUND_SIDE: Final = 200
-"""The paper's level is worked out on the picture shrunk by a whole factor to about this many pixels."""
+"""The paper's level is worked out on the picture shrunk by a whole factor to about this many pixels..."""
+
+ROUGH_SIDE: Final = 100
+"""...and its rough level, which only has to tell dark ink from light, on about this many."""
 
 
 def cell_grid(image: NDArray[np.float32], cell: int) -> NDArray[np.float32]:
@@ -42,12 +45,12 @@ def cell_grid(image: NDArray[np.float32], cell: int) -> NDArray[np.float32]:
     return padded.reshape(padded.shape[0] // cell, cell, padded.shape[1] // cell, cell)
 
 
-def _shrunk(image: NDArray[np.float32]) -> tuple[int, NDArray[np.float32]]:
-    """Return the whole factor that brings the picture to about BACKGROUND_SIDE, and the shrunk picture.
+def _shrunk(image: NDArray[np.float32], side: int = BACKGROUND_SIDE) -> tuple[int, NDArray[np.float32]]:
+    """Return the whole factor that brings the picture to about `side` pixels, and the shrunk picture.
 
     Each pixel of the shrunk picture is the mean of its block (a partial block at the edge too).
     """
-    factor = max(1, max(image.shape) // BACKGROUND_SIDE)
+    factor = max(1, max(image.shape) // side)
     if factor == 1:
         return 1, image
     return factor, np.asarray(Image.fromarray(image).reduce(factor), dtype=np.float32)
@@ -64,7 +67,7 @@ def _enlarged(small: NDArray[np.float32], factor: int, shape: tuple[int, ...]) -
 
 def rough_background(image: NDArray[np.float32]) -> NDArray[np.float32]:
     """Return the paper's level at every pixel, whichever way round the ink is (cell medians, smoothed)."""
-    factor, small = _shrunk(image)
+    factor, small = _shrunk(image, ROUGH_SIDE)
     cell = max(MIN_CELL, -(-max(small.shape) // CELLS))
     grid = cell_grid(small, cell)
     levels = np.median(grid, axis=(1, 3)).astype(np.float32)

@@ -18,11 +18,12 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from model import data, unipen
-from model.constants import NUM_PIXELS
+from model.constants import NUM_CLASSES, NUM_PIXELS
 from model.evaluate import score
 from model.network import Network
 from model.photos import SIDEWAYS_EVERY, photo
 from model.picture import read_picture
+from model.preprocess import NoInkError
 from model.uncertainty import UncertaintyThresholds
 
 PHOTO_SEED = 2024
@@ -54,18 +55,32 @@ def phone_photos(path: str | Path | None = None, *, seed: int = PHOTO_SEED) -> I
         yield photo(strokes, rng, sideways=index % SIDEWAYS_EVERY == SIDEWAYS_EVERY - 1), label
 
 
-def read_all(files: Iterable[bytes], *, total: int | None = None, desc: str = "pictures") -> NDArray[np.float32]:
-    """Return the (n, 784) images model.picture makes of the files, with a progress bar."""
+def _read(data: bytes) -> NDArray[np.float32] | None:
+    """Return the flat image model.picture makes of the file, or None where it finds no ink."""
+    try:
+        return read_picture(data).reshape(NUM_PIXELS)
+    except NoInkError:
+        return None
+
+
+def read_all(
+    files: Iterable[bytes], *, total: int | None = None, desc: str = "pictures"
+) -> tuple[NDArray[np.float32], NDArray[np.bool_]]:
+    """Return the (n, 784) images model.picture makes of the files, and which it found no ink in (blank there)."""
     from tqdm import tqdm  # a training and evaluation dependency, not the server's
 
-    images = [read_picture(data).reshape(NUM_PIXELS) for data in tqdm(files, total=total, desc=desc, leave=False)]
-    return np.stack(images)
+    read = [_read(data) for data in tqdm(files, total=total, desc=desc, leave=False)]
+    refused = np.array([image is None for image in read], dtype=bool)
+    blank = np.zeros(NUM_PIXELS, dtype=np.float32)
+    return np.stack([blank if image is None else image for image in read]), refused
 
 
-def picture_sets(
-    mnist_images: NDArray[np.float32], unipen_path: str | Path | None = None
-) -> dict[str, tuple[NDArray[np.float32], NDArray[np.int64] | None]]:
-    """Return {name: (images, labels)} for the three picture sets; labels None where they are MNIST's own."""
+PictureSet = tuple[tuple[NDArray[np.float32], NDArray[np.bool_]], NDArray[np.int64] | None]
+"""((images, refused), labels or None where they are MNIST's own)."""
+
+
+def picture_sets(mnist_images: NDArray[np.float32], unipen_path: str | Path | None = None) -> dict[str, PictureSet]:
+    """Return the three picture sets by name: what model.picture made of each file, and the labels."""
     count = len(mnist_images)
     labels: list[int] = []
 
@@ -85,9 +100,17 @@ def picture_sets(
 def score_pictures(
     network: Network, mnist: data.Mnist, unipen_path: str | Path | None, thresholds: UncertaintyThresholds
 ) -> dict[str, dict[str, Any]]:
-    """Return model.evaluate's score of the network on each picture set, by name (as in TITLES)."""
+    """Return model.evaluate's score of the network on each picture set, by name (as in TITLES).
+
+    A picture the reader found no ink in counts as read wrong (`refused` says how many there were).
+    """
     scores = {}
-    for name, (images, labels) in picture_sets(mnist.test_images, unipen_path).items():
+    for name, ((images, refused), labels) in picture_sets(mnist.test_images, unipen_path).items():
         truth = mnist.test_labels if labels is None else labels
-        scores[name] = score(network, images, truth, thresholds)
+        result = score(network, images, truth, thresholds)
+        correct = (result["predicted"] == truth) & ~refused
+        result["accuracy"] = float(correct.mean())
+        result["per_class"] = [float(correct[truth == d].mean()) for d in range(NUM_CLASSES)]
+        result["refused"] = int(refused.sum())
+        scores[name] = result
     return scores

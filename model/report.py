@@ -103,6 +103,8 @@ def print_scores(
             f"  unsure {100 * result['unsure_rate']:.2f}%, not a digit {100 * result['not_a_digit_rate']:.2f}%, "
             f"accuracy when sure {100 * result['accuracy_when_sure']:.2f}%"
         )
+        if result.get("refused"):
+            print(f"  no ink found in {result['refused']} pictures (counted as read wrong)")
     print(
         f"random scribbles: not a digit {100 * noise['not_a_digit_rate']:.1f}%, unsure {100 * noise['unsure_rate']:.1f}%"
     )

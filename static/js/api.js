@@ -1,4 +1,4 @@
-/** Client for the backend's JSON API (same origin). */
+/** Client for the backend's API (same origin): JSON, and pictures as multipart/form-data. */
 
 /** An error answer from the API, with its HTTP status and the server's `detail`. */
 export class ApiError extends Error {
@@ -31,6 +31,25 @@ export async function predict(body, signal) {
     method: "POST",
     headers: { "Content-Type": "application/json", Accept: "application/json" },
     body: JSON.stringify(body),
+    signal,
+  });
+  return json(response);
+}
+
+/**
+ * POST /predict with a picture file, as multipart/form-data (the field `image`).
+ * @param {{picture: File, explain?: boolean, target?: number}} body
+ * @param {AbortSignal} [signal]
+ */
+export async function predictPicture(body, signal) {
+  const form = new FormData();
+  form.append("image", body.picture);
+  if (body.explain) form.append("explain", "true");
+  if (body.target !== undefined) form.append("target", String(body.target));
+  const response = await fetch("/predict", {
+    method: "POST",
+    headers: { Accept: "application/json" },
+    body: form,
     signal,
   });
   return json(response);

@@ -1,6 +1,7 @@
 /** Entry point of the drawing page: wires the pad, the live predictor and the views together. */
 import { DrawingPad } from "./draw.js";
-import { predict, ApiError } from "./api.js";
+import { predict, predictPicture, ApiError } from "./api.js";
+import { PictureSource } from "./picture.js";
 import { LivePredictor } from "./live.js";
 import { ProbabilityBars } from "./probabilities.js";
 import { SeenView } from "./saliency.js";
@@ -18,8 +19,10 @@ const state = {
   prediction: null,
   /** @type {number|null} a digit the person picked ("why not 7?"), or null to explain the answer */
   target: null,
-  /** whether the next answer should be read out (it follows a finished stroke) */
+  /** whether the next answer should be read out (it follows a finished stroke or a picture) */
   announce: false,
+  /** @type {File|null} the picture being read instead of the pad's drawing */
+  picture: null,
 };
 
 const bars = new ProbabilityBars($("probabilities"), shape.classes, pickTarget);
@@ -49,27 +52,61 @@ const inspector = new Inspector($("inspector"), shape, {
 });
 
 const live = new LivePredictor({
-  send: (body, signal) => predict(body, signal),
+  send: (body, signal) => (body.picture ? predictPicture(body, signal) : predict(body, signal)),
   onResult: (result, body) => show(result, body),
   onError: showError,
 });
 
 const pad = new DrawingPad($("pad"), (kind) => {
   $("undo").disabled = pad.strokeCount === 0;
-  $("clear").disabled = pad.isEmpty;
   if (pad.isEmpty) {
-    reset();
+    if (!state.picture) reset();
+    $("clear").disabled = !state.picture;
     return;
   }
+  if (state.picture) showPicture(null); // drawing again returns to the pad
+  $("clear").disabled = false;
   requestPrediction({ now: kind !== "progress", announce: kind === "stroke" });
 });
 
-/** Ask for a prediction of the current drawing (no-op when empty). */
+const pictures = new PictureSource(
+  {
+    inputs: [$("picture-file"), $("picture-camera")],
+    dropZone: $("pad").closest(".pad"),
+    figure: $("picture"),
+    thumb: $("picture-thumb"),
+    caption: $("picture-caption"),
+  },
+  usePicture,
+);
+
+/** Whether there is anything to read: a drawing or a picture. */
+function hasInput() {
+  return !pad.isEmpty || state.picture !== null;
+}
+
+/** Read a picture instead of the drawing (uploaded, dropped, pasted or photographed). */
+function usePicture(file) {
+  live.cancel();
+  pad.clear();
+  showPicture(file);
+  $("clear").disabled = false;
+  requestPrediction({ now: true, announce: true });
+}
+
+/** Show `file` as the picture being read, or go back to the pad (null). */
+function showPicture(file) {
+  state.picture = file;
+  pictures.show(file);
+  $("pad").closest(".pad").classList.toggle("has-picture", file !== null);
+}
+
+/** Ask for a prediction of the current drawing or picture (no-op when there is neither). */
 function requestPrediction({ now = false, announce = false } = {}) {
-  if (pad.isEmpty) return;
+  if (!hasInput()) return;
   state.announce ||= announce;
   live.request(() => {
-    const body = { strokes: pad.strokes };
+    const body = state.picture ? { picture: state.picture } : { strokes: pad.strokes };
     if (seen.enabled) {
       body.explain = true;
       if (state.target !== null) body.target = state.target;
@@ -83,7 +120,7 @@ function pickTarget(digit) {
   const winner = state.prediction?.digit;
   state.target = state.target === digit || digit === winner ? null : digit;
   if (!seen.enabled) seen.enabled = true;
-  if (pad.isEmpty) {
+  if (!hasInput()) {
     renderSaliency();
     return;
   }
@@ -97,7 +134,7 @@ function inspect(ref) {
 
 /** Apply an answer from /predict. */
 function show(result, body) {
-  if (pad.isEmpty) return;
+  if (!hasInput()) return;
   state.prediction = result;
   const answer = $("answer");
   const [first, second] = result.top2 ?? [result.digit, null];
@@ -139,15 +176,22 @@ function renderSaliency() {
 }
 
 function showError(error) {
-  if (error instanceof ApiError && error.status === 422 && /ink/i.test(String(error.detail))) return;
-  $("answer-status").textContent = "The network could not answer.";
+  const noInk = error instanceof ApiError && error.status === 422 && /ink/i.test(String(error.detail));
+  if (noInk && !state.picture) return;
+  const status = state.picture ? "The network could not read this picture." : "The network could not answer.";
+  $("answer-status").textContent = status;
   $("answer-detail").textContent = error instanceof ApiError ? `${error.status}: ${error.message}` : "Is the server running?";
   $("answer").dataset.state = "error";
+  if (state.announce) {
+    $("announcer").textContent = `${status} ${$("answer-detail").textContent}`;
+    state.announce = false;
+  }
 }
 
 /** Back to the empty page. */
 function reset() {
   live.cancel();
+  showPicture(null);
   state.prediction = null;
   state.target = null;
   $("prediction").textContent = "";
@@ -164,7 +208,14 @@ function reset() {
 }
 
 $("undo").addEventListener("click", () => pad.undo());
-$("clear").addEventListener("click", () => pad.clear());
+$("clear").addEventListener("click", clearAll);
+
+/** Clear the drawing or the picture: back to the empty pad. */
+function clearAll() {
+  if (pad.isEmpty) reset();
+  else pad.clear();
+  $("clear").disabled = true;
+}
 document.addEventListener("keydown", (e) => {
   if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === "z") {
     e.preventDefault();
@@ -173,7 +224,7 @@ document.addEventListener("keydown", (e) => {
     // Close what is open, one thing per press; only with nothing open does Escape clear the drawing.
     if (!$("hovercard").hidden) hover.show(null);
     else if (inspector.current) inspector.close();
-    else pad.clear();
+    else clearAll();
   }
 });
 reset();

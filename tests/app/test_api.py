@@ -113,6 +113,8 @@ def test_model_info(client: TestClient, tiny_model: LoadedModel) -> None:
     assert info["metadata"]["training"] == info["training"]
     assert info["limits"] == {
         "max_body_bytes": 262144,
+        "max_upload_bytes": 8 * 1024 * 1024,
+        "max_image_pixels": 24_000_000,
         "max_strokes": 100,
         "max_points": 10000,
         "max_coordinate": 1e6,

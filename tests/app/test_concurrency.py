@@ -9,7 +9,7 @@ import orjson
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from app.api import answer
+from app.api import answer_drawing
 from app.parsing import parse_predict_body
 from app.runtime import build_runtime
 from app.settings import Settings
@@ -49,9 +49,12 @@ def test_concurrent_requests_through_the_thread_pool_are_deterministic(
 def test_the_model_functions_are_thread_safe(settings: Settings, tiny_model: LoadedModel) -> None:
     runtime = build_runtime(tiny_model, settings)
     bodies = [parse_predict_body(orjson.dumps(drawing), runtime.limits) for drawing in DRAWINGS]
-    expected = [answer(runtime=runtime, drawing=body) for body in bodies]
+    expected = [answer_drawing(runtime=runtime, drawing=body) for body in bodies]
     with ThreadPoolExecutor(THREADS) as pool:
         results = list(
-            pool.map(lambda i: (i % len(bodies), answer(runtime=runtime, drawing=bodies[i % len(bodies)])), range(400))
+            pool.map(
+                lambda i: (i % len(bodies), answer_drawing(runtime=runtime, drawing=bodies[i % len(bodies)])),
+                range(400),
+            )
         )
     assert all(content == expected[k] for k, content in results)

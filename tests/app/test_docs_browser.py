@@ -1,4 +1,4 @@
-"""/docs in a real browser: Swagger UI loads offline under the strict CSP and can call the API."""
+"""/docs in a real browser: Swagger UI loads offline under the strict CSP and can call the API, with JSON and with a file."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import import_or_skip
+from tests.conftest import REPO, import_or_skip
 from tests.server import Server
+
+SAMPLE_PHOTO = REPO / "docs" / "digit-photo.jpg"
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -29,8 +31,16 @@ def test_swagger_ui_renders_and_tries_predict_without_csp_violations(chromium: P
         page.click("text=Execute")
         page.wait_for_selector(".live-responses-table tbody .response-col_status", timeout=10_000)
         status = page.locator(".live-responses-table tbody .response-col_status").first.inner_text()
+        # The other kind of body: a picture file, chosen in the form Swagger UI draws for multipart.
+        page.select_option(".opblock-section-request-body select", "multipart/form-data")
+        page.set_input_files(".opblock-section-request-body input[type=file]", str(SAMPLE_PHOTO))
+        page.click("text=Execute")
+        page.wait_for_selector(".live-responses-table tbody .response-col_status", timeout=10_000)
+        upload_status = page.locator(".live-responses-table tbody .response-col_status").first.inner_text()
+        upload_answer = page.locator(".live-responses-table .microlight").first.inner_text()
         browser.close()
     assert {"/predict", "/api/model", "/api/neurons/{layer}/{index}", "/healthz"} <= set(paths)
     assert status.strip() == "200"
+    assert upload_status.strip() == "200" and '"digit"' in upload_answer, upload_answer
     # No CSP violation, script error or blocked asset; a missing favicon is the only tolerated error.
     assert [problem for problem in problems if "favicon" not in problem and "404" not in problem] == []

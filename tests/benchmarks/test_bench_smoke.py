@@ -124,3 +124,16 @@ def test_the_scripts_run_against_a_real_server(wrk: str, tmp_path: Path, capsys:
     printed = capsys.readouterr().out
     for name in (*stages.STAGES, "GET /healthz", "POST /predict"):
         assert f"\n{name} " in printed
+
+
+def test_the_picture_benchmark_sends_a_1_megapixel_jpeg_the_server_reads(server: driver.Server) -> None:
+    import io
+
+    import pictures
+    from PIL import Image
+
+    data = pictures.jpeg(1.0)
+    width, height = Image.open(io.BytesIO(data)).size
+    assert abs(width * height - 1_000_000) < 20_000
+    status, body = pictures.upload("1 MP JPEG", data).fetch(server.port)
+    assert status == 200 and "digit" in json.loads(body)

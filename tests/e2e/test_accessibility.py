@@ -8,7 +8,7 @@ import re
 import pytest
 
 from tests.conftest import import_or_skip
-from tests.e2e.browser import Browser, Page, draw_one, expect, open_page
+from tests.e2e.browser import REPO, Browser, Page, draw_one, expect, open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -65,5 +65,15 @@ def test_the_keyboard_walks_a_neuron_grid_and_escape_closes_before_it_clears(ser
     expect(prediction).to_have_text("1")
     page.keyboard.press("Escape")
     expect(prediction).to_have_text("")
+    problems.check()
+    page.context.close()
+
+
+def test_axe_finds_no_violation_with_a_picture_shown(server: str, browser: Browser) -> None:
+    page, problems = open_page(browser, f"{server}/")
+    page.get_by_test_id("upload-input").set_input_files(str(REPO / "docs" / "digit-photo.jpg"))
+    expect(page.get_by_test_id("picture")).to_be_visible()
+    expect(page.get_by_test_id("prediction")).not_to_have_text("")
+    assert_no_axe_violations(page, "/ with a picture read")
     problems.check()
     page.context.close()

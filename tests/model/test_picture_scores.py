@@ -14,7 +14,7 @@ from model import unipen
 from model.constants import IMAGE_SIDE, NUM_PIXELS
 from model.photos import ORIENTATION_TAG, SIDEWAYS_EVERY
 from model.picture_scores import mnist_pngs, phone_photos, read_all
-from tests.pictures import SEVEN
+from tests.pictures import SEVEN, encoded
 
 
 def test_mnist_pngs_hold_the_images_either_way_round() -> None:
@@ -36,5 +36,6 @@ def test_phone_photos_are_of_held_out_writers_only_one_in_five_sideways(tmp_path
     assert [label for _, label in photos] == expected and len(expected) >= SIDEWAYS_EVERY
     tags = [Image.open(io.BytesIO(data)).getexif().get(ORIENTATION_TAG) for data, _ in photos]
     assert [tag is not None for tag in tags] == [i % SIDEWAYS_EVERY == SIDEWAYS_EVERY - 1 for i in range(len(tags))]
-    images = read_all(data for data, _ in photos)
-    assert images.shape == (len(photos), IMAGE_SIDE * IMAGE_SIDE)
+    images, refused = read_all([*(data for data, _ in photos), encoded(Image.new("L", (300, 200), 230), "PNG")])
+    assert images.shape == (len(photos) + 1, IMAGE_SIDE * IMAGE_SIDE)
+    assert refused.tolist() == [False] * len(photos) + [True] and not images[-1].any()

@@ -1,0 +1,139 @@
+"""Picture uploads: what a photo costs the server, and whether big ones stall everything else.
+
+Measures, with one uvicorn worker on 127.0.0.1:
+  (a) POST /predict with a 1-megapixel JPEG (multipart, field `image`) at 1 and at 32 connections:
+      requests/s and p50/p99 latency (decoding, finding the ink, the forward pass, the answer);
+  (b) GET /healthz alone at 1 connection, then again while 4 other connections upload 12-megapixel
+      JPEGs back to back: its p99 must stay under TARGET_HEALTHZ_P99_MS, which it can only if the
+      uploads are decoded and preprocessed off the event loop.
+The photos are made by model.photos (a pen digit on lit, noisy paper) and enlarged; wrk drives the
+load (benchmarks/driver.py), two wrk processes at once for (b). The target is printed beside the
+figures, never asserted; a request not answered 200 fails the run.
+
+    python benchmarks/pictures.py [--duration 5] [--json results.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import driver  # benchmarks/ is a folder of scripts, not a package
+import numpy as np
+from PIL import Image
+
+from model.photos import photo
+
+TARGET_HEALTHZ_P99_MS = 50.0
+BOUNDARY = "benchmark-boundary"
+SEVEN = [[[10, 10], [90, 10], [40, 120]], [[30, 65], [75, 65]]]
+
+
+def jpeg(megapixels: float, seed: int = 0) -> bytes:
+    """Return a phone-like photo of a 7, enlarged to about `megapixels` (4:3), as a JPEG of quality 85."""
+    small = Image.open(io.BytesIO(photo(SEVEN, np.random.default_rng(seed))))
+    width = round((megapixels * 1e6 * 4 / 3) ** 0.5)
+    out = io.BytesIO()
+    small.resize((width, width * 3 // 4), Image.Resampling.BICUBIC).save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+def upload(name: str, data: bytes) -> driver.Request:
+    """Return a POST /predict request carrying `data` as the multipart file field `image`."""
+    body = (
+        (
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="image"; filename="digit.jpg"\r\n'
+            "Content-Type: image/jpeg\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{BOUNDARY}--\r\n".encode()
+    )
+    return driver.http_request(name, "POST", "/predict", body, content_type=f"multipart/form-data; boundary={BOUNDARY}")
+
+
+def check(port: int, requests: list[driver.Request]) -> None:
+    """Raise unless every request is answered 200."""
+    for request in requests:
+        status, body = request.fetch(port)
+        if status != 200:
+            raise RuntimeError(f"{request.name}: expected 200, got {status}: {body[:200]!r}")
+
+
+def healthz_under_uploads(port: int, big: driver.Request, duration: float) -> dict[str, Any]:
+    """Return /healthz's summary at one connection while 4 connections upload `big` back to back.
+
+    The uploads start first and run a second longer on each side, so every /healthz measured meets them.
+    """
+    uploads: dict[str, Any] = {}
+
+    def upload_load() -> None:
+        uploads.update(driver.run_wrk(port, [big], connections=4, duration_s=duration + 2).summary())
+
+    thread = threading.Thread(target=upload_load)
+    thread.start()
+    time.sleep(1)
+    healthz = driver.http_request("healthz", "GET", "/healthz")
+    summary = driver.run_wrk(port, [healthz], connections=1, duration_s=duration).summary()
+    thread.join()
+    return {"healthz": summary, "uploads": uploads}
+
+
+def row(label: str, summary: dict[str, Any]) -> str:
+    """Return one printed line: requests/s and latency percentiles."""
+    latency = summary["latency_ms"]
+    return (
+        f"  {label:<44}{summary['rps']:>8.1f}/s  p50 {latency['p50']:>8.2f} ms  p99 {latency['p99']:>8.2f} ms"
+        f"  ({summary['requests']} requests)"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=float, default=5.0, help="measured seconds per run (default 5)")
+    parser.add_argument("--json", metavar="PATH", help="also write the results as JSON to PATH")
+    args = parser.parse_args(argv)
+
+    one_mp, twelve_mp = jpeg(1.0), jpeg(12.0, seed=1)
+    small, big = upload("1 MP JPEG", one_mp), upload("12 MP JPEG", twelve_mp)
+    print(f"pictures benchmark: {driver.machine_note()}")
+    print(f"1 MP JPEG: {len(one_mp) / 1024:.0f} KiB; 12 MP JPEG: {len(twelve_mp) / 1024:.0f} KiB")
+    results: dict[str, Any] = {}
+    with driver.quiet_server() as server:
+        check(server.port, [small, big])
+        for connections in (1, 32):
+            result = driver.run_wrk(server.port, [small], connections=connections, duration_s=args.duration)
+            results[f"upload_1mp_{connections}"] = result.summary()
+        healthz = driver.http_request("healthz", "GET", "/healthz")
+        results["healthz_alone"] = driver.run_wrk(
+            server.port, [healthz], connections=1, duration_s=args.duration
+        ).summary()
+        results["under_uploads"] = healthz_under_uploads(server.port, big, args.duration)
+
+    print(row("POST /predict, 1 MP JPEG, 1 connection", results["upload_1mp_1"]))
+    print(row("POST /predict, 1 MP JPEG, 32 connections", results["upload_1mp_32"]))
+    print(row("GET /healthz alone, 1 connection", results["healthz_alone"]))
+    under = results["under_uploads"]
+    print(row("GET /healthz while 4 clients upload 12 MP", under["healthz"]))
+    print(row("  ... the 12 MP uploads themselves", under["uploads"]))
+    p99 = under["healthz"]["latency_ms"]["p99"]
+    verdict = "met" if p99 is not None and p99 <= TARGET_HEALTHZ_P99_MS else "MISSED"
+    print(f"  /healthz p99 under uploads {p99} ms, target <= {TARGET_HEALTHZ_P99_MS:g} ms: {verdict}")
+
+    summaries = [results["upload_1mp_1"], results["upload_1mp_32"], results["healthz_alone"], *under.values()]
+    failed = sum(s["failed"] for s in summaries)
+    driver.write_json(args.json, {"benchmark": "pictures", "machine": driver.machine_note(), **results})
+    if failed:
+        print(f"FAILED: {failed} requests were not answered 200", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
