@@ -141,17 +141,17 @@ def load_mnist(data_dir: str | Path | None = None) -> Mnist:
 
 
 @dataclass(frozen=True)
-class TestDigits:
+class MnistTestSet:
     """The MNIST test set as stored: images uint8 (n, 28, 28) with 0-255 intensities (255 = ink), labels uint8 (n,)."""
 
     images: NDArray[np.uint8]
     labels: NDArray[np.uint8]
 
 
-def load_test_digits(data_dir: str | Path | None = None) -> TestDigits:
+def load_test_set(data_dir: str | Path | None = None) -> MnistTestSet:
     """Return the MNIST test images and labels from the folder, both files verified (not the training set)."""
     folder = resolve_dir(data_dir)
-    return TestDigits(images=read_idx(folder, FILES["test_images"]), labels=read_idx(folder, FILES["test_labels"]))
+    return MnistTestSet(images=read_idx(folder, FILES["test_images"]), labels=read_idx(folder, FILES["test_labels"]))
 
 
 def fetch(data_dir: str | Path | None = None) -> Path:

@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from model.data import DatasetError, load_test_digits
+from model.data import DatasetError, load_test_set
 from model.figures.export import SAMPLE_DIGIT, FigureError, export, image_from_mnist, image_from_strokes
 from model.weights import DEFAULT_WEIGHTS, WeightsError, load
 
@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         network = load(args.weights).network
         if args.mnist_index is not None:
-            image, source_text = image_from_mnist(load_test_digits(args.data_dir), args.mnist_index)
+            image, source_text = image_from_mnist(load_test_set(args.data_dir), args.mnist_index)
         else:
             drawing = json.loads(args.strokes.read_text(encoding="utf-8"))
             image, source_text = image_from_strokes(drawing, name=args.strokes.name)

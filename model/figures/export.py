@@ -10,7 +10,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from model.constants import IMAGE_SIDE
-from model.data import TestDigits
+from model.data import MnistTestSet
 from model.figures.neuron import neuron_svg
 from model.figures.pixels import pixels_svg
 from model.figures.sigmoid import sigmoid_svg
@@ -28,7 +28,7 @@ SAMPLE_DIGIT = Path(__file__).parent / "sample_digit.json"
 """The drawing the figures start from: a 3, as the page's pad records it (CSS pixels of a 280-pixel pad)."""
 
 
-def image_from_mnist(digits: TestDigits, index: int) -> tuple[NDArray[np.float32], str]:
+def image_from_mnist(digits: MnistTestSet, index: int) -> tuple[NDArray[np.float32], str]:
     """Return MNIST test image `index` in [0, 1] and a sentence naming it; FigureError for a bad index."""
     count = len(digits.labels)
     if not 0 <= index < count:

@@ -26,7 +26,7 @@ MAX_EDGE = 7.0
 def _subscripted(parent: ET.Element, x: float, y: float, attrs: dict[str, str], symbol: str, sub: str) -> None:
     """Add the text symbol_sub at (x, y), the subscript smaller and lowered."""
     text = add(parent, "text", {"x": num(x), "y": num(y), **attrs}, symbol)
-    add(text, "tspan", {"dy": "3", "font-size": "8"}, sub)
+    add(text, "tspan", {"dy": "3", "font-size": "9"}, sub)
 
 
 def _edge_width(term: float, largest: float) -> str:
@@ -52,8 +52,8 @@ def neuron_svg(*, terms: NeuronTerms, layer: int, index: int, inputs: str) -> ET
         ),
     )
     edges = add(root, "g", {"fill": "none", "stroke-linecap": "round"})
-    labels = add(root, "g", {"font-size": "10", "paint-order": "stroke", "stroke": "#ffffff", "stroke-width": "3"})
-    nodes = add(root, "g", {"font-size": "9", "text-anchor": "middle"})
+    labels = add(root, "g", {"font-size": "11", "paint-order": "stroke", "stroke": "#ffffff", "stroke-width": "3"})
+    nodes = add(root, "g", {"font-size": "10", "text-anchor": "middle"})
     rows = [*zip(terms.shown, terms.w, terms.x, products, strict=True), (None, None, None, terms.rest)]
     for row, (i, w, x, term) in enumerate(rows):
         y = ROWS_TOP + row * step
@@ -82,7 +82,7 @@ def neuron_svg(*, terms: NeuronTerms, layer: int, index: int, inputs: str) -> ET
             continue
         add(nodes, "circle", {"cx": num(INPUT_X), "cy": num(y), "r": num(NODE_R), "fill": "#f3f4f9", "stroke": MUTED})
         add(nodes, "text", {"x": num(INPUT_X), "y": num(y + 3)}, fmt(x, 2))
-        _subscripted(nodes, INPUT_X - NODE_R - 16, y + 3, {"font-size": "11", "text-anchor": "end"}, "x", str(i))
+        _subscripted(nodes, INPUT_X - NODE_R - 16, y + 3, {"font-size": "12", "text-anchor": "end"}, "x", str(i))
         add(labels, "text", {"x": num(lx), "y": num(ly), "text-anchor": "middle"}, f"w = {fmt(w, 2)}")
     # The bias, the sum, sigma and the output.
     add(

@@ -8,7 +8,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from model.constants import IMAGE_SIDE, NUM_PIXELS
-from model.figures.svg import add, document, num
+from model.figures.svg import MUTED, add, document, num
 
 CELL = 20
 """Side of one pixel's cell in SVG units: room for a three-digit number."""
@@ -26,6 +26,15 @@ def shade(value: int) -> str:
     """Return the cell colour of an intensity: white paper for 0, black ink for 255."""
     level = 255 - value
     return f"rgb({level},{level},{level})"
+
+
+def text_colour(value: int) -> str:
+    """Return black or white, whichever stands out more from the shade of `value` (WCAG contrast); 0 in grey."""
+    if value == 0:
+        return MUTED
+    c = (255 - value) / 255
+    luminance = c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    return "#ffffff" if 1.05 / (luminance + 0.05) > (luminance + 0.05) / 0.05 else "#000000"
 
 
 def pixels_svg(*, image: NDArray[np.floating], source: str) -> ET.Element:
@@ -49,7 +58,7 @@ def pixels_svg(*, image: NDArray[np.floating], source: str) -> ET.Element:
             value = int(values[row, column])
             x, y = MARGIN + column * CELL, MARGIN + row * CELL
             add(grid, "rect", {"x": num(x), "y": num(y), "width": num(CELL), "height": num(CELL), "fill": shade(value)})
-            colour = "#ffffff" if value >= 128 else "#5b5f73" if value == 0 else "#1b1d2a"
+            colour = text_colour(value)
             attrs = {"x": num(x + CELL / 2), "y": num(y + CELL / 2 + 2.5), "fill": colour}
             add(grid, "text", attrs, str(value))
     border = {"x": num(MARGIN), "y": num(MARGIN), "width": num(IMAGE_SIDE * CELL), "height": num(IMAGE_SIDE * CELL)}

@@ -16,8 +16,7 @@ WIDTH, HEIGHT = 400, 260
 LEFT, RIGHT, TOP, BOTTOM = 34, 392, 18, 222
 A_MIN, A_MAX = -0.04, 1.06
 SAMPLES = 161
-LABEL_ROOM = 130
-"""Room the point's label needs beside it; nearer an end of the axis, it goes on the inner side."""
+POINT = "#e11d48"
 TANGENT_HALF = 1.6
 """The tangent at z = 0 is drawn over [-1.6, 1.6]."""
 
@@ -36,6 +35,12 @@ def _path(z: np.ndarray, a: np.ndarray) -> str:
     """Return the SVG path data through the points (z, a)."""
     points = [f"{num(to_x(float(zi)))},{num(to_y(float(ai)))}" for zi, ai in zip(z, a, strict=True)]
     return "M" + " L".join(points)
+
+
+def point_label(z: float, a: float) -> str:
+    """Return the legend of the point (z, a); an arrow says where a z off the chart is."""
+    off = "" if Z_MIN <= z <= Z_MAX else " →" if z > 0 else " ←"
+    return f"z = {fmt(z)}{off}, a = σ(z) = {fmt(a)}"
 
 
 def sigmoid_svg(*, z: float, a: float, neuron: str) -> ET.Element:
@@ -80,7 +85,7 @@ def sigmoid_svg(*, z: float, a: float, neuron: str) -> ET.Element:
     for value, label in ((0.0, "0"), (0.5, "½"), (1.0, "1")):
         add(text, "text", {"x": num(LEFT - 6), "y": num(to_y(value) + 3.5), "text-anchor": "end"}, label)
     add(text, "text", {"x": num(RIGHT), "y": num(to_y(0) + 28), "text-anchor": "end", "font-style": "italic"}, "z")
-    # The limits are written where no point's label goes: over the top line on the left, under the axis.
+    # The limits are written where nothing else goes: over the top line on the left, under the axis.
     add(text, "text", {"x": num(LEFT + 4), "y": num(to_y(1) - 5)}, "σ → 1 as z → +∞")
     add(text, "text", {"x": num(LEFT), "y": num(to_y(0) + 28)}, "σ → 0 as z → −∞")
 
@@ -109,39 +114,26 @@ def sigmoid_svg(*, z: float, a: float, neuron: str) -> ET.Element:
     add(text, "text", {"x": num(to_x(0) + 8), "y": num(to_y(0.5) + 14), "fill": "#1b1d2a"}, "σ(0) = ½")
     add(text, "text", {"x": num(to_x(0) + 8), "y": num(to_y(0.5) + 27)}, "slope ¼, the largest")
 
-    shown_z = min(max(z, Z_MIN), Z_MAX)
-    point = add(root, "g", {"data-name": "point", "data-z": repr(z), "data-a": repr(a)})
+    # The point, with a guide down to its z; its numbers in a legend at the top left, where the curve never is.
+    x, y = to_x(min(max(z, Z_MIN), Z_MAX)), to_y(a)
+    point = add(root, "g", {"data-name": "point", "data-z": repr(z), "data-a": repr(a), "fill": "none"})
+    guide = {"stroke": POINT, "stroke-width": "1", "stroke-dasharray": "2 2"}
+    add(point, "path", {"d": f"M{num(x)},{num(to_y(0))} V{num(y)}", **guide})
     add(
         point,
         "circle",
-        {
-            "cx": num(to_x(shown_z)),
-            "cy": num(to_y(a)),
-            "r": "6",
-            "fill": "#ffffff",
-            "stroke": "#e11d48",
-            "stroke-width": "2.5",
-        },
+        {"cx": num(x), "cy": num(y), "r": "6", "fill": "#ffffff", "stroke": POINT, "stroke-width": "2.5"},
     )
-    label = f"z = {fmt(z)}, a = {fmt(a)}" + ("" if inside else (" →" if z > 0 else " ←"))
-    x, y = to_x(shown_z), to_y(a)
-    # Write the label where the curve is not: above on the left half, below on the right, inward at the ends.
-    left_half = shown_z < 0
-    inward = (x - LEFT if left_half else RIGHT - x) < LABEL_ROOM
-    anchor_end = left_half != inward
+    legend_y = to_y(1) + 24
+    add(
+        point,
+        "circle",
+        {"cx": num(LEFT + 14), "cy": num(legend_y - 4), "r": "5", "stroke": POINT, "stroke-width": "2.5"},
+    )
     add(
         point,
         "text",
-        {
-            "x": num(x - 10 if anchor_end else x + 10),
-            "y": num(y - 12 if left_half else y + 20),
-            "text-anchor": "end" if anchor_end else "start",
-            "font-size": "11",
-            "fill": "#1b1d2a",
-            "paint-order": "stroke",
-            "stroke": "#ffffff",
-            "stroke-width": "3",
-        },
-        label,
+        {"x": num(LEFT + 26), "y": num(legend_y), "font-size": "11", "fill": "#1b1d2a"},
+        point_label(z, a),
     )
     return root

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from model.constants import NUM_PIXELS
-from model.data import load_test_digits
+from model.data import load_test_set
 from model.figures.__main__ import main
 from model.figures.export import FILES, SAMPLE_DIGIT, export, image_from_mnist
 from model.figures.pixels import pixel_values
@@ -121,7 +121,7 @@ def test_the_command_draws_an_mnist_test_image(tmp_path: Path, mnist_dir: Path) 
     assert main(["--out", str(tmp_path), "--mnist-index", "7", "--data-dir", str(mnist_dir)]) == 0
     root = ET.parse(tmp_path / "pixels.svg").getroot()
     numbers = [int(text.text or "") for text in root.iterfind(".//svg:g[@data-figure='pixels']/svg:text", NS)]
-    digits = load_test_digits(mnist_dir)
+    digits = load_test_set(mnist_dir)
     assert numbers == digits.images[7].ravel().tolist()
     desc = root.find("svg:desc", NS)
     assert desc is not None and f"MNIST test image 7 (a {digits.labels[7]})" in (desc.text or "")
