@@ -55,8 +55,9 @@ COPY model/weights/default.npz model/weights/default.npz.sha256 model/weights/
 COPY static/ static/
 COPY templates/ templates/
 COPY model/__init__.py model/constants.py model/network.py model/preprocess.py model/framing.py \
-     model/weights.py model/inference.py model/uncertainty.py \
+     model/weights.py model/inference.py model/uncertainty.py model/mnist_files.py \
      model/picture.py model/decoding.py model/ink.py model/paper.py model/pieces.py model/thickness.py model/
+COPY model/figures/ model/figures/
 COPY app/ app/
 
 # Files stay owned by root: the server only reads them.

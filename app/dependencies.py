@@ -12,6 +12,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.templating import Jinja2Templates
 
 from app.runtime import Runtime
+from app.settings import Settings
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -22,6 +23,12 @@ def get_runtime(request: Request) -> Runtime:
     return runtime
 
 
+def get_settings(request: Request) -> Settings:
+    """Return the settings the app was created with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
 def get_templates(request: Request) -> Jinja2Templates:
     """Return the page templates the app was created with."""
     templates: Jinja2Templates = request.app.state.templates
@@ -30,3 +37,4 @@ def get_templates(request: Request) -> Jinja2Templates:
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 TemplatesDep = Annotated[Jinja2Templates, Depends(get_templates)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]

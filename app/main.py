@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from app import api, pages
+from app import api, figures, pages
 from app.body_limit import BodySizeLimitMiddleware
 from app.docs import add_docs
 from app.errors import add_error_handlers
@@ -37,9 +37,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.runtime = None  # set by the lifespan once the weights are loaded
+    app.state.settings = settings
     app.state.templates = Jinja2Templates(directory=settings.templates_dir)
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(figures.router)
     if settings.docs:
         add_docs(app, title=TITLE)
     app.mount("/static", StaticFiles(directory=settings.static_dir, check_dir=False), name="static")
@@ -49,7 +51,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes, max_upload_bytes=settings.max_upload_bytes
     )
-    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(
+        SecurityHeadersMiddleware, framable_paths=figures.FIGURE_PATHS, frame_ancestors=settings.frame_ancestors
+    )
     app.add_middleware(StartupErrorMiddleware)
     return app
 

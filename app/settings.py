@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import AliasChoices, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from app.limits import Limits
 from model.weights import DEFAULT_WEIGHTS
 
 REPO = Path(__file__).resolve().parents[1]
+
+ORIGIN = re.compile(r"https?://(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:[0-9]{1,5})?")
+"""An origin as CSP's frame-ancestors takes it: scheme, host (maybe *.domain) and port; no path, no quotes."""
 
 
 class Settings(BaseSettings, Limits):
@@ -49,6 +54,34 @@ class Settings(BaseSettings, Limits):
         ),
     )
     docs: bool = Field(default=True, description="Serve the interactive API docs at /docs.")
+    frame_ancestors: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(),
+        description=(
+            "Origins allowed to show the figure pages (/figures/...) in an iframe, separated by spaces or commas, "
+            "e.g. https://blog.example.org; every other page can never be framed."
+        ),
+    )
+    mnist_dir: Path | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DIGITS_MNIST_DIR", "MNIST_DIR"),
+        description="Folder of the MNIST files, for the figures' ?mnist=INDEX; also read from MNIST_DIR.",
+    )
+
+    @field_validator("frame_ancestors", mode="before")
+    @classmethod
+    def _split_origins(cls, value: Any) -> Any:
+        """Return the origins of a space- or comma-separated string (a list is taken as it is)."""
+        return tuple(re.split(r"[\s,]+", value.strip())) if isinstance(value, str) and value.strip() else value or ()
+
+    @field_validator("frame_ancestors")
+    @classmethod
+    def _check_origins(cls, origins: tuple[str, ...]) -> tuple[str, ...]:
+        """Return the origins without a trailing slash; raise ValueError for anything that is not an origin."""
+        origins = tuple(origin.rstrip("/") for origin in origins)
+        for origin in origins:
+            if not ORIGIN.fullmatch(origin):
+                raise ValueError(f"{origin!r} is not an origin like https://blog.example.org or http://localhost:1313")
+        return origins
 
     @property
     def limits(self) -> Limits:

@@ -1,4 +1,4 @@
-"""MNIST from its four official IDX files (gzipped or raw), checked before use.
+"""MNIST from its four official IDX files (gzipped or raw), checked before use (model/mnist_files.py).
 
 Folder: `--data-dir`, else the MNIST_DIR environment variable, else data/mnist.
 `python -m model.data fetch` downloads the files from a public mirror and verifies them.
@@ -7,9 +7,6 @@ Folder: `--data-dir`, else the MNIST_DIR environment variable, else data/mnist.
 from __future__ import annotations
 
 import argparse
-import gzip
-import hashlib
-import os
 import sys
 import urllib.request
 from dataclasses import dataclass
@@ -19,45 +16,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from model.constants import IMAGE_SIDE, NUM_CLASSES
+from model.mnist_files import FILES, HOW_TO_GET, DatasetError, read_idx, resolve_dir
 
-DEFAULT_DIR = Path("data/mnist")
-IMAGES_MAGIC = 0x00000803
-LABELS_MAGIC = 0x00000801
+__all__ = ["FILES", "MIRRORS", "DatasetError", "Mnist", "fetch", "load_mnist", "main", "read_idx", "resolve_dir"]
+"""The file list, the error and the reader come from model.mnist_files; training code reaches them here too."""
+
 MIRRORS = (
     "https://ossci-datasets.s3.amazonaws.com/mnist/",
     "https://storage.googleapis.com/cvdf-datasets/mnist/",
 )
-
-
-@dataclass(frozen=True)
-class IdxFile:
-    """One official MNIST file: its name, item count and SHA-256 of the decompressed content."""
-
-    name: str
-    count: int
-    sha256: str
-
-
-FILES = {
-    "train_images": IdxFile(
-        "train-images-idx3-ubyte", 60_000, "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db"
-    ),
-    "train_labels": IdxFile(
-        "train-labels-idx1-ubyte", 60_000, "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5"
-    ),
-    "test_images": IdxFile(
-        "t10k-images-idx3-ubyte", 10_000, "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7"
-    ),
-    "test_labels": IdxFile(
-        "t10k-labels-idx1-ubyte", 10_000, "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"
-    ),
-}
-
-HOW_TO_GET = "get the official files with `python -m model.data fetch` or point MNIST_DIR / --data-dir at them"
-
-
-class DatasetError(Exception):
-    """An MNIST file is missing, truncated or altered; the message names the file and the fix."""
 
 
 @dataclass(frozen=True)
@@ -68,55 +35,6 @@ class Mnist:
     train_labels: NDArray[np.uint8]
     test_images: NDArray[np.float32]
     test_labels: NDArray[np.uint8]
-
-
-def resolve_dir(data_dir: str | Path | None = None) -> Path:
-    """Return the MNIST folder: the argument, else $MNIST_DIR, else data/mnist."""
-    if data_dir is not None:
-        return Path(data_dir)
-    return Path(os.environ.get("MNIST_DIR") or DEFAULT_DIR)
-
-
-def _read_bytes(folder: Path, spec: IdxFile) -> tuple[Path, bytes]:
-    """Return the path and decompressed bytes of a file, whether stored as .gz or raw."""
-    for path in (folder / f"{spec.name}.gz", folder / spec.name):
-        if path.is_file():
-            try:
-                raw = path.read_bytes()
-                return path, gzip.decompress(raw) if path.suffix == ".gz" else raw
-            except (OSError, EOFError, gzip.BadGzipFile) as error:
-                raise DatasetError(f"{path}: cannot be read ({error}); {HOW_TO_GET}") from None
-    raise DatasetError(f"{folder / spec.name}.gz: missing; {HOW_TO_GET}")
-
-
-def read_idx(folder: Path, spec: IdxFile) -> NDArray[np.uint8]:
-    """Return the array in one IDX file after checking its magic number, size and SHA-256."""
-    path, content = _read_bytes(folder, spec)
-    is_images = spec.name.endswith("idx3-ubyte")
-    header = 16 if is_images else 8
-    if len(content) < header:
-        raise DatasetError(f"{path}: truncated ({len(content)} bytes, no complete header); {HOW_TO_GET}")
-    magic, count = int.from_bytes(content[0:4], "big"), int.from_bytes(content[4:8], "big")
-    expected_magic = IMAGES_MAGIC if is_images else LABELS_MAGIC
-    if magic != expected_magic:
-        raise DatasetError(f"{path}: wrong magic number 0x{magic:08x} (expected 0x{expected_magic:08x}); {HOW_TO_GET}")
-    shape: tuple[int, ...] = (count,)
-    if is_images:
-        rows, cols = int.from_bytes(content[8:12], "big"), int.from_bytes(content[12:16], "big")
-        if (rows, cols) != (IMAGE_SIDE, IMAGE_SIDE):
-            raise DatasetError(f"{path}: images are {rows}x{cols}, expected {IMAGE_SIDE}x{IMAGE_SIDE}; {HOW_TO_GET}")
-        shape = (count, rows, cols)
-    if count != spec.count:
-        raise DatasetError(f"{path}: holds {count} items, expected {spec.count}; {HOW_TO_GET}")
-    expected_size = header + int(np.prod(shape))
-    if len(content) != expected_size:
-        raise DatasetError(
-            f"{path}: truncated or padded ({len(content)} bytes, expected {expected_size}); {HOW_TO_GET}"
-        )
-    digest = hashlib.sha256(content).hexdigest()
-    if digest != spec.sha256:
-        raise DatasetError(f"{path}: SHA-256 {digest} differs from the official {spec.sha256}; {HOW_TO_GET}")
-    return np.frombuffer(content, dtype=np.uint8, offset=header).reshape(shape)
 
 
 def _unit_range(images: NDArray[np.uint8]) -> NDArray[np.float32]:
@@ -138,20 +56,6 @@ def load_mnist(data_dir: str | Path | None = None) -> Mnist:
         test_images=_unit_range(arrays["test_images"]),
         test_labels=arrays["test_labels"],
     )
-
-
-@dataclass(frozen=True)
-class MnistTestSet:
-    """The MNIST test set as stored: images uint8 (n, 28, 28) with 0-255 intensities (255 = ink), labels uint8 (n,)."""
-
-    images: NDArray[np.uint8]
-    labels: NDArray[np.uint8]
-
-
-def load_test_set(data_dir: str | Path | None = None) -> MnistTestSet:
-    """Return the MNIST test images and labels from the folder, both files verified (not the training set)."""
-    folder = resolve_dir(data_dir)
-    return MnistTestSet(images=read_idx(folder, FILES["test_images"]), labels=read_idx(folder, FILES["test_labels"]))
 
 
 def fetch(data_dir: str | Path | None = None) -> Path:

@@ -38,10 +38,15 @@ def import_or_skip(module: str) -> ModuleType:
         raise  # skip_or_fail raised already; this line only tells the type checker
 
 
+def mnist_folder() -> Path:
+    """Return where the tests look for MNIST: $MNIST_DIR, else data/mnist (the files may be absent)."""
+    return Path(os.environ.get("MNIST_DIR") or REPO / "data" / "mnist")
+
+
 @pytest.fixture(scope="session")
 def mnist_dir() -> Path:
     """Return the MNIST folder ($MNIST_DIR, else data/mnist), or skip when the files are absent."""
-    folder = Path(os.environ.get("MNIST_DIR") or REPO / "data" / "mnist")
+    folder = mnist_folder()
     if not any((folder / name).exists() for name in ("t10k-images-idx3-ubyte.gz", "t10k-images-idx3-ubyte")):
         skip_or_fail(f"MNIST not found in {folder}: set MNIST_DIR or run `python -m model.data fetch`")
     return folder

@@ -61,6 +61,14 @@ export class DrawingPad {
     this.#onChange("undo");
   }
 
+  /** Replace the drawing with `strokes`, given in the CSS pixels of a pad `frame` wide (shown scaled to this one). */
+  load(strokes, frame) {
+    this.#endPointer();
+    this.#strokes = strokes.map((stroke) => stroke.map(([x, y]) => [x, y]));
+    this.#frame = frame;
+    this.#schedule();
+  }
+
   /** Remove every stroke. */
   clear() {
     if (this.isEmpty) return;

@@ -103,6 +103,12 @@ export class Inspector {
     const body = h("div", { class: "insp-body" });
     if (!this.#neuron) body.append(h("p", { class: "hc-loading" }, "Loading weights…"));
     else body.append(...this.#sections());
+    if (layer !== shape.last) {
+      const query = `layer=${layer}&index=${index}`;
+      body.append(h("p", { class: "explain", "data-testid": "inspector-figures" }, "Figures of this neuron, for the article: ",
+        h("a", { href: `/figures/neuron?${query}`, target: "_blank" }, "its diagram"), " · ",
+        h("a", { href: `/figures/sigmoid?${query}`, target: "_blank" }, "its point on σ(z)")));
+    }
     this.#root.replaceChildren(head, body);
     this.#root.dataset.layer = String(layer);
     this.#root.dataset.index = String(index);

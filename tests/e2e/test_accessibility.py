@@ -29,6 +29,18 @@ def test_axe_finds_no_violation_on_a_fresh_page(server: str, browser: Browser, p
     page.context.close()
 
 
+@pytest.mark.parametrize("figure", ["pixels", "neuron", "sigmoid"])
+@pytest.mark.parametrize(("width", "height"), [(320, 480), (800, 450)], ids=["narrow", "wide"])
+def test_axe_finds_no_violation_on_a_figure(
+    server: str, browser: Browser, figure: str, width: int, height: int
+) -> None:
+    page, problems = open_page(browser, f"{server}/figures/{figure}", width=width, height=height)
+    expect(page.locator("#figure[data-updates]")).to_be_attached()  # drawn from its first answer
+    assert_no_axe_violations(page, f"/figures/{figure} in {width}x{height}")
+    problems.check()
+    page.context.close()
+
+
 def test_the_keyboard_walks_a_neuron_grid_and_escape_closes_before_it_clears(server: str, browser: Browser) -> None:
     page, problems = open_page(browser, f"{server}/")
     prediction = page.get_by_test_id("prediction")

@@ -75,6 +75,11 @@ def test_draw_predict_inspect(server: str, browser: Browser) -> None:
     z = float(equation.get_attribute("data-z") or "nan")
     total = float(equation.get_attribute("data-sum") or "nan")
     assert abs(z - total) < 1e-3 * max(1.0, abs(z)), (z, total)
+    # It links to the figures of that neuron, for the article.
+    query = f"layer={inspector.get_attribute('data-layer')}&index={inspector.get_attribute('data-index')}"
+    figures = page.get_by_test_id("inspector-figures")
+    expect(figures.get_by_role("link", name="its diagram")).to_have_attribute("href", f"/figures/neuron?{query}")
+    expect(figures.get_by_role("link", name="its point on σ(z)")).to_have_attribute("href", f"/figures/sigmoid?{query}")
 
     # Saliency: toggle it on, then ask "why not 7?".
     page.get_by_test_id("saliency-toggle").check()

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from model import data
-from model.data import IMAGES_MAGIC, LABELS_MAGIC, DatasetError, IdxFile, read_idx
+from model import data, mnist_files
+from model.mnist_files import IMAGES_MAGIC, LABELS_MAGIC, DatasetError, IdxFile, read_idx
 
 
 def write_labels(
@@ -68,15 +68,15 @@ def test_checksum_mismatch_is_named(tmp_path: Path) -> None:
 
 def test_missing_file_says_how_to_get_it(tmp_path: Path) -> None:
     with pytest.raises(DatasetError, match=r"t10k-labels-idx1-ubyte\.gz: missing; get the official files"):
-        read_idx(tmp_path, data.FILES["test_labels"])
+        read_idx(tmp_path, mnist_files.FILES["test_labels"])
 
 
 def test_folder_comes_from_argument_then_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("MNIST_DIR", str(tmp_path))
-    assert data.resolve_dir() == tmp_path
-    assert data.resolve_dir("elsewhere") == Path("elsewhere")
+    assert mnist_files.resolve_dir() == tmp_path
+    assert mnist_files.resolve_dir("elsewhere") == Path("elsewhere")
     monkeypatch.delenv("MNIST_DIR")
-    assert data.resolve_dir() == data.DEFAULT_DIR
+    assert mnist_files.resolve_dir() == mnist_files.DEFAULT_DIR
 
 
 def test_command_line_reports_the_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

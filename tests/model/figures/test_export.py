@@ -10,13 +10,13 @@ import numpy as np
 import pytest
 
 from model.constants import NUM_PIXELS
-from model.data import load_test_set
 from model.figures.__main__ import main
 from model.figures.export import FILES, SAMPLE_DIGIT, export, image_from_mnist
 from model.figures.pixels import pixel_values
 from model.figures.sigmoid import to_x, to_y
 from model.figures.svg import SVG_NS
 from model.inference import predict
+from model.mnist_files import load_test_set
 from model.network import Network, sigmoid
 from model.preprocess import render
 

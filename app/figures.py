@@ -1,0 +1,195 @@
+"""The article's figures as pages that can be framed: /figures/pixels, /figures/neuron, /figures/sigmoid.
+
+Each page is one figure and a small drawing pad; the figure is drawn in the browser from POST
+/predict (static/js/figures/). The origins in DIGITS_FRAME_ANCESTORS may show these pages in an
+iframe (app/security.py). With the MNIST files on the server (DIGITS_MNIST_DIR or MNIST_DIR),
+?mnist=INDEX starts from that test image; without them, from the sample drawing.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
+
+from app.dependencies import RuntimeDep, SettingsDep, TemplatesDep
+from model.constants import IMAGE_SIDE
+from model.figures.export import SAMPLE_DIGIT
+from model.figures.sigmoid import Z_MAX, Z_MIN
+from model.figures.terms import SHOWN_TERMS, FigureError, check_neuron
+from model.mnist_files import DatasetError, MnistTestSet, load_test_set
+
+logger = logging.getLogger("app")
+
+FIGURES = {
+    "pixels": "The pixels of a digit",
+    "neuron": "One neuron: z = Σ wᵢxᵢ + b, a = σ(z)",
+    "sigmoid": "The sigmoid σ(z) = 1 / (1 + e^−z)",
+}
+"""Each figure's page name and heading."""
+
+FIGURE_PATHS = frozenset(f"/figures/{name}" for name in FIGURES)
+"""The only paths that DIGITS_FRAME_ANCESTORS lets other sites frame."""
+
+router = APIRouter(prefix="/figures", default_response_class=HTMLResponse, include_in_schema=False)
+"""Pages for iframes, documented in docs/figures.md rather than in the API schema: their parameters are all
+optional, and a generated "invalid" query often cannot be written in a URL at all (an empty list), so a
+schema-driven fuzzer would take the page's fair 200 for a wrong answer."""
+
+
+@dataclass(frozen=True)
+class MnistDigit:
+    """One MNIST test image: its index, its label and its 784 values 0-255, row by row."""
+
+    index: int
+    label: int
+    values: tuple[int, ...]
+
+
+@functools.lru_cache(maxsize=2)
+def mnist_test_set(folder: Path) -> MnistTestSet | None:
+    """Return the MNIST test set in `folder`, read and verified once; None (logged) when it cannot be read."""
+    try:
+        return load_test_set(folder)
+    except DatasetError as error:
+        logger.warning("figures: no MNIST test images, ?mnist is ignored (%s)", error)
+        return None
+
+
+def mnist_digit(*, digits: MnistTestSet | None, index: int | None) -> MnistDigit | None:
+    """Return test image `index`, or None when none was asked for or the server has no MNIST files.
+
+    Raises FigureError for an index outside the test set.
+    """
+    if index is None or digits is None:
+        return None
+    count = len(digits.labels)
+    if index >= count:
+        raise FigureError(f"no MNIST test image {index}: the indices are 0-{count - 1}")
+    values = digits.images[index].ravel()
+    return MnistDigit(index=index, label=int(digits.labels[index]), values=tuple(int(v) for v in values))
+
+
+@functools.cache
+def sample_drawing() -> str:
+    """Return the sample drawing the pages start from, as the JSON the page reads."""
+    return json.dumps(json.loads(SAMPLE_DIGIT.read_text(encoding="utf-8")), separators=(",", ":"))
+
+
+def figure_context(
+    *, figure: str, sizes: list[int], layer: int, index: int, digit: MnistDigit | None, mnist_asked: bool
+) -> dict[str, Any]:
+    """Return what a figure template needs; raise FigureError when the neuron is not a hidden one."""
+    check_neuron(sizes=sizes, layer=layer, index=index)
+    return {
+        "figure": figure,
+        "heading": FIGURES[figure],
+        "image_side": IMAGE_SIDE,
+        "layer": layer,
+        "index": index,
+        "shown": SHOWN_TERMS,
+        "z_range": f"{Z_MIN:g},{Z_MAX:g}",
+        "sample": sample_drawing(),
+        "digit": digit,
+        "pixels": ",".join(map(str, digit.values)) if digit else None,
+        "mnist_missing": mnist_asked and digit is None,
+    }
+
+
+def query_problem(*, names: list[str], allowed: tuple[str, ...]) -> str | None:
+    """Return why a query with these parameter names is refused (a name unknown or repeated), or None.
+
+    A mistyped parameter would otherwise be ignored and the figure show another neuron than the author meant.
+    """
+    for name in names:
+        if name not in allowed:
+            return f"unknown query parameter {name!r}: this figure takes {', '.join(allowed)}"
+        if names.count(name) > 1:
+            return f"query parameter {name!r} is given {names.count(name)} times"
+    return None
+
+
+async def get_digits(settings: SettingsDep) -> MnistTestSet | None:
+    """Return the server's MNIST test set, or None without the files (loaded on first use, off the event loop)."""
+    folder = settings.mnist_dir
+    return None if folder is None else await run_in_threadpool(mnist_test_set, folder)
+
+
+DigitsDep = Annotated[MnistTestSet | None, Depends(get_digits)]
+Layer = Annotated[int, Query(ge=1, description="The neuron's layer: 1 = the first hidden layer.")]
+Index = Annotated[int, Query(ge=0, description="The neuron's index in its layer, from 0.")]
+Mnist = Annotated[int | None, Query(ge=0, description="Start from this MNIST test image (if the server has MNIST).")]
+
+
+async def _page(
+    request: Request,
+    templates: TemplatesDep,
+    runtime: RuntimeDep,
+    digits: DigitsDep,
+    *,
+    figure: str,
+    layer: int,
+    index: int,
+    mnist: int | None,
+) -> HTMLResponse:
+    """Return the page of `figure`; 404 for a neuron or MNIST image that does not exist, 422 for a wrong parameter."""
+    allowed = ("mnist",) if figure == "pixels" else ("layer", "index", "mnist")
+    problem = query_problem(names=[name for name, _ in request.query_params.multi_items()], allowed=allowed)
+    if problem:
+        raise HTTPException(422, problem)
+    try:
+        digit = mnist_digit(digits=digits, index=mnist)
+        context = figure_context(
+            figure=figure,
+            sizes=runtime.info["sizes"],
+            layer=layer,
+            index=index,
+            digit=digit,
+            mnist_asked=mnist is not None,
+        )
+    except FigureError as error:
+        raise HTTPException(404, str(error)) from None
+    return templates.TemplateResponse(request, "figures/figure.html", {"info": runtime.info, **context})
+
+
+@router.get("/pixels", summary="Figure: a digit as its 784 values 0-255")
+async def pixels(
+    request: Request, templates: TemplatesDep, runtime: RuntimeDep, digits: DigitsDep, mnist: Mnist = None
+) -> HTMLResponse:
+    """Return the pixel figure page: the grid of the drawing's (or ?mnist test image's) values."""
+    return await _page(request, templates, runtime, digits, figure="pixels", layer=1, index=0, mnist=mnist)
+
+
+@router.get("/neuron", summary="Figure: one neuron as the classic diagram")
+async def neuron(
+    request: Request,
+    templates: TemplatesDep,
+    runtime: RuntimeDep,
+    digits: DigitsDep,
+    layer: Layer = 1,
+    index: Index = 0,
+    mnist: Mnist = None,
+) -> HTMLResponse:
+    """Return the neuron figure page for neuron `index` of hidden layer `layer`."""
+    return await _page(request, templates, runtime, digits, figure="neuron", layer=layer, index=index, mnist=mnist)
+
+
+@router.get("/sigmoid", summary="Figure: the sigmoid, with a neuron's (z, a) on it")
+async def sigmoid(
+    request: Request,
+    templates: TemplatesDep,
+    runtime: RuntimeDep,
+    digits: DigitsDep,
+    layer: Layer = 1,
+    index: Index = 0,
+    mnist: Mnist = None,
+) -> HTMLResponse:
+    """Return the sigmoid figure page with the point of neuron `index` of hidden layer `layer`."""
+    return await _page(request, templates, runtime, digits, figure="sigmoid", layer=layer, index=index, mnist=mnist)
