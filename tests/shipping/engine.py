@@ -110,6 +110,14 @@ class Podman:
         stats = json.loads(self("stats", "--no-stream", "--format", "json", container).stdout)
         return human_bytes(stats[0]["mem_usage"].split("/")[0])
 
+    def peak_memory_bytes(self, container: str) -> int | None:
+        """Return the most memory the container has used so far (its cgroup's peak), or None where unknown."""
+        path = self("inspect", "--format", "{{.State.CgroupPath}}", container).stdout.strip()
+        for peak in (f"/sys/fs/cgroup/memory{path}/memory.max_usage_in_bytes", f"/sys/fs/cgroup{path}/memory.peak"):
+            if path and Path(peak).is_file():
+                return int(Path(peak).read_text())
+        return None
+
     def wait_healthy(self, container: str, port: int, timeout: float = 90) -> float:
         """Return the seconds until GET /healthz on `port` answered 200; fail with the logs if it exits or times out."""
         start = time.monotonic()

@@ -1,10 +1,12 @@
-"""HTTP for the shipping tests, with the standard library only (what an image's own Python can run too)."""
+"""HTTP for the shipping tests: a GET or JSON POST with the standard library, a picture upload with httpx."""
 
 from __future__ import annotations
 
 import json
 import urllib.error
 import urllib.request
+
+import httpx
 
 
 def request(url: str, body: object | None = None, timeout: float = 10) -> tuple[int, bytes]:
@@ -18,3 +20,8 @@ def request(url: str, body: object | None = None, timeout: float = 10) -> tuple[
             return response.status, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.read()
+
+
+def post_picture(url: str, picture: bytes, *, filename: str = "picture.png", timeout: float = 60) -> httpx.Response:
+    """Return the response to POST url with `picture` as the multipart file field `image` (the upload path)."""
+    return httpx.post(url, files={"image": (filename, picture, "application/octet-stream")}, timeout=timeout)

@@ -6,6 +6,7 @@ figures (size, cold start, memory, stop time) are printed in the "container figu
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -24,7 +25,7 @@ from tests.server import free_port
 from tests.shipping.conftest import REPO
 from tests.shipping.dockerfile import DockerIgnore
 from tests.shipping.engine import STANDIN_BASE, Podman
-from tests.shipping.http import request
+from tests.shipping.http import post_picture, request
 
 pytestmark = [pytest.mark.container, pytest.mark.slow]
 
@@ -162,6 +163,18 @@ def test_pillow_in_the_image_opens_every_accepted_format(engine: Podman, image: 
     mount = f"{tmp_path}:/pictures:ro"
     result = engine("run", "--rm", "--network", "none", "--volume", mount, image, "python", "-c", script)
     assert sorted(result.stdout.split("\n")[:-1]) == sorted(f"{name} (0, 255)" for name in ACCEPTED_FORMATS)
+
+
+def test_reads_an_uploaded_picture(served: Running) -> None:
+    """POST /predict with a PNG in the multipart field `image`: Pillow and the picture modules are in the image."""
+    picture = Image.new("L", (64, 64), 255)
+    picture.paste(0, (29, 8, 35, 56))  # a dark vertical bar on white paper: a 1
+    png = io.BytesIO()
+    picture.save(png, format="PNG")
+    response = post_picture(served.base + "/predict", png.getvalue(), filename="one.png")
+    assert response.status_code == 200, response.text[:500]
+    answer = response.json()
+    assert answer["digit"] in range(10) and len(answer["probabilities"]) == 10
 
 
 def test_every_process_runs_as_the_unprivileged_user(engine: Podman, served: Running) -> None:

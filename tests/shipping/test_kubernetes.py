@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import io
+import math
 import re
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from PIL import Image
 
+from app.limits import Limits
 from tests.server import free_port
 from tests.shipping.conftest import REPO
 from tests.shipping.engine import Podman
-from tests.shipping.http import request
+from tests.shipping.http import post_picture, request
 
 MANIFEST = REPO / "deploy" / "kubernetes.yaml"
 STROKES = [[[100.0, 20.0 + 4 * i] for i in range(40)]]
@@ -85,6 +90,15 @@ def test_service_and_autoscaler_point_at_the_deployment() -> None:
 # ---- the manifest, played -----------------------------------------------------------------------------
 
 
+def largest_picture(side: int) -> bytes:
+    """Return a side x side RGB PNG with a dark bar: the most pixels an upload may have, in the costliest mode."""
+    picture = Image.new("RGB", (side, side), (250, 250, 245))
+    picture.paste((20, 20, 30), (side * 9 // 20, side // 8, side * 11 // 20, side * 7 // 8))
+    data = io.BytesIO()
+    picture.save(data, format="PNG", compress_level=1)
+    return data.getvalue()
+
+
 def for_this_machine(image: str, port: int) -> list[dict[str, Any]]:
     """Return the manifest with what host networking on one machine needs, and nothing else, changed.
 
@@ -125,12 +139,20 @@ def test_kube_play_serves_the_deployment(
         for _ in range(200):
             status, body = request(base + "/predict", {"strokes": STROKES})
             assert status == 200, body[:300]
-        used = engine.memory_bytes(ids[0])
+        after_strokes = engine.memory_bytes(ids[0])
+        side = math.isqrt(Limits().max_image_pixels)
+        picture = largest_picture(side)
+        with ThreadPoolExecutor(3) as pool:  # more at once than the pod decodes at once
+            statuses = [r.status_code for r in pool.map(lambda _: post_picture(base + "/predict", picture), range(3))]
+        assert statuses == [200, 200, 200], "the pod did not survive three of the largest pictures at once"
+        used, peak = engine.memory_bytes(ids[0]), engine.peak_memory_bytes(ids[0])
         inspect = "{{.HostConfig.Memory}} {{.HostConfig.ReadonlyRootfs}} {{.Config.User}}"
         limit, read_only, user = engine("inspect", "--format", inspect, ids[0]).stdout.split()
         figure(
-            f"kube play (1 worker, 1 CPU): /healthz 200 after {started:.1f} s; {used / 1e6:.0f} MB after 200 "
-            f"predictions (request {container['resources']['requests']['memory']}, limit {limit} bytes)"
+            f"kube play (1 worker, 1 CPU): /healthz 200 after {started:.1f} s; {after_strokes / 1e6:.0f} MB after 200 "
+            f"predictions, {used / 1e6:.0f} MB after three {side}x{side} RGB pictures at once, peak "
+            f"{'unknown' if peak is None else f'{peak / 1e6:.0f} MB'} (request "
+            f"{container['resources']['requests']['memory']}, limit {int(limit) / 2**20:.0f} Mi)"
         )
         assert int(limit) == memory(container["resources"]["limits"]["memory"])
         assert read_only == "true" and user.split(":")[0] == "10001"
