@@ -61,7 +61,13 @@ class Podman:
     def __call__(self, *args: str, timeout: float = 120, check: bool = True) -> subprocess.CompletedProcess[str]:
         """Run `podman ARGS`; return its result, or fail the test with its output when `check` and it fails."""
         result = subprocess.run(
-            [self.executable, *args], env=self.env, capture_output=True, text=True, timeout=timeout, check=False
+            [self.executable, *args],
+            env=self.env,
+            cwd=self.folder,  # conmon leaves a file named oom in its working directory when a container is OOM-killed
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
         )
         if check and result.returncode != 0:
             raise AssertionError(f"podman {' '.join(args)} exited {result.returncode}:\n{result.stderr[-4000:]}")
@@ -70,7 +76,12 @@ class Podman:
     def popen(self, *args: str) -> subprocess.Popen[str]:
         """Start `podman ARGS` without waiting; its output is captured."""
         return subprocess.Popen(
-            [self.executable, *args], env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            [self.executable, *args],
+            env=self.env,
+            cwd=self.folder,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
 
     def build_options(self) -> list[str]:
