@@ -1,7 +1,8 @@
 """Find a handwritten digit's ink in a greyscale picture: either polarity, uneven light, noise and specks.
 
 1. Polarity: ink is whichever of darker-than-paper and lighter-than-paper strays further from the
-   paper's rough level (model.paper); the picture is then turned so that the ink is dark.
+   paper's rough level (model.paper), or the other where that finds no ink; the picture is then
+   turned so that the ink is dark.
 2. Strength: how much darker than its local paper (model.paper.background) a pixel is, relative to
    that paper, since a shadow dims ink and paper alike; 0 on the paper, 1 for black ink.
 3. Coverage: soft, from a floor above the paper's noise to the ink's typical strength.
@@ -33,6 +34,9 @@ MIN_CONTRAST: Final = 0.08
 MIN_SIGNAL: Final = 8.0
 """...and this many standard deviations of the paper's noise: a page of noise alone has no ink."""
 
+TAIL: Final = 0.3
+"""Polarity: the percentile at each end of the residual from the rough paper level that is compared."""
+
 FULL_INK: Final = 90
 """The ink's typical strength is this percentile of the strengths clearly above the paper."""
 
@@ -43,11 +47,15 @@ def _sample(values: NDArray[np.float32]) -> NDArray[np.float32]:
     return values[::step, ::step]
 
 
-def ink_strength(grey: NDArray[np.float32]) -> NDArray[np.float32]:
-    """Return each pixel's ink strength: about 0 on the paper, up to 1 for black ink; either polarity."""
+def dark_ink(grey: NDArray[np.float32]) -> bool:
+    """Return True when the ink is darker than the paper: its tail of the residual reaches further."""
     residual = _sample(grey - rough_background(grey))
-    darker, lighter = -np.percentile(residual, 0.5), np.percentile(residual, 99.5)
-    image = grey if darker >= lighter else 1 - grey
+    return bool(-np.percentile(residual, TAIL) >= np.percentile(residual, 100 - TAIL))
+
+
+def ink_strength(grey: NDArray[np.float32], *, dark: bool) -> NDArray[np.float32]:
+    """Return each pixel's ink strength: about 0 on the paper, up to 1 for black ink (or white, not `dark`)."""
+    image = grey if dark else 1 - grey
     paper = background(image)
     strength = ((paper - image) / np.maximum(paper, np.float32(0.05))).astype(np.float32)
     # The closing sits on the top of the paper's noise: move the paper (the median pixel) back to 0.
@@ -73,8 +81,19 @@ def _soft(strength: NDArray[np.float32], floor: float, within: NDArray[np.bool_]
 
 
 def coverage(grey: NDArray[np.float32]) -> NDArray[np.float32]:
-    """Return the digit's ink coverage in [0, 1] at every pixel (anything else 0); NoInkError when blank."""
-    strength = ink_strength(grey)
+    """Return the digit's ink coverage in [0, 1] at every pixel (anything else 0); NoInkError when blank.
+
+    The ink is looked for the way round dark_ink says, and if none is found, the other way round.
+    """
+    dark = dark_ink(grey)
+    try:
+        return _coverage(ink_strength(grey, dark=dark))
+    except NoInkError:
+        return _coverage(ink_strength(grey, dark=not dark))
+
+
+def _coverage(strength: NDArray[np.float32]) -> NDArray[np.float32]:
+    """Return the digit's coverage from the ink strength; NoInkError when there is none to tell from noise."""
     noise = noise_level(strength)
     floor = NOISE_FLOOR * noise
     first = _soft(strength, floor)

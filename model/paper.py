@@ -3,7 +3,7 @@
 Light varies slowly, so the level is worked out on the picture shrunk by a whole factor to about
 BACKGROUND_SIDE pixels (which also averages the noise away) and interpolated back to every pixel.
 
-- `rough_background`, for either polarity: the median of each cell (1/CELLS of the longer side),
+- `rough_background`, for either polarity: the median of each cell (1/ROUGH_CELLS of the longer side),
   each cell then the median of its 3x3 neighbourhood, so that a cell crowded with ink takes its
   neighbours' level. Good enough to tell dark ink from light.
 - `background`, for dark ink: a grey closing (the largest value within a square, then the smallest
@@ -19,8 +19,9 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
-CELLS: Final = 12
-"""The rough level is taken on cells of 1/CELLS of the picture's longer side (at least MIN_CELL pixels)."""
+ROUGH_CELLS: Final = 6
+"""The rough level is taken on cells of 1/ROUGH_CELLS of the picture's longer side (at least MIN_CELL pixels):
+large enough that even thick strokes leave most of a cell to the paper."""
 
 MIN_CELL: Final = 8
 """...and at least this many pixels: a cell must hold paper around even a thick stroke."""
@@ -68,7 +69,7 @@ def _enlarged(small: NDArray[np.float32], factor: int, shape: tuple[int, ...]) -
 def rough_background(image: NDArray[np.float32]) -> NDArray[np.float32]:
     """Return the paper's level at every pixel, whichever way round the ink is (cell medians, smoothed)."""
     factor, small = _shrunk(image, ROUGH_SIDE)
-    cell = max(MIN_CELL, -(-max(small.shape) // CELLS))
+    cell = max(MIN_CELL, -(-max(small.shape) // ROUGH_CELLS))
     grid = cell_grid(small, cell)
     levels = np.median(grid, axis=(1, 3)).astype(np.float32)
     padded = np.pad(levels, 1, mode="edge")

@@ -2,7 +2,8 @@
 
 Ink is grouped into pieces on a coarse grid (about GROUP_CELLS cells along the longer side; cells
 next to an inked cell join its piece, so a stroke broken by a pixel stays whole). Then:
-1. Darkness: a piece much lighter than the darkest sizeable one is a shadow or a smudge, not ink.
+1. Darkness: a piece much lighter than the darkest sizeable one is a shadow or a smudge, not ink; and
+   within the digit's pieces, so is a cell much lighter than the digit (a shadow that touches it).
 2. Size: a piece with much less ink than the largest dark one is a speck.
 3. The digit: the largest dark piece, preferring one that does not touch the picture's edge (a
    shadow or the edge of the paper does; a digit in a photo seldom does).
@@ -29,7 +30,11 @@ MIN_CELLS: Final = 3
 """A piece of fewer cells is a speck, too small to say how dark it is."""
 
 DARK_SHARE: Final = 0.6
-"""A piece whose typical strength is below this share of the darkest piece's is not ink."""
+"""A piece whose darkness is below this share of the darkest piece's is not ink, nor is a cell of the digit's
+pieces whose darkest pixel is below this share of the digit's darkness."""
+
+DARK_PERCENTILE: Final = 90
+"""A piece's darkness is this percentile, over its cells, of each cell's darkest pixel."""
 
 MIN_PIECE: Final = 0.08
 """A piece with less ink than this share of the digit's largest piece is a speck."""
@@ -94,17 +99,22 @@ def digit_mask(coverage: NDArray[np.float32], strength: NDArray[np.float32]) -> 
     rows, columns = np.nonzero(present)
     mass = np.bincount(index, weights=grid.sum(axis=(1, 3))[present]).astype(np.float64)
     size = np.bincount(index)
-    # A piece's darkness: the median over its inked cells (not those it grew by) of each one's darkest pixel.
+    # A piece's darkness: over its inked cells (not those it grew by), a high percentile of each one's
+    # darkest pixel; a digit joined to a shadow is as dark as the digit, a shadow alone as the shadow.
     peaks = cell_grid(strength, step).max(axis=(1, 3))[present]
     inked = core[present]
-    darkness = np.array([np.median(peaks[(index == piece) & inked]) for piece in range(names.size)])
+    darkness = np.array(
+        [np.percentile(peaks[(index == piece) & inked], DARK_PERCENTILE) for piece in range(names.size)]
+    )
     edge = (rows == 0) | (columns == 0) | (rows == present.shape[0] - 1) | (columns == present.shape[1] - 1)
     touches = np.zeros(names.size, dtype=bool)
     touches[index[edge]] = True
     sizeable, main = _choose(mass, darkness, size, touches)
 
-    top, bottom = rows[index == main].min(), rows[index == main].max()
-    left, right = columns[index == main].min(), columns[index == main].max()
+    # Within the pieces, only cells about as dark as the digit are ink: a shadow that touches it is not.
+    ink = inked & (peaks >= DARK_SHARE * darkness[main])
+    top, bottom = rows[(index == main) & ink].min(), rows[(index == main) & ink].max()
+    left, right = columns[(index == main) & ink].min(), columns[(index == main) & ink].max()
     reach = NEAR * max(bottom - top + 1, right - left + 1)
     keep = np.zeros(names.size, dtype=bool)
     for piece in np.flatnonzero(sizeable):
@@ -113,7 +123,7 @@ def digit_mask(coverage: NDArray[np.float32], strength: NDArray[np.float32]) -> 
         gap_x = max(0, left - piece_columns.max(), piece_columns.min() - right)
         keep[piece] = max(gap_x, gap_y) <= reach and (piece == main or not touches[piece] or touches[main])
     kept = np.zeros(present.shape, dtype=bool)
-    kept[rows, columns] = keep[index]
+    kept[rows, columns] = keep[index] & ink
     # Back to pixels, one cell of slack around each kept cell for the pieces' soft edges.
     pixels = np.repeat(np.repeat(_grow(kept), step, axis=0), step, axis=1)
     return pixels[: coverage.shape[0], : coverage.shape[1]]
