@@ -82,7 +82,9 @@ def mix() -> list[driver.Request]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=60.0, help="measured seconds (default 60)")
-    parser.add_argument("--warmup", type=float, default=3.0, help="seconds of the same mix before the RSS baseline")
+    parser.add_argument(
+        "--warmup", type=float, default=15.0, help="seconds of the same mix before the RSS baseline (default 15)"
+    )
     parser.add_argument("--connections", type=int, default=64, help="concurrent keep-alive connections (default 64)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the request order (default 0)")
     parser.add_argument("--json", metavar="PATH", help="also write the results as JSON to PATH")
