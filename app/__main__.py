@@ -4,9 +4,10 @@ DIGITS_WORKERS (or WEB_CONCURRENCY) worker processes; 1 by default. Connections 
 app.protocol.GuardedProtocol: deadlines for slow and silent clients and a cap on open connections
 (DIGITS_HEADER_TIMEOUT_S, DIGITS_BODY_TIMEOUT_S, DIGITS_MAX_CONNECTIONS).
 
-Otherwise the same server as `uvicorn app.main:app --no-server-header`, except for the exit status after a
-SIGTERM: uvicorn finishes the requests in flight, then re-raises the signal so the process dies of
-it (status 143 in a shell). A stop request is no failure, so here the process exits 0 instead.
+Otherwise the same server as `uvicorn app.main:app --no-server-header --http app.protocol:GuardedProtocol`,
+except for the exit status after a SIGTERM: uvicorn finishes the requests in flight, then re-raises
+the signal so the process dies of it (status 143 in a shell). A stop request is no failure, so here
+the process exits 0 instead.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """The ASGI app: `app.main:app` for uvicorn, and `create_app` for tests and other configurations.
 
-Run it with `uvicorn app.main:app --no-server-header` (or `python -m app`). Each part lives in its
+Serve it with `python -m app` (app/__main__.py), which adds the deadlines for slow clients and the
+connection cap of app/protocol.py; a bare `uvicorn app.main:app` has neither. Each part lives in its
 own module; this one only puts them together.
 """
 
