@@ -51,13 +51,15 @@ def image_from_strokes(drawing: Any, *, name: str) -> tuple[NDArray[np.float32],
         image = render(strokes)
     except (TypeError, ValueError) as error:
         raise FigureError(f"{name}: {error}") from None
-    return image, f"A digit drawn with a pen ({name})"
+    return image, f"a digit drawn with a pen ({name})"
 
 
 def export(
     *, out: Path, image: NDArray[np.floating], source: str, network: Network, layer: int, index: int
 ) -> list[Path]:
     """Write pixels.svg, neuron.svg and sigmoid.svg for `image` and neuron `index` of `layer` into `out`.
+
+    `source` names the image within a sentence: "MNIST test image 7 (a 2)", "a digit drawn with a pen (x.json)".
 
     Returns the paths written. Raises FigureError when the neuron is not a hidden (sigmoid) one.
     """
@@ -73,7 +75,7 @@ def export(
         (FILES[0], pixels_svg(image=image, source=source)),
         (
             FILES[1],
-            neuron_svg(terms=terms, layer=layer, index=index, inputs=f"{inputs} of {source[0].lower()}{source[1:]}"),
+            neuron_svg(terms=terms, layer=layer, index=index, inputs=f"{inputs} of {source}"),
         ),
         (FILES[2], sigmoid_svg(z=terms.z, a=terms.a, neuron=name)),
     )

@@ -47,7 +47,7 @@ def pixels_svg(*, image: NDArray[np.floating], source: str) -> ET.Element:
         height=side,
         title="A handwritten digit as the numbers a network reads",
         desc=(
-            f"{source}, as a {IMAGE_SIDE} by {IMAGE_SIDE} grid of {NUM_PIXELS} pixel values from 0 (white) to 255 "
+            f"{source[:1].upper()}{source[1:]}, as a {IMAGE_SIDE} by {IMAGE_SIDE} grid of {NUM_PIXELS} pixel values from 0 (white) to 255 "
             f"(black), each cell shaded by its value; {inked} cells are not 0, and the brightest holds "
             f"{int(values.max())}."
         ),

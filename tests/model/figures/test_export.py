@@ -40,7 +40,7 @@ def written(
 ) -> dict[str, ET.Element]:
     """Export the sample digit for neuron 5 of layer 2; return each file's parsed root."""
     out = tmp_path_factory.mktemp("figures")
-    paths = export(out=out, image=sample_image, source="The sample", network=network, layer=2, index=5)
+    paths = export(out=out, image=sample_image, source="the sample", network=network, layer=2, index=5)
     assert [path.name for path in paths] == list(FILES)
     return {path.stem: ET.parse(path).getroot() for path in paths}
 
@@ -125,5 +125,7 @@ def test_the_command_draws_an_mnist_test_image(tmp_path: Path, mnist_dir: Path) 
     assert numbers == digits.images[7].ravel().tolist()
     desc = root.find("svg:desc", NS)
     assert desc is not None and f"MNIST test image 7 (a {digits.labels[7]})" in (desc.text or "")
+    neuron_desc = ET.parse(tmp_path / "neuron.svg").getroot().find("svg:desc", NS)
+    assert neuron_desc is not None and "inputs x are the pixels of MNIST test image 7 (a" in (neuron_desc.text or "")
     with pytest.raises(ValueError, match="no MNIST test image 10000"):
         image_from_mnist(digits, 10_000)
