@@ -14,7 +14,7 @@ from typing import Final
 
 import numpy as np
 from numpy.typing import NDArray
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 ACCEPTED_FORMATS: Final = ("PNG", "JPEG", "WEBP", "GIF", "BMP")
 """Pillow's names of the accepted formats (a GIF's first frame is read)."""
@@ -33,6 +33,24 @@ DEFAULT_MAX_PIXELS: Final = 24_000_000
 
 WORK_SIDE: Final = 800
 """Longest side, in pixels, of the greyscale array the ink is looked for in."""
+
+
+ORIENTATION: Final = 0x0112
+"""EXIF's Orientation tag: how to turn the stored picture to view it upright."""
+
+_TURNS: Final = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+"""What each orientation asks for, as ImageOps.exif_transpose does it (applied here to the shrunk picture)."""
+
+_REDUCIBLE: Final = frozenset({"L", "LA", "RGB", "RGBA", "CMYK", "I", "F"})
+"""Modes whose pictures Image.reduce() shrinks."""
 
 
 class PictureError(ValueError):
@@ -125,6 +143,14 @@ def _greyscale(image: Image.Image) -> NDArray[np.float32]:
     return scaled
 
 
+def _reduced(image: Image.Image) -> Image.Image:
+    """Return the picture shrunk by the whole factor that keeps it at least WORK_SIDE long, where its mode allows."""
+    factor = max(image.size) // WORK_SIDE
+    if factor > 1 and image.mode in _REDUCIBLE:
+        return image.reduce(factor)
+    return image
+
+
 def decode(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> NDArray[np.float32]:
     """Return the picture in `data` as a greyscale float32 array in [0, 1], upright, at most WORK_SIDE long.
 
@@ -138,10 +164,14 @@ def decode(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> NDArray[np.f
             wanted = (max(1, image.size[0] * WORK_SIDE // longer), max(1, image.size[1] * WORK_SIDE // longer))
             image.draft("L", wanted)
         image.load()
-        image = _grey_image(ImageOps.exif_transpose(image))
-        factor = max(image.size) // WORK_SIDE
-        if factor > 1:
-            image = image.reduce(factor)  # a cheap whole-pixel box average before the exact resize below
+        orientation = image.getexif().get(ORIENTATION)
+        # A cheap whole-pixel box average first, before any copy of the full picture: a 24-megapixel
+        # RGBA picture is 96 MB, and converting or turning it would make more.
+        image = _reduced(image)
+        image = _grey_image(image)
+        image = _reduced(image)  # modes that reduce() takes only once converted (P, I;16)
+        if orientation in _TURNS:
+            image = image.transpose(_TURNS[orientation])
         grey = _greyscale(image)
     except (OSError, ValueError, SyntaxError, EOFError) as error:
         raise BrokenPictureError(f"the picture is corrupt or truncated: {error}") from None
