@@ -98,7 +98,7 @@ def open_picture(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.
         if _looks_accepted(data):
             raise BrokenPictureError("the picture is corrupt: its header cannot be read") from None
         raise UnsupportedPictureError(f"not a picture that can be read: send {accepted_text()}") from None
-    except (OSError, ValueError, SyntaxError, EOFError) as error:
+    except Exception as error:  # a damaged file can make a format plugin raise anything (struct.error, ...)
         raise BrokenPictureError(f"the picture is corrupt: {error}") from None
     width, height = image.size
     if width * height > max_pixels:
@@ -173,7 +173,7 @@ def decode(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> NDArray[np.f
         if orientation in _TURNS:
             image = image.transpose(_TURNS[orientation])
         grey = _greyscale(image)
-    except (OSError, ValueError, SyntaxError, EOFError) as error:
+    except Exception as error:  # as above: whatever a damaged file makes the decoder raise, it is the file's fault
         raise BrokenPictureError(f"the picture is corrupt or truncated: {error}") from None
     longer = max(grey.shape)
     if longer > WORK_SIDE:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -9,6 +11,7 @@ from PIL import Image
 from model.decoding import (
     WORK_SIDE,
     BrokenPictureError,
+    PictureError,
     PictureTooLargeError,
     UnsupportedPictureError,
     decode,
@@ -117,3 +120,19 @@ def test_a_large_jpeg_is_decoded_small() -> None:
     big = Image.new("L", (4000, 3000), 255)
     grey = decode(encoded(big, "JPEG"))
     assert max(grey.shape) == WORK_SIDE and grey.shape == (600, 800)
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG", "GIF", "BMP", "WEBP"])
+def test_damaged_files_raise_only_picture_errors(fmt: str) -> None:
+    # Bytes flipped here and there: every outcome is a picture, a PictureError or "no ink", never another error.
+    from model.picture import read_picture
+    from model.preprocess import NoInkError
+
+    original = encoded(bar((120, 90)).convert("RGB"), fmt)
+    rng = np.random.default_rng(0)
+    for _ in range(25):
+        damaged = bytearray(original)
+        for at in rng.integers(0, len(damaged), 4):
+            damaged[at] = int(rng.integers(0, 256))
+        with contextlib.suppress(PictureError, NoInkError):
+            read_picture(bytes(damaged))
