@@ -35,6 +35,18 @@ def confusion(labels: NDArray[np.integer], predicted: NDArray[np.integer]) -> ND
     return matrix
 
 
+def top_confusions(matrix: NDArray[np.integer], count: int = 5) -> list[tuple[int, int, int]]:
+    """Return the `count` most frequent misreads as (true digit, answered digit, times), most frequent first."""
+    wrong = np.array(matrix, dtype=np.int64)
+    np.fill_diagonal(wrong, 0)
+    order = np.argsort(-wrong, axis=None, kind="stable")[:count]
+    return [
+        (int(t), int(a), int(wrong[t, a]))
+        for t, a in zip(*np.unravel_index(order, wrong.shape), strict=True)
+        if wrong[t, a]
+    ]
+
+
 def score(
     network: Network, x: NDArray[np.float32], y: NDArray[np.integer], thresholds: UncertaintyThresholds
 ) -> dict[str, Any]:
@@ -54,6 +66,7 @@ def score(
         "accuracy": float(correct.mean()),
         "per_class": [float(matrix[d, d] / max(1, matrix[d].sum())) for d in range(NUM_CLASSES)],
         "confusion": matrix.tolist(),
+        "top_confusions": top_confusions(matrix),
         "unsure_rate": float(unsure.mean()),
         "not_a_digit_rate": float(refused.mean()),
         "accuracy_when_sure": float(correct[~unsure].mean()) if (~unsure).any() else float("nan"),

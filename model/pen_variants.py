@@ -1,6 +1,6 @@
 """Stroke-level variants of real pen digits, for the ways of writing that the pen data rarely shows.
 
-People write a 0 with a slash through it, a 7 with a bar across its stem, and a 1 with a flag and a base;
+People write a 0 with a slash through it (upright or leaning), a 7 with a bar across its stem, and a 1 with a flag and a base;
 UNIPEN's writers seldom do, and those are among the digits the network misreads most. Each variant adds
 the stroke a person would add to a real drawing of the training writers, so every other feature of it
 (the writer's slant, wobble and proportions) stays real. The added stroke's size and angle vary a little,
@@ -27,13 +27,12 @@ def _box(strokes: Strokes) -> tuple[float, float, float, float]:
 
 
 def slashed_zero(strokes: Strokes, rng: np.random.Generator) -> Stroke:
-    """Return a slash from below the 0's lower left to above its upper right."""
+    """Return a slash through the 0's centre, from upright (ϕ) to leaning right (ø), reaching past its ink."""
     left, top, width, height = _box(strokes)
-    over = rng.uniform(-0.05, 0.2, 2)
-    return [
-        [left - over[0] * width, top + (1 + over[0]) * height],
-        [left + (1 + over[1]) * width, top - over[1] * height],
-    ]
+    lean = np.tan(np.radians(rng.uniform(0, 45)))  # columns rightward per row upward
+    reach = height * (0.5 + rng.uniform(0.0, 0.3))  # half the slash's height
+    x, y = left + width / 2, top + height / 2
+    return [[x - lean * reach, y + reach], [x + lean * reach, y - reach]]
 
 
 def barred_seven(strokes: Strokes, rng: np.random.Generator) -> Stroke:

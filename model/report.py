@@ -105,6 +105,8 @@ def print_scores(
         )
         if result.get("refused"):
             print(f"  no ink found in {result['refused']} pictures (counted as read wrong)")
+        if result.get("top_confusions"):
+            print("  most frequent misreads: " + ", ".join(f"{t} as {a} ({n})" for t, a, n in result["top_confusions"]))
     print(
         f"random scribbles: not a digit {100 * noise['not_a_digit_rate']:.1f}%, unsure {100 * noise['unsure_rate']:.1f}%"
     )

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from model.constants import NUM_CLASSES, NUM_PIXELS
-from model.evaluate import confusion, outputs, score
+from model.evaluate import confusion, outputs, score, top_confusions
 from model.network import Network
 from model.uncertainty import UncertaintyThresholds
 
@@ -55,3 +55,11 @@ def test_score_matches_the_predictions_and_the_uncertainty_rule(network: Network
     nothing_unsure = score(network, images, labels, UncertaintyThresholds(unsure_below=0.0, not_a_digit_below=0.0))
     assert nothing_unsure["unsure_rate"] == 0.0
     assert nothing_unsure["accuracy_when_sure"] == pytest.approx(20 / 25)
+
+
+def test_top_confusions_are_the_largest_off_diagonal_counts() -> None:
+    matrix = np.diag(np.full(NUM_CLASSES, 50))
+    matrix[4, 9], matrix[0, 6], matrix[7, 1] = 6, 2, 3
+    assert top_confusions(matrix, count=2) == [(4, 9, 6), (7, 1, 3)]
+    assert top_confusions(matrix) == [(4, 9, 6), (7, 1, 3), (0, 6, 2)]
+    assert top_confusions(np.diag(np.ones(NUM_CLASSES, int))) == []
