@@ -15,7 +15,7 @@ from app.runtime import Runtime
 from app.settings import Settings
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
     """Return the runtime built at startup; raise 503 while the model is not loaded."""
     runtime: Runtime | None = getattr(request.app.state, "runtime", None)
     if runtime is None:
@@ -23,13 +23,13 @@ def get_runtime(request: Request) -> Runtime:
     return runtime
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     """Return the settings the app was created with."""
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_templates(request: Request) -> Jinja2Templates:
+async def get_templates(request: Request) -> Jinja2Templates:
     """Return the page templates the app was created with."""
     templates: Jinja2Templates = request.app.state.templates
     return templates

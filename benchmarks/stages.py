@@ -50,7 +50,7 @@ def stage_route(depth: int) -> object:
     """Return an endpoint doing the first `depth` steps of /predict's work, then answering the stored bytes."""
 
     async def staged(request: Request) -> Response:
-        runtime = get_runtime(request)
+        runtime = await get_runtime(request)
         body = await request.body()
         stored: bytes | None = getattr(request.app.state, "stored_answer", None)
         if stored is None or depth == len(STAGES) - 1:
