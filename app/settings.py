@@ -46,11 +46,11 @@ class Settings(BaseSettings, Limits):
         default=2_000, ge=0, description="Drawings with more points than this are rendered in a worker thread."
     )
     picture_threads: int = Field(
-        default=2,
+        default=1,
         ge=1,
         description=(
-            "Pictures decoded and preprocessed at once, each in a worker thread (about the number of cores); "
-            "more uploads wait their turn, so the event loop keeps its share of the GIL."
+            "Pictures decoded and preprocessed at once per worker process, each in a worker thread; more "
+            "uploads wait their turn, so that the event loop keeps a core and its share of the GIL."
         ),
     )
     docs: bool = Field(default=True, description="Serve the interactive API docs at /docs.")
