@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import httpx
 import pytest
 
 from tests.conftest import import_or_skip
@@ -48,7 +49,8 @@ def test_the_keyboard_walks_a_neuron_grid_and_escape_closes_before_it_clears(ser
     expect(prediction).to_have_text("1")
 
     # A hidden layer's grid is a slider over its neurons; its value says which neuron and its a.
-    grid = page.get_by_role("slider", name="Hidden 1 · 1200 neurons, σ")
+    hidden = httpx.get(f"{server}/api/model").json()["sizes"][1]  # whatever width the served model has
+    grid = page.get_by_role("slider", name=f"Hidden 1 · {hidden} neurons, σ")
     expect(grid).to_have_attribute("data-testid", "layer-1")
     grid.focus()
     expect(grid).to_have_attribute("aria-valuenow", "0")
