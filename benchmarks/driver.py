@@ -24,7 +24,11 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # for tests.server
 
+from app.protocol import GuardedProtocol  # noqa: E402
 from tests.server import HOST, Server, app_command, uvicorn_command  # noqa: E402
+
+GUARDED_PROTOCOL = f"{GuardedProtocol.__module__}:{GuardedProtocol.__qualname__}"
+"""The http protocol `python -m app` gives uvicorn, as uvicorn's --http option names it."""
 
 SCRIPT = Path(__file__).resolve().parent / "requests.lua"
 TIMEOUT_S = 10
@@ -43,9 +47,15 @@ __all__ = [
 ]
 
 
-def quiet_server(env: dict[str, str] | None = None, app: str = "app.main:app") -> Server:
-    """Return a (not started) one-worker uvicorn serving `app` quietly, with `env` added to its environment."""
-    return Server(uvicorn_command(app, quiet=True), env=env)
+def quiet_server(env: dict[str, str] | None = None, app: str = "app.main:app", *, guarded: bool = True) -> Server:
+    """Return a (not started) one-worker uvicorn serving `app` quietly, with `env` added to its environment.
+
+    Guarded, it speaks HTTP through the protocol `python -m app` serves with (the slow-client deadlines of
+    app/protocol.py), so the figures include its cost; only the access log is left out. Unguarded, it runs
+    uvicorn's own protocol, for comparison.
+    """
+    command = uvicorn_command(app, quiet=True)
+    return Server([*command, "--http", GUARDED_PROTOCOL] if guarded else command, env=env)
 
 
 @dataclass(frozen=True)
