@@ -8,7 +8,6 @@ and never used to choose anything: they are scored once, at the end, for the rec
 
 from __future__ import annotations
 
-import argparse
 import csv
 import dataclasses
 import json
@@ -18,7 +17,7 @@ import shlex
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,36 +25,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from model import data, unipen
-from model.augment import AugmentConfig, augment
+from model.augment import augment
 from model.constants import NUM_CLASSES, NUM_PIXELS
 from model.deskew import deskew
 from model.evaluate import confusion, outputs
 from model.network import Network
 from model.optimizer import MomentumSGD
+from model.train_config import TrainConfig, parse_args
 from model.weights import save
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    """Hyperparameters of one training run."""
-
-    hidden: tuple[int, ...] = (1200,)
-    epochs: int = 150
-    batch_size: int = 64
-    learning_rate: float = 0.05
-    final_learning_rate: float = 0.0005
-    momentum: float = 0.9
-    weight_decay: float = 1e-5
-    validation_size: int = 5_000
-    unipen_repeat: int = 3
-    use_unipen: bool = True
-    pen_variants: bool = False
-    """Add stroke variants of the training writers' pen digits (model.pen_variants), once each."""
-    deskew: bool = False
-    """Straighten every image by its second moments (model.deskew) after distorting it, as served."""
-    train_limit: int | None = None
-    seed: int = 0
-    augment: AugmentConfig = field(default_factory=AugmentConfig)
 
 
 @dataclass(frozen=True)
@@ -204,77 +181,11 @@ def write_metrics(history: list[dict[str, float]], out: Path) -> None:
         writer.writerows(history)
 
 
-def parse_args(argv: list[str] | None) -> tuple[TrainConfig, argparse.Namespace]:
-    """Return the config and the other options given on the command line."""
-    defaults = TrainConfig()
-    parser = argparse.ArgumentParser(prog="python -m model.train", description=__doc__)
-    parser.add_argument("--hidden", type=int, nargs="+", default=list(defaults.hidden), help="hidden layer sizes")
-    parser.add_argument("--epochs", type=int, default=defaults.epochs)
-    parser.add_argument("--batch-size", type=int, default=defaults.batch_size)
-    parser.add_argument("--learning-rate", type=float, default=defaults.learning_rate)
-    parser.add_argument("--final-learning-rate", type=float, default=defaults.final_learning_rate)
-    parser.add_argument("--momentum", type=float, default=defaults.momentum)
-    parser.add_argument("--weight-decay", type=float, default=defaults.weight_decay)
-    parser.add_argument("--unipen-repeat", type=int, default=defaults.unipen_repeat)
-    parser.add_argument("--no-unipen", action="store_true", help="train on MNIST only")
-    parser.add_argument(
-        "--pen-variants",
-        action=argparse.BooleanOptionalAction,
-        default=defaults.pen_variants,
-        help="add slashed 0s, barred 7s and flagged 1s made from the training writers' pen digits",
-    )
-    parser.add_argument(
-        "--deskew",
-        action=argparse.BooleanOptionalAction,
-        default=defaults.deskew,
-        help="straighten every image by its second moments before the network reads it",
-    )
-    parser.add_argument("--no-augment", action="store_true", help="train on the images as they are")
-    for option in dataclasses.fields(AugmentConfig):
-        parser.add_argument(
-            f"--augment-{option.name.replace('_', '-')}",
-            dest=f"augment_{option.name}",
-            type=float,
-            default=getattr(defaults.augment, option.name),
-            help=f"model.augment.AugmentConfig.{option.name}",
-        )
-    parser.add_argument("--train-limit", type=int, default=None, help="use only this many MNIST training images")
-    parser.add_argument("--seed", type=int, default=defaults.seed)
-    parser.add_argument("--data-dir", default=None, help="MNIST folder (default: $MNIST_DIR, else data/mnist)")
-    parser.add_argument(
-        "--unipen", default=None, help="UNIPEN .jsonl.gz (default: $DIGITS_UNIPEN, else ../shared/datasets)"
-    )
-    parser.add_argument("--out", type=Path, default=None, help="run folder (default: runs/<date-time>)")
-    args = parser.parse_args(argv)
-    augment_config = AugmentConfig(
-        **{option.name: getattr(args, f"augment_{option.name}") for option in dataclasses.fields(AugmentConfig)}
-    )
-    if args.no_augment:
-        augment_config = dataclasses.replace(augment_config, clean_fraction=1.0)
-    config = TrainConfig(
-        hidden=tuple(args.hidden),
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        learning_rate=args.learning_rate,
-        final_learning_rate=args.final_learning_rate,
-        momentum=args.momentum,
-        weight_decay=args.weight_decay,
-        unipen_repeat=args.unipen_repeat,
-        use_unipen=not args.no_unipen,
-        pen_variants=args.pen_variants,
-        deskew=args.deskew,
-        train_limit=args.train_limit,
-        seed=args.seed,
-        augment=augment_config,
-    )
-    return config, args
-
-
 def main(argv: list[str] | None = None) -> int:
     """Train, write the run folder (weights, metrics, plots) and return the exit status."""
     from model import plots  # matplotlib is a training-only dependency
 
-    config, args = parse_args(argv)
+    config, args = parse_args(argv, description=__doc__)
     out: Path = args.out or Path("runs") / datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     started = time.perf_counter()
     try:

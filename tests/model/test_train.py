@@ -105,3 +105,15 @@ def test_command_line_options_reach_the_config() -> None:
     assert config.augment.shear == AugmentConfig().shear
     default, _ = train.parse_args([])
     assert default == TrainConfig()
+
+
+def test_every_config_field_is_an_option() -> None:
+    """Each hyperparameter, the augmentation's too, can be set from the command line (derived, not copied)."""
+    options = """--hidden 30 20 --epochs 2 --batch-size 8 --learning-rate 0.1 --final-learning-rate 0.01
+        --momentum 0.5 --weight-decay 0.001 --validation-size 100 --unipen-repeat 1 --no-unipen
+        --train-limit 50 --seed 7 --augment-shift 2.5 --augment-elastic-sigma 3"""
+    config, _ = train.parse_args(options.split())
+    changed = {name for name, value in dataclasses.asdict(config).items() if value != getattr(TrainConfig(), name)}
+    assert changed == {f.name for f in dataclasses.fields(TrainConfig)} - {"pen_variants", "deskew"}
+    assert config.hidden == (30, 20) and config.train_limit == 50 and not config.use_unipen
+    assert config.augment == dataclasses.replace(AugmentConfig(), shift=2.5, elastic_sigma=3.0)

@@ -1,0 +1,85 @@
+"""What one training run is: its frozen config, and the command line of `python -m model.train` derived from it.
+
+Every field of TrainConfig (and of its AugmentConfig, as --augment-NAME) is an option named after it, so
+a new hyperparameter is one line in the dataclass; nothing is copied field by field. use_unipen is the one
+exception: it is turned off by --no-unipen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from model.augment import AugmentConfig
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Hyperparameters of one training run."""
+
+    hidden: tuple[int, ...] = (1200,)
+    epochs: int = 150
+    batch_size: int = 64
+    learning_rate: float = 0.05
+    final_learning_rate: float = 0.0005
+    momentum: float = 0.9
+    weight_decay: float = 1e-5
+    validation_size: int = 5_000
+    unipen_repeat: int = 3
+    use_unipen: bool = True
+    pen_variants: bool = False
+    """Add stroke variants of the training writers' pen digits (model.pen_variants), once each."""
+    deskew: bool = False
+    """Straighten every image by its second moments (model.deskew) after distorting it, as served."""
+    train_limit: int | None = None
+    seed: int = 0
+    augment: AugmentConfig = field(default_factory=AugmentConfig)
+
+
+HELP = {
+    "hidden": "hidden layer sizes",
+    "pen_variants": "add slashed 0s, barred 7s and flagged 1s made from the training writers' pen digits",
+    "deskew": "straighten every image by its second moments before the network reads it",
+    "train_limit": "use only this many MNIST training images",
+}
+"""Help for the options whose name does not say enough."""
+
+
+def _add_option(parser: argparse.ArgumentParser, name: str, default: Any, *, prefix: str = "") -> None:
+    """Add the option --PREFIX-NAME for a field, typed by its default value."""
+    flag = "--" + (prefix + name).replace("_", "-")
+    help_text = HELP.get(name, f"default {default}")
+    if isinstance(default, bool):
+        parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=default, help=help_text)
+    elif isinstance(default, tuple):
+        parser.add_argument(flag, type=type(default[0]), nargs="+", default=list(default), help=help_text)
+    else:  # None (train_limit) stands for "all", a count when given
+        parser.add_argument(flag, type=int if default is None else type(default), default=default, help=help_text)
+
+
+def parse_args(argv: list[str] | None, description: str | None = None) -> tuple[TrainConfig, argparse.Namespace]:
+    """Return the config given on the command line and the namespace (which also holds --data-dir, --unipen, --out)."""
+    defaults = TrainConfig()
+    parser = argparse.ArgumentParser(prog="python -m model.train", description=description)
+    for option in dataclasses.fields(TrainConfig):
+        if option.name not in ("augment", "use_unipen"):  # use_unipen: --no-unipen below
+            _add_option(parser, option.name, getattr(defaults, option.name))
+    parser.add_argument("--no-unipen", dest="use_unipen", action="store_false", help="train on MNIST only")
+    for option in dataclasses.fields(AugmentConfig):
+        _add_option(parser, option.name, getattr(defaults.augment, option.name), prefix="augment_")
+    parser.add_argument("--no-augment", action="store_true", help="train on the images as they are")
+    parser.add_argument("--data-dir", default=None, help="MNIST folder (default: $MNIST_DIR, else data/mnist)")
+    parser.add_argument(
+        "--unipen", default=None, help="UNIPEN .jsonl.gz (default: $DIGITS_UNIPEN, else ../shared/datasets)"
+    )
+    parser.add_argument("--out", type=Path, default=None, help="run folder (default: runs/<date-time>)")
+    args = parser.parse_args(argv)
+    augment = AugmentConfig(**{f.name: getattr(args, f"augment_{f.name}") for f in dataclasses.fields(AugmentConfig)})
+    if args.no_augment:
+        augment = dataclasses.replace(augment, clean_fraction=1.0)
+    given = {f.name: getattr(args, f.name) for f in dataclasses.fields(TrainConfig) if f.name != "augment"}
+    config = TrainConfig(**given | {"hidden": tuple(args.hidden)}, augment=augment)
+    return config, args
