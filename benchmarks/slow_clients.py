@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import multiprocessing
-import os
 import statistics
 import sys
 import time
@@ -121,15 +119,6 @@ def server_env(**settings: str) -> dict[str, str]:
     return {"DIGITS_" + name.upper(): value for name, value in settings.items()}
 
 
-def open_sockets(pid: int) -> int:
-    """Return how many sockets process `pid` has open (listening one included), from /proc."""
-    count = 0
-    for fd in os.listdir(f"/proc/{pid}/fd"):
-        with contextlib.suppress(FileNotFoundError):  # closed since the listing
-            count += os.readlink(f"/proc/{pid}/fd/{fd}").startswith("socket:")
-    return count
-
-
 def cpu_per_connection(count: int) -> dict[str, float]:
     """Return the server CPU microseconds per connection opened, held a second and closed by the client,
     for `python -m app` and for the plain uvicorn command (uvicorn's own protocol)."""
@@ -220,7 +209,7 @@ def measure_while_slow(count: int, per_second: float, duration: float, rate: flo
                     statuses[f"{name} {status}"] += 1
                 if now >= next_sample:
                     rss.append(proc.rss_kib(server.pid))
-                    sockets.append(open_sockets(server.pid))
+                    sockets.append(proc.open_sockets(server.pid))
                     next_sample += 1.0
                 time.sleep(max(0.0, 1 / rate - (time.perf_counter() - now)))
         finally:
