@@ -34,6 +34,11 @@ MULTIPART = "multipart/form-data"
 router = APIRouter()
 
 
+def media_type(content_type: str) -> str:
+    """Return the media type of a Content-Type header value, lower case, without its parameters."""
+    return content_type.partition(";")[0].strip().lower()
+
+
 def json_response(content: Any, status_code: int = 200) -> Response:
     """Return `content` encoded by orjson (numpy arrays included) as a JSON response."""
     return Response(orjson.dumps(content, option=_DUMPS_OPTIONS), status_code=status_code, media_type=JSON)
@@ -49,13 +54,13 @@ class PredictBody:
     @property
     def is_upload(self) -> bool:
         """Return True for a picture upload (multipart/form-data), False for JSON."""
-        return self.content_type.partition(";")[0].strip().lower() == MULTIPART
+        return media_type(self.content_type) == MULTIPART
 
 
 async def predict_body(request: Request) -> PredictBody:
     """Return the request body; raise 415 unless it is declared application/json or multipart/form-data."""
     content_type = request.headers.get("content-type", "")
-    if content_type.partition(";")[0].strip().lower() not in (JSON, MULTIPART):
+    if media_type(content_type) not in (JSON, MULTIPART):
         raise HTTPException(
             415, "the body must be application/json (strokes or pixels) or multipart/form-data (an image file)"
         )
