@@ -6,7 +6,7 @@
  * add up to z. The layout is model/figures/neuron.py's, so the live and the exported figures agree.
  */
 import { fmt } from "../dom.js";
-import { s, figureSvg, describe } from "./svg.js";
+import { s, figureSvg, describe, MUTED, POSITIVE, NEGATIVE, ACCENT } from "./svg.js";
 
 const WIDTH = 420;
 const HEIGHT = 300;
@@ -22,10 +22,6 @@ const ROWS_TOP = 30;
 const ROWS_BOTTOM = 285;
 const LABEL_AT = 0.33;
 const MAX_EDGE = 7;
-const POSITIVE = "#0d9488";
-const NEGATIVE = "#e11d48";
-const ACCENT = "#5850e6";
-const MUTED = "#5b5f73";
 
 /**
  * The terms of z = Σ wᵢxᵢ + b as drawn: the indices of the `count` largest |wᵢxᵢ| (ties: larger |wᵢ|,

@@ -4,7 +4,7 @@
  * through the grid with the arrow keys, shows it and its neighbours large beside the pad.
  */
 import { h } from "../dom.js";
-import { s, figureSvg, describe, num } from "./svg.js";
+import { s, figureSvg, describe, num, MUTED } from "./svg.js";
 
 const CELL = 20;
 const MARGIN = 4;
@@ -16,7 +16,7 @@ export const intensity = (x) => Math.min(255, Math.max(0, Math.round(255 * x)));
 const shade = (v) => `rgb(${255 - v} ${255 - v} ${255 - v})`;
 /** Black or white, whichever stands out more from the shade of `v` (WCAG contrast); 0 in a muted grey. */
 function textColour(v) {
-  if (v === 0) return "#5b5f73";
+  if (v === 0) return MUTED;
   const c = (255 - v) / 255;
   const luminance = c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
   return 1.05 / (luminance + 0.05) > (luminance + 0.05) / 0.05 ? "#ffffff" : "#000000";
@@ -56,7 +56,7 @@ export class PixelFigure {
     }
     const inner = side * CELL;
     this.#cursor = s("rect", { width: CELL, height: CELL, fill: "none", stroke: "#4f46e5", "stroke-width": 2.5, visibility: "hidden" });
-    this.#svg.append(grid, s("rect", { x: MARGIN, y: MARGIN, width: inner, height: inner, fill: "none", stroke: "#5b5f73" }), this.#cursor);
+    this.#svg.append(grid, s("rect", { x: MARGIN, y: MARGIN, width: inner, height: inner, fill: "none", stroke: MUTED }), this.#cursor);
     art.replaceChildren(this.#svg);
 
     this.#readout = h("p", { class: "pixel-readout", "aria-live": "polite", "data-testid": "pixel-readout" });

@@ -5,7 +5,7 @@
  * model/figures/sigmoid.py's, so the live and the exported figures agree.
  */
 import { fmt } from "../dom.js";
-import { s, figureSvg, describe, num } from "./svg.js";
+import { s, figureSvg, describe, num, MUTED, NEGATIVE, ACCENT } from "./svg.js";
 
 const WIDTH = 400;
 const HEIGHT = 260;
@@ -17,9 +17,7 @@ const A_MIN = -0.04;
 const A_MAX = 1.06;
 const SAMPLES = 161;
 const TANGENT_HALF = 1.6;
-const POINT = "#e11d48";
-const MUTED = "#5b5f73";
-const ACCENT = "#5850e6";
+const POINT = NEGATIVE;
 
 /** σ(z) = 1 / (1 + e^−z). */
 export const sigmoid = (z) => 1 / (1 + Math.exp(-z));

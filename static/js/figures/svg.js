@@ -2,6 +2,12 @@
 
 const NS = "http://www.w3.org/2000/svg";
 
+/** The figures' colours, the same as model/figures/svg.py's, so the live and the exported figures agree. */
+export const MUTED = "#5b5f73";
+export const POSITIVE = "#0d9488";
+export const NEGATIVE = "#e11d48";
+export const ACCENT = "#5850e6";
+
 /**
  * Create an SVG element: s("circle", {cx: 1, r: 2}, child, "text").
  * Attributes whose value is null/undefined/false are skipped.
