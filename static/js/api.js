@@ -8,6 +8,11 @@ export class ApiError extends Error {
     this.status = status;
     this.detail = detail;
   }
+
+  /** Whether this is the 422 for a drawing or picture with no ink: a blank pad, not a failure. */
+  get noInk() {
+    return this.status === 422 && /ink/i.test(String(this.detail));
+  }
 }
 
 async function json(response) {

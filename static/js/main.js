@@ -176,7 +176,7 @@ function renderSaliency() {
 }
 
 function showError(error) {
-  const noInk = error instanceof ApiError && error.status === 422 && /ink/i.test(String(error.detail));
+  const noInk = error instanceof ApiError && error.noInk;
   if (noInk && !state.picture) return;
   const status = state.picture ? "The network could not read this picture." : "The network could not answer.";
   $("answer-status").textContent = status;

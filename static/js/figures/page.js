@@ -59,7 +59,7 @@ const live = new LivePredictor({
     status.textContent = `${shown[0].toUpperCase()}${shown.slice(1)}: the network reads a ${result.digit}.`;
   },
   onError: (error) => {
-    if (error instanceof ApiError && error.status === 422 && /ink/i.test(String(error.detail))) return;
+    if (error instanceof ApiError && error.noInk) return;
     status.textContent = error instanceof ApiError ? `The network could not answer: ${error.message}` : "The server did not answer.";
   },
 });
