@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 from model.paper import background, rough_background
 from model.pieces import digit_mask
 from model.preprocess import NoInkError
-from model.thickness import normalise_thickness
+from model.thickness import crop, normalise_thickness
 
 STATISTICS_PIXELS: Final = 40_000
 """Percentiles over the whole picture are taken on a regular sample of about this many pixels."""
@@ -110,9 +110,6 @@ def find_ink(grey: NDArray[np.float32]) -> NDArray[np.float32]:
     Raises NoInkError when the picture is blank.
     """
     inked = coverage(grey)
-    rows = np.flatnonzero(inked.max(axis=1) > 0)
-    columns = np.flatnonzero(inked.max(axis=0) > 0)
-    if not rows.size:
+    if not (inked > 0).any():
         raise NoInkError("no ink: the picture is blank")
-    cropped = inked[rows[0] : rows[-1] + 1, columns[0] : columns[-1] + 1]
-    return normalise_thickness(np.ascontiguousarray(cropped))
+    return normalise_thickness(crop(inked))

@@ -37,7 +37,7 @@ def stroke_width(ink: NDArray[np.float32]) -> float:
     return 2 * float(ink.sum()) / perimeter if perimeter > 0 else 0.0
 
 
-def _crop(ink: NDArray[np.float32]) -> NDArray[np.float32]:
+def crop(ink: NDArray[np.float32]) -> NDArray[np.float32]:
     """Return the ink cropped to its bounding box."""
     rows = np.flatnonzero(ink.max(axis=1) > 0)
     columns = np.flatnonzero(ink.max(axis=0) > 0)
@@ -108,4 +108,4 @@ def normalise_thickness(ink: NDArray[np.float32]) -> NDArray[np.float32]:
         # A stroke thinner than a pixel at WORK_SIDE was averaged to grey; grown, it is inked in full again.
         solid = float(np.percentile(changed[changed > 0], 90))
         changed = np.minimum(changed / solid, 1, dtype=np.float32) if solid < 1 else changed
-    return _crop(changed)
+    return crop(changed)
