@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,7 @@ __all__ = [
     "Server",
     "WrkResult",
     "app_command",
+    "check_ok",
     "http_request",
     "post_json",
     "quiet_server",
@@ -120,6 +121,14 @@ def post_json(name: str, payload: Any, *, expected: int = 200, weight: float = 1
     """Return a POST /predict of `payload` as compact JSON (NaN written as NaN, as a careless client would)."""
     body = json.dumps(payload, separators=(",", ":"), allow_nan=True).encode()
     return http_request(name, "POST", "/predict", body, expected=expected, weight=weight)
+
+
+def check_ok(port: int, requests: Iterable[Request]) -> None:
+    """Return None once every request has been answered 200 (fetched once each); raise otherwise."""
+    for request in requests:
+        status, body = request.fetch(port)
+        if status != 200:
+            raise RuntimeError(f"{request.name}: expected 200, got {status}: {body[:200]!r}")
 
 
 @dataclass

@@ -58,14 +58,6 @@ def upload(name: str, data: bytes) -> driver.Request:
     return driver.http_request(name, "POST", "/predict", body, content_type=f"multipart/form-data; boundary={BOUNDARY}")
 
 
-def check(port: int, requests: list[driver.Request]) -> None:
-    """Raise unless every request is answered 200."""
-    for request in requests:
-        status, body = request.fetch(port)
-        if status != 200:
-            raise RuntimeError(f"{request.name}: expected 200, got {status}: {body[:200]!r}")
-
-
 def healthz_under_uploads(port: int, big: driver.Request, duration: float) -> dict[str, Any]:
     """Return /healthz's summary at one connection while 4 connections upload `big` back to back.
 
@@ -106,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"1 MP JPEG: {len(one_mp) / 1024:.0f} KiB; 12 MP JPEG: {len(twelve_mp) / 1024:.0f} KiB")
     results: dict[str, Any] = {}
     with driver.quiet_server() as server:
-        check(server.port, [small, big])
+        driver.check_ok(server.port, [small, big])
         for connections in (1, 32):
             result = driver.run_wrk(server.port, [small], connections=connections, duration_s=args.duration)
             results[f"upload_1mp_{connections}"] = result.summary()

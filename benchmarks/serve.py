@@ -48,10 +48,7 @@ def scenarios() -> dict[str, driver.Request]:
 
 def check(port: int, requests: dict[str, driver.Request]) -> str:
     """Return what the server reads in the typical drawing; raise if a measured request is not answered 200."""
-    for name, request in requests.items():
-        status, body = request.fetch(port)
-        if status != 200:
-            raise RuntimeError(f"{name}: expected 200, got {status}: {body[:200]!r}")
+    driver.check_ok(port, requests.values())
     answer = json.loads(requests["strokes"].fetch(port)[1])
     return f"digit {answer['digit']} (p = {max(answer['probabilities']):.3f})"
 
