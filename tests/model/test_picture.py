@@ -15,13 +15,8 @@ from model.framing import CENTRE
 from model.picture import place, read_picture
 from model.preprocess import NoInkError, render
 from model.thickness import MNIST_RANGE, stroke_width
+from tests.model.test_preprocess import centre_of_mass
 from tests.pictures import SEVEN, drawn, encoded, lit
-
-
-def centre_of_mass(image: np.ndarray) -> tuple[float, float]:
-    """Return the (row, column) centre of mass in continuous pixel coordinates."""
-    positions = np.arange(IMAGE_SIDE) + 0.5
-    return float(image.sum(axis=1) @ positions / image.sum()), float(image.sum(axis=0) @ positions / image.sum())
 
 
 def test_place_fits_the_box_keeping_the_aspect_and_centres_the_mass() -> None:
