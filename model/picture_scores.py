@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from model import data, unipen
-from model.constants import NUM_CLASSES, NUM_PIXELS
+from model.constants import IMAGE_SIDE, NUM_CLASSES, NUM_PIXELS
 from model.evaluate import score
 from model.network import Network
 from model.photos import SIDEWAYS_EVERY, photo
@@ -39,9 +39,8 @@ TITLES = {
 
 def mnist_pngs(images: NDArray[np.float32], *, inverted: bool) -> Iterator[bytes]:
     """Yield each (n, 784) MNIST image as PNG bytes: 8-bit grey, black on white when `inverted`."""
-    side = int(np.sqrt(images.shape[1]))
     for row in images:
-        grey = np.rint(row.reshape(side, side) * 255).astype(np.uint8)
+        grey = np.rint(row.reshape(IMAGE_SIDE, IMAGE_SIDE) * 255).astype(np.uint8)
         out = io.BytesIO()
         Image.fromarray(255 - grey if inverted else grey).save(out, "PNG")
         yield out.getvalue()
