@@ -115,7 +115,7 @@ def app_server(env: dict[str, str] | None = None) -> driver.Server:
 
 
 def server_env(**settings: str) -> dict[str, str]:
-    """Return the server environment: quiet logs, and `settings` as DIGITS_ variables."""
+    """Return the server environment that sets `settings` as DIGITS_ variables."""
     return {"DIGITS_" + name.upper(): value for name, value in settings.items()}
 
 
@@ -125,7 +125,7 @@ def cpu_per_connection(count: int) -> dict[str, float]:
     results = {}
     servers = {"python -m app": app_server, "uvicorn app.main:app": lambda env: driver.quiet_server(env, guarded=False)}
     for name, make in servers.items():
-        with make({"DIGITS_MAX_CONNECTIONS": str(count + 100)}) as server:
+        with make(server_env(max_connections=str(count + 100))) as server:
             time.sleep(0.5)
             before = proc.cpu_seconds(server.pid)
 
