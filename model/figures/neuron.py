@@ -34,6 +34,15 @@ def _edge_width(term: float, largest: float) -> str:
     return num(max(0.75, MAX_EDGE * abs(term) / largest) if largest > 0 else 0.75)
 
 
+def _line(parent: ET.Element, x1: float, y1: float, x2: float, y2: float, *, stroke: str, width: str) -> None:
+    """Add a straight line from (x1, y1) to (x2, y2) in `stroke` colour, `width` wide."""
+    add(
+        parent,
+        "line",
+        {"x1": num(x1), "y1": num(y1), "x2": num(x2), "y2": num(y2), "stroke": stroke, "stroke-width": width},
+    )
+
+
 def neuron_svg(*, terms: NeuronTerms, layer: int, index: int, inputs: str) -> ET.Element:
     """Return the neuron figure for `terms` of neuron `index` in layer `layer`; `inputs` names what x is."""
     count = len(terms.shown) + 1
@@ -58,8 +67,7 @@ def neuron_svg(*, terms: NeuronTerms, layer: int, index: int, inputs: str) -> ET
     for row, (i, w, x, term) in enumerate(rows):
         y = ROWS_TOP + row * step
         colour = POSITIVE if term >= 0 else NEGATIVE
-        line = {"x1": num(INPUT_X + NODE_R), "y1": num(y), "x2": num(SUM_X - 22), "y2": num(CENTRE_Y)}
-        add(edges, "line", {**line, "stroke": colour, "stroke-width": _edge_width(term, largest)})
+        _line(edges, INPUT_X + NODE_R, y, SUM_X - 22, CENTRE_Y, stroke=colour, width=_edge_width(term, largest))
         # Labels sit on the edge, near its input, where the edges are still apart.
         lx = INPUT_X + NODE_R + (SUM_X - 22 - INPUT_X - NODE_R) * LABEL_AT
         ly = y + (CENTRE_Y - y) * LABEL_AT - 4
@@ -85,18 +93,7 @@ def neuron_svg(*, terms: NeuronTerms, layer: int, index: int, inputs: str) -> ET
         _subscripted(nodes, INPUT_X - NODE_R - 16, y + 3, {"font-size": "12", "text-anchor": "end"}, "x", str(i))
         add(labels, "text", {"x": num(lx), "y": num(ly), "text-anchor": "middle"}, f"w = {fmt(w, 2)}")
     # The bias, the sum, sigma and the output.
-    add(
-        edges,
-        "line",
-        {
-            "x1": num(SUM_X),
-            "y1": num(BIAS_Y + 12),
-            "x2": num(SUM_X),
-            "y2": num(CENTRE_Y - 24),
-            "stroke": MUTED,
-            "stroke-width": "1.5",
-        },
-    )
+    _line(edges, SUM_X, BIAS_Y + 12, SUM_X, CENTRE_Y - 24, stroke=MUTED, width="1.5")
     add(labels, "text", {"x": num(SUM_X), "y": num(BIAS_Y + 4), "text-anchor": "middle"}, f"b = {fmt(terms.b)}")
     add(
         nodes,
@@ -104,18 +101,7 @@ def neuron_svg(*, terms: NeuronTerms, layer: int, index: int, inputs: str) -> ET
         {"cx": num(SUM_X), "cy": num(CENTRE_Y), "r": "22", "fill": "#ffffff", "stroke": ACCENT, "stroke-width": "2"},
     )
     add(nodes, "text", {"x": num(SUM_X), "y": num(CENTRE_Y + 7), "font-size": "20"}, "Σ")
-    add(
-        edges,
-        "line",
-        {
-            "x1": num(SUM_X + 22),
-            "y1": num(CENTRE_Y),
-            "x2": num(SIGMA_X - SIGMA_HALF),
-            "y2": num(CENTRE_Y),
-            "stroke": ACCENT,
-            "stroke-width": "2",
-        },
-    )
+    _line(edges, SUM_X + 22, CENTRE_Y, SIGMA_X - SIGMA_HALF, CENTRE_Y, stroke=ACCENT, width="2")
     add(
         labels,
         "text",
@@ -143,18 +129,7 @@ def neuron_svg(*, terms: NeuronTerms, layer: int, index: int, inputs: str) -> ET
         },
     )
     add(nodes, "text", {"x": num(SIGMA_X), "y": num(CENTRE_Y + 6), "font-size": "18"}, "σ")
-    add(
-        edges,
-        "line",
-        {
-            "x1": num(SIGMA_X + SIGMA_HALF),
-            "y1": num(CENTRE_Y),
-            "x2": num(OUTPUT_X),
-            "y2": num(CENTRE_Y),
-            "stroke": ACCENT,
-            "stroke-width": "2",
-        },
-    )
+    _line(edges, SIGMA_X + SIGMA_HALF, CENTRE_Y, OUTPUT_X, CENTRE_Y, stroke=ACCENT, width="2")
     add(
         labels,
         "text",
