@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 from starlette.concurrency import run_in_threadpool
 
 from app.dependencies import RuntimeDep
-from app.errors import JSON, error_response
+from app.errors import JSON, MULTIPART, error_response
 from app.parsing import InputError, PredictInput, parse_predict_body
 from app.runtime import Runtime
 from app.schemas import ErrorResponse, Health, ModelInfo, Neuron, PredictResponse
@@ -29,7 +29,6 @@ from model.uncertainty import assess
 _DUMPS_OPTIONS = orjson.OPT_SERIALIZE_NUMPY
 HEALTH_PATH = "/healthz"
 """Liveness and readiness; also answered on a connection beyond the cap (app/protocol.py)."""
-MULTIPART = "multipart/form-data"
 
 router = APIRouter()
 

@@ -15,12 +15,14 @@ from __future__ import annotations
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.errors import MULTIPART
+
+_MULTIPART = MULTIPART.encode()
+"""As the raw header bytes compare, encoded once."""
+
 
 class BodyTooLargeError(Exception):
     """Raised from `receive` when the streamed body passes the limit, to stop the app reading it."""
-
-
-MULTIPART = b"multipart/form-data"
 
 
 class BodySizeLimitMiddleware:
@@ -44,7 +46,7 @@ class BodySizeLimitMiddleware:
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
-        upload = headers.get(b"content-type", b"").lstrip().lower().startswith(MULTIPART)
+        upload = headers.get(b"content-type", b"").lstrip().lower().startswith(_MULTIPART)
         limit, detail = self.limits[upload], self.details[upload]
         if b"content-length" in headers:
             try:

@@ -12,6 +12,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
 JSON = "application/json"
+MULTIPART = "multipart/form-data"
+"""The media type of a picture upload (app/uploads.py; its size limit in app/body_limit.py)."""
 logger = logging.getLogger("app")
 
 
