@@ -26,13 +26,14 @@ from numpy.typing import NDArray
 
 from model import data, unipen
 from model.augment import augment
+from model.averaging import WeightAverage
 from model.constants import NUM_CLASSES, NUM_PIXELS
 from model.deskew import deskew
 from model.evaluate import confusion, outputs
 from model.network import Network
 from model.optimizer import MomentumSGD
 from model.train_config import TrainConfig, parse_args
-from model.weights import save
+from model.weights import WeightsError, load, save
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,10 @@ def accuracy(network: Network, split: Split) -> float:
 
 
 def learning_rate(config: TrainConfig, progress: float) -> float:
-    """Return the learning rate at `progress` (0 to 1 through training): cosine from the first to the final."""
-    cosine = 0.5 * (1 + math.cos(math.pi * min(progress, 1.0)))
+    """Return the learning rate at `progress` (0 to 1 through training): cosine from the first to the final,
+    once per cycle (so it starts again from the first at each new cycle)."""
+    within = 1.0 if progress >= 1 else progress * config.cycles % 1.0
+    cosine = 0.5 * (1 + math.cos(math.pi * within))
     return config.final_learning_rate + (config.learning_rate - config.final_learning_rate) * cosine
 
 
@@ -116,16 +119,22 @@ def train(
     progress: bool = True,
     on_epoch: Callable[[Network, list[dict[str, float]]], None] | None = None,
 ) -> tuple[Network, list[dict[str, float]]]:
-    """Return the trained network and one metrics row per epoch."""
+    """Return the trained network (with several cycles, the mean of their ends) and one metrics row per epoch."""
     from tqdm import tqdm  # a training-only dependency, so the server does not need it
 
     rng = np.random.default_rng(config.seed)
-    network = Network.initialise([NUM_PIXELS, *config.hidden, NUM_CLASSES], rng)
+    sizes = [NUM_PIXELS, *config.hidden, NUM_CLASSES]
+    network = Network.initialise(sizes, rng)  # drawn even for --init, so the batches are the same either way
+    if config.init is not None:
+        network = load(Path(config.init)).network
+        if network.sizes != sizes:
+            raise WeightsError(f"{config.init}: layers {network.sizes}, but this run trains {sizes}")
     optimizer = MomentumSGD(network, momentum=config.momentum, weight_decay=config.weight_decay)
     train_set = datasets.train
     n = len(train_set.y)
     batches_per_epoch = n // config.batch_size
     history: list[dict[str, float]] = []
+    average, epochs_per_cycle = WeightAverage(), config.epochs // config.cycles
     for epoch in range(config.epochs):
         order = rng.permutation(n)
         started = time.perf_counter()
@@ -168,7 +177,15 @@ def train(
             )
         if on_epoch is not None:
             on_epoch(network, history)
-    return network, history
+        if config.cycles > 1 and (epoch + 1) % epochs_per_cycle == 0:
+            average.add(network)
+            if progress:
+                mean = average.network()
+                tqdm.write(
+                    f"mean of {average.count} cycle ends  val {accuracy(mean, datasets.validation):.4f}  "
+                    f"pen-val {accuracy(mean, datasets.pen_validation):.4f}"
+                )
+    return (average.network() if config.cycles > 1 else network), history
 
 
 def write_metrics(history: list[dict[str, float]], out: Path) -> None:
@@ -205,15 +222,19 @@ def main(argv: list[str] | None = None) -> int:
             network, out / "checkpoint.npz", {"epoch": len(history), "training": {"config": dataclasses.asdict(config)}}
         )
 
-    network, history = train(config, datasets, on_epoch=checkpoint)
+    try:
+        network, _ = train(config, datasets, on_epoch=checkpoint)  # the metrics were written per epoch
+    except WeightsError as error:  # a bad --init: a one-line message, as for missing data
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     wall = time.perf_counter() - started
     test_predicted = predictions(network, datasets.test.x)
     test_accuracy = float((test_predicted == datasets.test.y).mean())
-    pen_accuracy = history[-1]["pen_validation_accuracy"]  # the network has not changed since
+    pen_accuracy = accuracy(network, datasets.pen_validation)  # not the last epoch's: it may be an average
     metadata = {
         "test_accuracy": test_accuracy,
         "unipen_accuracy": pen_accuracy,
-        "validation_accuracy": history[-1]["validation_accuracy"],
+        "validation_accuracy": accuracy(network, datasets.validation),
         "training": {
             "command": "python -m model.train " + shlex.join(argv if argv is not None else sys.argv[1:]),
             "config": dataclasses.asdict(config),

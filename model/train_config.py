@@ -25,6 +25,9 @@ class TrainConfig:
     batch_size: int = 64
     learning_rate: float = 0.05
     final_learning_rate: float = 0.0005
+    cycles: int = 1
+    """Cosine cycles in the schedule (warm restarts); with more than one, the network kept is the average
+    of each cycle's last weights (stochastic weight averaging). `epochs` must be a multiple of it."""
     momentum: float = 0.9
     weight_decay: float = 1e-5
     validation_size: int = 5_000
@@ -35,8 +38,14 @@ class TrainConfig:
     deskew: bool = False
     """Straighten every image by its second moments (model.deskew) after distorting it, as served."""
     train_limit: int | None = None
+    init: str | None = None
+    """A weights file to start from (a warm restart) instead of random weights; its layer sizes must match."""
     seed: int = 0
     augment: AugmentConfig = field(default_factory=AugmentConfig)
+
+    def __post_init__(self) -> None:
+        if self.cycles < 1 or self.epochs % self.cycles:
+            raise ValueError(f"--epochs {self.epochs} must be a positive multiple of --cycles {self.cycles}")
 
 
 HELP = {
@@ -44,8 +53,13 @@ HELP = {
     "pen_variants": "add slashed 0s, barred 7s and flagged 1s made from the training writers' pen digits",
     "deskew": "straighten every image by its second moments before the network reads it",
     "train_limit": "use only this many MNIST training images",
+    "cycles": "cosine cycles; more than one keeps the average of each cycle's last weights",
+    "init": "start from this weights file (same layer sizes) instead of random weights",
 }
 """Help for the options whose name does not say enough."""
+
+OPTIONAL_TYPES: dict[str, type] = {"train_limit": int, "init": str}
+"""The type of each option whose default is None."""
 
 
 def _add_option(parser: argparse.ArgumentParser, name: str, default: Any, *, prefix: str = "") -> None:
@@ -56,8 +70,9 @@ def _add_option(parser: argparse.ArgumentParser, name: str, default: Any, *, pre
         parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=default, help=help_text)
     elif isinstance(default, tuple):
         parser.add_argument(flag, type=type(default[0]), nargs="+", default=list(default), help=help_text)
-    else:  # None (train_limit) stands for "all", a count when given
-        parser.add_argument(flag, type=int if default is None else type(default), default=default, help=help_text)
+    else:  # None stands for "all" (train_limit, a count when given) or "none" (init, a path when given)
+        kind = OPTIONAL_TYPES.get(name, int) if default is None else type(default)
+        parser.add_argument(flag, type=kind, default=default, help=help_text)
 
 
 def parse_args(argv: list[str] | None, description: str | None = None) -> tuple[TrainConfig, argparse.Namespace]:
@@ -81,5 +96,8 @@ def parse_args(argv: list[str] | None, description: str | None = None) -> tuple[
     if args.no_augment:
         augment = dataclasses.replace(augment, clean_fraction=1.0)
     given = {f.name: getattr(args, f.name) for f in dataclasses.fields(TrainConfig) if f.name != "augment"}
-    config = TrainConfig(**given | {"hidden": tuple(args.hidden)}, augment=augment)
+    try:
+        config = TrainConfig(**given | {"hidden": tuple(args.hidden)}, augment=augment)
+    except ValueError as error:
+        parser.error(str(error))
     return config, args

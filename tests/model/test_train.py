@@ -11,7 +11,9 @@ import pytest
 from model import train
 from model.augment import AugmentConfig, augment
 from model.data import load_mnist
+from model.network import Network
 from model.train import Datasets, Split, TrainConfig
+from model.weights import WeightsError, save
 
 SMALL = TrainConfig(
     hidden=(30,),
@@ -51,11 +53,61 @@ def test_training_is_reproducible(mnist_dir: Path) -> None:
         np.testing.assert_array_equal(a, b)
 
 
+@pytest.mark.mnist
+def test_a_run_can_start_from_saved_weights_of_the_same_shape(mnist_dir: Path, tmp_path: Path) -> None:
+    datasets = small_datasets(mnist_dir)
+    trained, _ = train.train(SMALL, datasets, progress=False)
+    save(trained, tmp_path / "start.npz", {})
+    # A learning rate of ~0: the warm start's one epoch leaves the saved network as it was.
+    still = dataclasses.replace(
+        SMALL, epochs=1, learning_rate=1e-12, final_learning_rate=1e-12, init=str(tmp_path / "start.npz")
+    )
+    resumed, history = train.train(still, datasets, progress=False)
+    for a, b in zip(trained.weights, resumed.weights, strict=True):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+    assert history[0]["validation_accuracy"] == train.accuracy(trained, datasets.validation) > 0.85
+    with pytest.raises(WeightsError, match=r"layers \[784, 30, 10\], but this run trains \[784, 20, 10\]"):
+        train.train(dataclasses.replace(still, hidden=(20,)), datasets, progress=False)
+
+
 def test_learning_rate_schedule_runs_from_first_to_final() -> None:
     config = TrainConfig(learning_rate=0.1, final_learning_rate=0.001)
     assert train.learning_rate(config, 0.0) == pytest.approx(0.1)
     assert train.learning_rate(config, 1.0) == pytest.approx(0.001)
     assert 0.001 < train.learning_rate(config, 0.5) < 0.1
+
+
+def test_each_cycle_restarts_the_cosine_and_ends_at_the_final_rate() -> None:
+    config = TrainConfig(epochs=4, cycles=2, learning_rate=0.1, final_learning_rate=0.001)
+    assert train.learning_rate(config, 0.0) == pytest.approx(0.1)
+    assert train.learning_rate(config, 0.4999) == pytest.approx(0.001, abs=1e-5)
+    assert train.learning_rate(config, 0.5) == pytest.approx(0.1)
+    assert train.learning_rate(config, 0.75) == pytest.approx(0.0505)  # half way down the second cosine
+    assert train.learning_rate(config, 1.0) == pytest.approx(0.001)
+
+
+def test_epochs_must_fill_whole_cycles() -> None:
+    with pytest.raises(ValueError, match="multiple of --cycles 2"):
+        TrainConfig(epochs=5, cycles=2)
+    with pytest.raises(SystemExit):
+        train.parse_args(["--epochs", "5", "--cycles", "2"])
+
+
+@pytest.mark.mnist
+def test_with_cycles_the_network_kept_is_the_mean_of_the_cycle_ends(mnist_dir: Path) -> None:
+    datasets = small_datasets(mnist_dir)
+    ends: list[list[np.ndarray]] = []
+
+    def keep(network: Network, history: list[dict[str, float]]) -> None:
+        if len(history) % 2 == 0:  # 4 epochs in 2 cycles: epochs 2 and 4 end a cycle
+            ends.append([w.copy() for w in network.weights])
+
+    config = dataclasses.replace(SMALL, epochs=4, cycles=2)
+    averaged, _ = train.train(config, datasets, progress=False, on_epoch=keep)
+    assert len(ends) == 2 and not np.array_equal(ends[0][0], ends[1][0])
+    for l, w in enumerate(averaged.weights):
+        np.testing.assert_allclose(w, (ends[0][l] + ends[1][l]) / 2, rtol=1e-5, atol=1e-6)
+    assert train.accuracy(averaged, datasets.validation) > 0.85
 
 
 def test_augmentation_keeps_shape_range_and_changes_images() -> None:
@@ -110,10 +162,11 @@ def test_command_line_options_reach_the_config() -> None:
 def test_every_config_field_is_an_option() -> None:
     """Each hyperparameter, the augmentation's too, can be set from the command line (derived, not copied)."""
     options = """--hidden 30 20 --epochs 2 --batch-size 8 --learning-rate 0.1 --final-learning-rate 0.01
-        --momentum 0.5 --weight-decay 0.001 --validation-size 100 --unipen-repeat 1 --no-unipen
-        --train-limit 50 --seed 7 --augment-shift 2.5 --augment-elastic-sigma 3"""
+        --cycles 2 --momentum 0.5 --weight-decay 0.001 --validation-size 100 --unipen-repeat 1 --no-unipen
+        --train-limit 50 --init start.npz --seed 7 --augment-shift 2.5 --augment-elastic-sigma 3"""
     config, _ = train.parse_args(options.split())
     changed = {name for name, value in dataclasses.asdict(config).items() if value != getattr(TrainConfig(), name)}
     assert changed == {f.name for f in dataclasses.fields(TrainConfig)} - {"pen_variants", "deskew"}
     assert config.hidden == (30, 20) and config.train_limit == 50 and not config.use_unipen
+    assert config.init == "start.npz"
     assert config.augment == dataclasses.replace(AugmentConfig(), shift=2.5, elastic_sigma=3.0)
