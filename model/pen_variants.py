@@ -1,6 +1,7 @@
 """Stroke-level variants of real pen digits, for the ways of writing that the pen data rarely shows.
 
-People write a 0 with a slash through it (upright or leaning), a 7 with a bar across its stem, and a 1 with a flag and a base;
+People write a 0 with a slash through it (upright or leaning), a 4 closed at the top, a 7 with a bar across its stem,
+and a 1 with a flag and a base;
 UNIPEN's writers seldom do, and those are among the digits the network misreads most. Each variant adds
 the stroke a person would add to a real drawing of the training writers, so every other feature of it
 (the writer's slant, wobble and proportions) stays real. The added stroke's size and angle vary a little,
@@ -30,7 +31,8 @@ def slashed_zero(strokes: Strokes, rng: np.random.Generator) -> Stroke:
     """Return a slash through the 0's centre, from upright (ϕ) to leaning right (ø), reaching past its ink."""
     left, top, width, height = _box(strokes)
     lean = np.tan(np.radians(rng.uniform(0, 45)))  # columns rightward per row upward
-    reach = height * (0.5 + rng.uniform(0.0, 0.3))  # half the slash's height
+    # Half the slash's height: from just past the 0's ink to a long stem through a small ring (ϕ).
+    reach = height * rng.uniform(0.55, 1.2)
     x, y = left + width / 2, top + height / 2
     return [[x - lean * reach, y + reach], [x + lean * reach, y - reach]]
 
@@ -70,9 +72,52 @@ def based_one(strokes: Strokes, rng: np.random.Generator) -> Stroke:
     return [[float(foot[0] - half), float(foot[1])], [float(foot[0] + half), float(foot[1])]]
 
 
-VARIANTS: dict[int, list[tuple[Callable[[Strokes, np.random.Generator], Stroke], ...]]] = {
+STEM_ASPECT = 3.0
+"""A stroke at least this many times taller than wide is a 4's stem."""
+
+MIN_ARM_LEAN = 0.35
+"""The least lean (columns per row) of an open 4's arm that closing turns into a triangle, not a 9."""
+
+MIN_BAR_OVERHANG = 0.2
+"""The least share of a 4's bar that must reach past its stem for the closed shape to stay a 4."""
+
+
+def closed_four(strokes: Strokes, rng: np.random.Generator) -> Stroke | None:
+    """Return a stroke closing an open 4's top, from the top of its L to its stem; None if it has no such two parts.
+
+    Many people write 4 closed, as a triangle on the stem; UNIPEN's writers mostly leave it open.
+    """
+    parts = [np.array(stroke, dtype=np.float64) for stroke in strokes if len(stroke) > 1]
+    if len(parts) != 2:
+        return None
+    sizes = [part.max(axis=0) - part.min(axis=0) for part in parts]
+    stems = [i for i, (width, height) in enumerate(sizes) if height >= STEM_ASPECT * max(width, 1e-9)]
+    if len(stems) != 1:
+        return None
+    stem, bent = parts[stems[0]], parts[1 - stems[0]]
+    start = bent[bent[:, 1].argmin()]  # the L's top
+    corner = bent[bent[:, 0].argmin()]  # where its arm meets the bar
+    top = stem[stem[:, 1].argmin()]
+    # Only an arm that leans toward the stem closes into a triangle: closing an upright arm makes a 9.
+    if not corner[0] < start[0] < top[0] or start[0] - corner[0] < MIN_ARM_LEAN * (corner[1] - start[1]):
+        return None
+    # The bar must cross the stem: a closed top over a bar that stops at the stem reads as a 9.
+    bar_end = float(bent[:, 0].max())
+    if bar_end - float(stem[:, 0].mean()) < MIN_BAR_OVERHANG * (bar_end - float(corner[0])):
+        return None
+    # Meet the stem a little below its top, as a hand closing the shape does, and sometimes overshoot it.
+    height = float(stem[:, 1].max() - top[1])
+    meet = [float(top[0] + rng.uniform(-0.02, 0.1) * height), float(top[1] + rng.uniform(0.0, 0.15) * height)]
+    return [[float(start[0]), float(start[1])], meet]
+
+
+Addition = Callable[[Strokes, np.random.Generator], Stroke | None]
+"""Makes the stroke a variant adds, or None where the drawing has nothing for it to attach to."""
+
+VARIANTS: dict[int, list[tuple[Addition, ...]]] = {
     0: [(slashed_zero,)],
     1: [(flagged_one,), (flagged_one, based_one)],
+    4: [(closed_four,)],
     7: [(barred_seven,)],
 }
 """For each digit, the variants made of each drawing: each a tuple of the strokes to add."""
@@ -89,4 +134,9 @@ def variants(strokes: Strokes, label: int, rng: np.random.Generator) -> list[lis
     if height <= 0 or (label == 1 and width > PLAIN_ONE_ASPECT * height):
         return []
     original = [[list(map(float, point)) for point in stroke] for stroke in strokes if len(stroke)]
-    return [original + [add(strokes, rng) for add in additions] for additions in VARIANTS[label]]
+    made = []
+    for additions in VARIANTS[label]:
+        added = [add(strokes, rng) for add in additions]
+        if all(stroke is not None for stroke in added):
+            made.append(original + [stroke for stroke in added if stroke is not None])
+    return made

@@ -10,11 +10,12 @@ from model.preprocess import render
 ZERO = [[[np.cos(t) * 10 + 20, np.sin(t) * 15 + 30] for t in np.linspace(0, 2 * np.pi, 40)]]
 ONE = [[[20.0, 10.0], [20.0, 50.0]]]
 SEVEN = [[[10.0, 10.0], [40.0, 10.0], [25.0, 50.0]]]
+FOUR = [[[20.0, 10.0], [10.0, 30.0], [35.0, 30.0]], [[28.0, 5.0], [28.0, 50.0]]]  # a leaning arm and bar, a stem
 
 
 def test_each_variant_adds_strokes_to_a_copy_of_the_drawing() -> None:
     rng = np.random.default_rng(0)
-    for strokes, label, count in ((ZERO, 0, 1), (ONE, 1, 2), (SEVEN, 7, 1)):
+    for strokes, label, count in ((ZERO, 0, 1), (ONE, 1, 2), (FOUR, 4, 1), (SEVEN, 7, 1)):
         made = pen_variants.variants(strokes, label, rng)
         assert len(made) == count
         for variant in made:
@@ -28,6 +29,27 @@ def test_a_slash_crosses_the_zero_and_a_flag_leaves_the_one_top_leftward() -> No
     assert start[1] > 45 and end[1] < 15 and start[0] <= 20 <= end[0]  # through the middle, past top and bottom
     tip, flag_end = pen_variants.flagged_one(ONE, rng)
     assert tip == [20.0, 10.0] and flag_end[0] < 20 and flag_end[1] > 10
+
+
+def test_slashes_run_from_just_past_the_ring_to_a_long_stem() -> None:
+    """ϕ is often a small ring on a long upright stroke: some slashes must reach far past the 0's ink."""
+    rng = np.random.default_rng(2)
+    height = 30.0  # ZERO spans rows 15 to 45
+    slashes = [pen_variants.slashed_zero(ZERO, rng) for _ in range(200)]
+    reaches = np.array([(start[1] - end[1]) / 2 for start, end in slashes])  # half the slash's height
+    assert reaches.min() >= 0.55 * height and reaches.max() <= 1.2 * height
+    assert (reaches > height).any() and (reaches < 0.7 * height).any()
+
+
+def test_a_four_is_closed_from_its_arm_to_its_stem_only_where_it_stays_a_four() -> None:
+    rng = np.random.default_rng(3)
+    start, meet = pen_variants.closed_four(FOUR, rng) or ([], [])
+    assert start == [20.0, 10.0] and 27 <= meet[0] <= 33 and 5 <= meet[1] <= 12
+    upright_arm = [[[10.0, 10.0], [10.0, 30.0], [35.0, 30.0]], FOUR[1]]  # closing it would draw a 9
+    short_bar = [[[20.0, 10.0], [10.0, 30.0], [29.0, 30.0]], FOUR[1]]  # the bar stops at the stem: a 9 too
+    assert pen_variants.closed_four(upright_arm, rng) is None
+    assert pen_variants.closed_four(short_bar, rng) is None
+    assert pen_variants.closed_four([FOUR[1]], rng) is None  # one stroke: nothing to close
 
 
 def test_other_digits_and_ones_with_a_flag_already_get_none() -> None:
