@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 from starlette.concurrency import run_in_threadpool
 
 from app.dependencies import RuntimeDep
-from app.errors import JSON, MULTIPART, error_response
+from app.errors import JSON, MULTIPART, error_response, media_type
 from app.parsing import InputError, PredictInput, parse_predict_body
 from app.runtime import Runtime
 from app.schemas import ErrorResponse, Health, ModelInfo, Neuron, PredictResponse
@@ -31,11 +31,6 @@ HEALTH_PATH = "/healthz"
 """Liveness and readiness; also answered on a connection beyond the cap (app/protocol.py)."""
 
 router = APIRouter()
-
-
-def media_type(content_type: str) -> str:
-    """Return the media type of a Content-Type header value, lower case, without its parameters."""
-    return content_type.partition(";")[0].strip().lower()
 
 
 def json_response(content: Any, status_code: int = 200) -> Response:

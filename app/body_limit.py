@@ -15,10 +15,7 @@ from __future__ import annotations
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import MULTIPART
-
-_MULTIPART = MULTIPART.encode()
-"""As the raw header bytes compare, encoded once."""
+from app.errors import MULTIPART, media_type
 
 
 class BodyTooLargeError(Exception):
@@ -46,7 +43,8 @@ class BodySizeLimitMiddleware:
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
-        upload = headers.get(b"content-type", b"").lstrip().lower().startswith(_MULTIPART)
+        # The route's own rule, so "multipart/form-dataX" is not an upload here and a 415 there.
+        upload = media_type(headers.get(b"content-type", b"").decode("latin-1")) == MULTIPART
         limit, detail = self.limits[upload], self.details[upload]
         if b"content-length" in headers:
             try:

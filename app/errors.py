@@ -17,6 +17,14 @@ MULTIPART = "multipart/form-data"
 logger = logging.getLogger("app")
 
 
+def media_type(content_type: str) -> str:
+    """Return the media type of a Content-Type header value, lower case, without its parameters.
+
+    The one rule for "what was sent": the route's 415 check and the body limit's choice of limit both use it.
+    """
+    return content_type.partition(";")[0].strip().lower()
+
+
 def error_response(status_code: int, detail: str) -> Response:
     """Return the JSON error {"detail": detail} with `status_code`."""
     return Response(orjson.dumps({"detail": detail}), status_code=status_code, media_type=JSON)

@@ -110,6 +110,19 @@ def test_the_limits_are_settings(settings: Settings, serving: Callable[[Settings
         assert client.get("/api/model").json()["limits"]["max_upload_bytes"] == len(data) + 1000
 
 
+def test_only_a_multipart_media_type_gets_the_upload_limit(
+    settings: Settings, serving: Callable[[Settings], FastAPI]
+) -> None:
+    """The body limit and the route read the Content-Type by one rule (app.errors.media_type)."""
+    body = b"x" * (settings.max_body_bytes + 1)  # over the JSON limit, far under the upload limit
+    with TestClient(serving(settings)) as client:
+        for content_type in ("multipart/form-dataX", "multipart/form-data-like; boundary=x"):
+            response = client.post("/predict", content=body, headers={"Content-Type": content_type})
+            assert response.status_code == 413 and "request body too large" in response.json()["detail"]
+        response = client.post("/predict", content=body, headers={"Content-Type": " Multipart/Form-Data ; boundary=x"})
+        assert response.status_code != 413  # an upload: under its limit, so the form itself is read (and refused)
+
+
 def test_openapi_documents_both_bodies(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
     content = schema["paths"]["/predict"]["post"]["requestBody"]["content"]
