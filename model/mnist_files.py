@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from model.constants import IMAGE_SIDE
+from model.constants import IMAGE_SIDE, NUM_CLASSES
 
 DEFAULT_DIR = Path("data/mnist")
 IMAGES_MAGIC = 0x00000803
@@ -110,7 +110,15 @@ class MnistTestSet:
     labels: NDArray[np.uint8]
 
 
+def read_labels(folder: Path, spec: IdxFile) -> NDArray[np.uint8]:
+    """Return a verified label file's labels; raises DatasetError if any is not a digit 0-9."""
+    labels = read_idx(folder, spec)
+    if labels.size and labels.max() >= NUM_CLASSES:
+        raise DatasetError(f"{folder / spec.name}: labels outside 0-{NUM_CLASSES - 1}; {HOW_TO_GET}")
+    return labels
+
+
 def load_test_set(data_dir: str | Path | None = None) -> MnistTestSet:
     """Return the MNIST test images and labels from the folder, both files verified (not the training set)."""
     folder = resolve_dir(data_dir)
-    return MnistTestSet(images=read_idx(folder, FILES["test_images"]), labels=read_idx(folder, FILES["test_labels"]))
+    return MnistTestSet(images=read_idx(folder, FILES["test_images"]), labels=read_labels(folder, FILES["test_labels"]))

@@ -39,6 +39,14 @@ def test_reads_an_uncompressed_file(tmp_path: Path) -> None:
     assert read_idx(tmp_path, spec_for(content, 2)).tolist() == [7, 9]
 
 
+def test_a_label_that_is_not_a_digit_is_named(tmp_path: Path) -> None:
+    content = write_labels(tmp_path, "tiny-labels-idx1-ubyte", bytes([3, 9, 10]))
+    with pytest.raises(DatasetError, match=r"tiny-labels-idx1-ubyte: labels outside 0-9"):
+        mnist_files.read_labels(tmp_path, spec_for(content, 3))
+    content = write_labels(tmp_path, "tiny-labels-idx1-ubyte", bytes([3, 9, 0]))
+    assert mnist_files.read_labels(tmp_path, spec_for(content, 3)).tolist() == [3, 9, 0]
+
+
 def test_wrong_magic_is_named(tmp_path: Path) -> None:
     content = write_labels(tmp_path, "tiny-labels-idx1-ubyte", bytes([1, 2]), magic=IMAGES_MAGIC)
     with pytest.raises(DatasetError, match=r"tiny-labels-idx1-ubyte\.gz: wrong magic number .*model\.data fetch"):
