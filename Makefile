@@ -45,10 +45,10 @@ run: $(STAMP) ## Serve the app on http://127.0.0.1:8000 (override HOST=, PORT=)
 test: $(STAMP) ## Run the whole test suite (pytest; PYTEST_ARGS= to pass options)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-lint: $(STAMP) ## ruff check, ruff format --check, mypy --strict on app/ and model/, hadolint
+lint: $(STAMP) ## ruff check, ruff format --check, mypy --strict on app/, model/ and benchmarks/, hadolint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --strict app model
+	$(BIN)/mypy --strict app model benchmarks
 	$(BIN)/hadolint Dockerfile
 
 train: $(STAMP) ## Train the shipped model (MNIST_DIR= to point at the MNIST files)

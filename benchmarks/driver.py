@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import math
 import os
 import resource
 import shutil
@@ -198,7 +199,9 @@ def run_wrk(port: int, requests: Sequence[Request], *, connections: int, duratio
             lines.append(f"{request.name}\t{request.weight}\t{request.expected}\t{path}\n")
         plan = Path(folder) / "plan.tsv"
         plan.write_text("".join(lines))
-        command = [wrk_path(), "-t", str(threads), "-c", str(connections), "-d", f"{max(duration_s, 1):g}s"]
+        # wrk reads whole seconds only: "-d 2.5s" is a usage error.
+        seconds = max(1, math.ceil(duration_s))
+        command = [wrk_path(), "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s"]
         command += [
             "--timeout",
             f"{TIMEOUT_S}s",

@@ -59,7 +59,7 @@ def weight_bytes(network: Network, inked: int | None = None) -> int:
     """Return the bytes of weights one image reads: all of them, or only `inked` pixels' rows of w^1."""
     first = network.weights[0]
     rows = first.shape[1] if inked is None else inked
-    return rows * first.shape[0] * first.itemsize + sum(w.nbytes for w in network.weights[1:])
+    return int(rows * first.shape[0] * first.itemsize + sum(w.nbytes for w in network.weights[1:]))
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -130,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"\n{'request':<36}{'sent':>7}  statuses")
     for request in requests:
-        counts = result.statuses.get(request.name, {})
+        counts = result.statuses.get(request.name, Counter[int]())
         shown = ", ".join(f"{status}: {n}" for status, n in sorted(counts.items()))
         flag = f"   (expected {request.expected})" if request.name in result.unexpected else ""
         print(f"{request.name:<36}{result.sent[request.name]:>7}  {shown}{flag}")

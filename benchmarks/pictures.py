@@ -64,9 +64,13 @@ def healthz_under_uploads(port: int, big: driver.Request, duration: float) -> di
     The uploads start first and run a second longer on each side, so every /healthz measured meets them.
     """
     uploads: dict[str, Any] = {}
+    failures: list[BaseException] = []
 
     def upload_load() -> None:
-        uploads.update(driver.run_wrk(port, [big], connections=4, duration_s=duration + 2).summary())
+        try:
+            uploads.update(driver.run_wrk(port, [big], connections=4, duration_s=duration + 2).summary())
+        except Exception as error:  # raised again below, in the caller's thread, not lost with this one
+            failures.append(error)
 
     thread = threading.Thread(target=upload_load)
     thread.start()
@@ -74,6 +78,8 @@ def healthz_under_uploads(port: int, big: driver.Request, duration: float) -> di
     healthz = driver.http_request("healthz", "GET", "/healthz")
     summary = driver.run_wrk(port, [healthz], connections=1, duration_s=duration).summary()
     thread.join()
+    if failures:
+        raise failures[0]
     return {"healthz": summary, "uploads": uploads}
 
 

@@ -134,7 +134,8 @@ def main(argv: list[str] | None = None) -> int:
     for label, value, target, at_least, unit in targets:
         shown = "n/a" if value is None else f"{value:.2f}{unit}" if unit == " ms" else f"{value:.3f}{unit}"
         judged = "" if target is None else f"   target {'>=' if at_least else '<='} {target:g}{unit}: "
-        print(f"  {label:<40}{shown:>12}{judged}{verdict(value, target, at_least=at_least) if judged else ''}")
+        judged += "" if target is None else verdict(value, target, at_least=at_least)
+        print(f"  {label:<40}{shown:>12}{judged}")
         rows.append({"name": label, "value": value, "target": target, "at_least": at_least, "unit": unit.strip()})
     if cold:
         print(f"  cold starts: {', '.join(f'{t:.3f} s' for t in cold)}; server RSS after the runs {rss_mib:.1f} MiB")

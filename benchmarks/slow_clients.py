@@ -25,6 +25,7 @@ import statistics
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from multiprocessing.synchronize import Event
 from pathlib import Path
 from typing import Any
@@ -71,7 +72,8 @@ async def _slow_connection(port: int, kind: str, stop: asyncio.Event, outcomes: 
                     break
         elif kind == "body":
             writer.write(BODY_HEAD + b'{"strokes": [[[1, 2], ')
-        done, _ = await asyncio.wait([answer, asyncio.ensure_future(stop.wait())], return_when=asyncio.FIRST_COMPLETED)
+        stopped = asyncio.ensure_future(stop.wait())
+        await asyncio.wait([answer, stopped], return_when=asyncio.FIRST_COMPLETED)
         if answer.done():
             try:
                 head = answer.result()
@@ -79,6 +81,7 @@ async def _slow_connection(port: int, kind: str, stop: asyncio.Event, outcomes: 
                 head = b""
             outcomes[f"{kind}: " + (head[9:12].decode() if head.startswith(b"HTTP/1.1 ") else "closed")] += 1
         answer.cancel()
+        stopped.cancel()
         writer.close()
 
 
@@ -123,7 +126,14 @@ def cpu_per_connection(count: int) -> dict[str, float]:
     """Return the server CPU microseconds per connection opened, held a second and closed by the client,
     for `python -m app` and for the plain uvicorn command (uvicorn's own protocol)."""
     results = {}
-    servers = {"python -m app": app_server, "uvicorn app.main:app": lambda env: driver.quiet_server(env, guarded=False)}
+
+    def plain_server(env: dict[str, str] | None) -> driver.Server:
+        return driver.quiet_server(env, guarded=False)
+
+    servers: dict[str, Callable[[dict[str, str] | None], driver.Server]] = {
+        "python -m app": app_server,
+        "uvicorn app.main:app": plain_server,
+    }
     for name, make in servers.items():
         with make(server_env(max_connections=str(count + 100))) as server:
             time.sleep(0.5)

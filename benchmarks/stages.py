@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from fastapi import Request
@@ -46,7 +47,7 @@ STAGES = ("framework", "parse", "render", "forward", "answer")
 app = create_app()
 
 
-def stage_route(depth: int) -> object:
+def stage_route(depth: int) -> Callable[[Request], Awaitable[Response]]:
     """Return an endpoint doing the first `depth` steps of /predict's work, then answering the stored bytes."""
 
     async def staged(request: Request) -> Response:
