@@ -55,8 +55,9 @@ def flagged_one(strokes: Strokes, rng: np.random.Generator) -> Stroke:
     points = np.array([point for stroke in strokes for point in stroke], dtype=np.float64)
     _, _, _, height = _box(strokes)
     tip = points[points[:, 1].argmin()]
-    length = rng.uniform(0.25, 0.45) * height
-    angle = np.radians(rng.uniform(25, 55))  # below the horizontal, to the left
+    # Short and steep: a long, nearly level flag is a 7's bar (MNIST's short-barred 7s were read as 1s).
+    length = rng.uniform(0.2, 0.35) * height
+    angle = np.radians(rng.uniform(40, 65))  # below the horizontal, to the left
     return [
         [float(tip[0]), float(tip[1])],
         [float(tip[0] - length * np.cos(angle)), float(tip[1] + length * np.sin(angle))],

@@ -41,6 +41,16 @@ def test_slashes_run_from_just_past_the_ring_to_a_long_stem() -> None:
     assert (reaches > height).any() and (reaches < 0.7 * height).any()
 
 
+def test_flags_are_short_and_steep_not_a_sevens_bar() -> None:
+    rng = np.random.default_rng(4)
+    height = 40.0  # ONE spans rows 10 to 50
+    flags = [pen_variants.flagged_one(ONE, rng) for _ in range(200)]
+    drops = np.array([np.degrees(np.arctan2(end[1] - tip[1], tip[0] - end[0])) for tip, end in flags])
+    lengths = np.array([np.hypot(end[0] - tip[0], end[1] - tip[1]) for tip, end in flags])
+    assert drops.min() >= 40 and drops.max() <= 65
+    assert lengths.min() >= 0.2 * height and lengths.max() <= 0.35 * height
+
+
 def test_a_four_is_closed_from_its_arm_to_its_stem_only_where_it_stays_a_four() -> None:
     rng = np.random.default_rng(3)
     start, meet = pen_variants.closed_four(FOUR, rng) or ([], [])
