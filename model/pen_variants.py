@@ -1,7 +1,7 @@
 """Stroke-level variants of real pen digits, for the ways of writing that the pen data rarely shows.
 
 People write a 0 with a slash through it (upright or leaning), a 4 closed at the top, a 7 with a bar across its stem,
-and a 1 with a flag and a base;
+a 9 with a hook at its foot, and a 1 with a flag and a base;
 UNIPEN's writers seldom do, and those are among the digits the network misreads most. Each variant adds
 the stroke a person would add to a real drawing of the training writers, so every other feature of it
 (the writer's slant, wobble and proportions) stays real. The added stroke's size and angle vary a little,
@@ -112,6 +112,21 @@ def closed_four(strokes: Strokes, rng: np.random.Generator) -> Stroke | None:
     return [[float(start[0]), float(start[1])], meet]
 
 
+def hooked_nine(strokes: Strokes, rng: np.random.Generator) -> Stroke:
+    """Return a hook at the foot of a 9's stem, curling to the left and a little up, as many people end it."""
+    points = np.array([point for stroke in strokes for point in stroke], dtype=np.float64)
+    _, _, _, height = _box(strokes)
+    foot = points[points[:, 1].argmax()]
+    width = rng.uniform(0.15, 0.3) * height
+    rise = rng.uniform(0.0, 0.12) * height
+    # Down a little, round to the left, then up: three legs of a shallow curve.
+    return [
+        [float(foot[0]), float(foot[1])],
+        [float(foot[0] - 0.4 * width), float(foot[1] + 0.06 * height)],
+        [float(foot[0] - width), float(foot[1] - rise)],
+    ]
+
+
 Addition = Callable[[Strokes, np.random.Generator], Stroke | None]
 """Makes the stroke a variant adds, or None where the drawing has nothing for it to attach to."""
 
@@ -120,6 +135,7 @@ VARIANTS: dict[int, list[tuple[Addition, ...]]] = {
     1: [(flagged_one,), (flagged_one, based_one)],
     4: [(closed_four,)],
     7: [(barred_seven,)],
+    9: [(hooked_nine,)],
 }
 """For each digit, the variants made of each drawing: each a tuple of the strokes to add."""
 

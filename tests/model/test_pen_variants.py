@@ -10,12 +10,16 @@ from model.preprocess import render
 ZERO = [[[np.cos(t) * 10 + 20, np.sin(t) * 15 + 30] for t in np.linspace(0, 2 * np.pi, 40)]]
 ONE = [[[20.0, 10.0], [20.0, 50.0]]]
 SEVEN = [[[10.0, 10.0], [40.0, 10.0], [25.0, 50.0]]]
+NINE = [
+    [[np.cos(t) * 8 + 20, np.sin(t) * 8 + 18] for t in np.linspace(0, 2 * np.pi, 30)],
+    [[28.0, 18.0], [28.0, 50.0]],
+]
 FOUR = [[[20.0, 10.0], [10.0, 30.0], [35.0, 30.0]], [[28.0, 5.0], [28.0, 50.0]]]  # a leaning arm and bar, a stem
 
 
 def test_each_variant_adds_strokes_to_a_copy_of_the_drawing() -> None:
     rng = np.random.default_rng(0)
-    for strokes, label, count in ((ZERO, 0, 1), (ONE, 1, 2), (FOUR, 4, 1), (SEVEN, 7, 1)):
+    for strokes, label, count in ((ZERO, 0, 1), (ONE, 1, 2), (FOUR, 4, 1), (SEVEN, 7, 1), (NINE, 9, 1)):
         made = pen_variants.variants(strokes, label, rng)
         assert len(made) == count
         for variant in made:
@@ -39,6 +43,14 @@ def test_slashes_run_from_just_past_the_ring_to_a_long_stem() -> None:
     reaches = np.array([(start[1] - end[1]) / 2 for start, end in slashes])  # half the slash's height
     assert reaches.min() >= 0.55 * height and reaches.max() <= 1.2 * height
     assert (reaches > height).any() and (reaches < 0.7 * height).any()
+
+
+def test_a_hook_leaves_the_nines_foot_to_the_left() -> None:
+    rng = np.random.default_rng(5)
+    for _ in range(50):
+        hook = pen_variants.hooked_nine(NINE, rng)
+        assert hook[0] == [28.0, 50.0]  # the stem's lowest point
+        assert hook[-1][0] < 28.0 - 0.15 * 40 + 1e-9 and hook[1][1] > 50.0  # dips below the foot, ends to its left
 
 
 def test_flags_are_short_and_steep_not_a_sevens_bar() -> None:
