@@ -20,8 +20,8 @@ from model.augment import AugmentConfig
 class TrainConfig:
     """Hyperparameters of one training run."""
 
-    hidden: tuple[int, ...] = (1200,)
-    epochs: int = 150
+    hidden: tuple[int, ...] = (1200, 400)
+    epochs: int = 120
     batch_size: int = 64
     learning_rate: float = 0.05
     final_learning_rate: float = 0.0005
@@ -31,9 +31,9 @@ class TrainConfig:
     momentum: float = 0.9
     weight_decay: float = 1e-5
     validation_size: int = 5_000
-    unipen_repeat: int = 3
+    unipen_repeat: int = 6
     use_unipen: bool = True
-    pen_variants: bool = False
+    pen_variants: bool = True
     """Add stroke variants of the training writers' pen digits (model.pen_variants), once each."""
     deskew: bool = False
     """Straighten every image by its second moments (model.deskew) after distorting it, as served."""
