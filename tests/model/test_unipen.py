@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from model import unipen
+from model import pen_variants, unipen
 from model.constants import NUM_PIXELS
 from tests.conftest import skip_or_fail
 
@@ -46,5 +46,5 @@ def test_variants_come_from_training_writers_only() -> None:
         skip_or_fail(f"UNIPEN digits not found at {path}: set DIGITS_UNIPEN")
     extra = unipen.load_variants(path)
     assert extra.images.shape == (len(extra.labels), NUM_PIXELS)
-    assert set(np.unique(extra.labels)) == {0, 1, 7} and len(extra.labels) > 1_000
+    assert set(np.unique(extra.labels)) == set(pen_variants.VARIANTS) == {0, 1, 4, 7, 9} and len(extra.labels) > 1_000
     assert not any(unipen.is_heldout(group) for group in extra.groups)

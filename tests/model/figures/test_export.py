@@ -19,6 +19,7 @@ from model.inference import predict
 from model.mnist_files import load_test_set
 from model.network import Network, sigmoid
 from model.preprocess import render
+from model.weights import DEFAULT_WEIGHTS, load
 
 NS = {"svg": SVG_NS}
 SIZES = [784, 16, 12, 10]
@@ -111,8 +112,9 @@ def test_the_command_refuses_a_bad_drawing_or_neuron(tmp_path: Path, capsys: pyt
     bad.write_text('{"strokes": [[1, 2]]}')
     assert main(["--out", str(tmp_path), "--strokes", str(bad)]) == 1
     assert "bad.json: expected" in capsys.readouterr().err
-    assert main(["--out", str(tmp_path), "--layer", "2"]) == 1
-    assert "no sigmoid layer 2" in capsys.readouterr().err
+    beyond = len(load(DEFAULT_WEIGHTS).network.weights)  # the output layer: softmax, not sigmoid
+    assert main(["--out", str(tmp_path), "--layer", str(beyond)]) == 1
+    assert f"no sigmoid layer {beyond}" in capsys.readouterr().err
     assert not list(tmp_path.glob("*.svg"))
 
 
