@@ -100,4 +100,6 @@ def parse_args(argv: list[str] | None, description: str | None = None) -> tuple[
         config = TrainConfig(**given | {"hidden": tuple(args.hidden)}, augment=augment)
     except ValueError as error:
         parser.error(str(error))
+    if config.init is not None and not Path(config.init).is_file():  # say so now, not after the data has loaded
+        parser.error(f"--init {config.init}: no such weights file")
     return config, args

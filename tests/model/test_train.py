@@ -93,6 +93,12 @@ def test_epochs_must_fill_whole_cycles() -> None:
         train.parse_args(["--epochs", "5", "--cycles", "2"])
 
 
+def test_a_missing_init_file_is_refused_before_any_data_loads(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        train.parse_args(["--init", "no/such/weights.npz"])
+    assert "--init no/such/weights.npz: no such weights file" in capsys.readouterr().err
+
+
 @pytest.mark.mnist
 def test_with_cycles_the_network_kept_is_the_mean_of_the_cycle_ends(mnist_dir: Path) -> None:
     datasets = small_datasets(mnist_dir)
@@ -159,14 +165,16 @@ def test_command_line_options_reach_the_config() -> None:
     assert default == TrainConfig()
 
 
-def test_every_config_field_is_an_option() -> None:
+def test_every_config_field_is_an_option(tmp_path: Path) -> None:
     """Each hyperparameter, the augmentation's too, can be set from the command line (derived, not copied)."""
-    options = """--hidden 30 20 --epochs 2 --batch-size 8 --learning-rate 0.1 --final-learning-rate 0.01
+    start = tmp_path / "start.npz"
+    start.write_bytes(b"")  # only its existence is checked here; training would read it
+    options = f"""--hidden 30 20 --epochs 2 --batch-size 8 --learning-rate 0.1 --final-learning-rate 0.01
         --cycles 2 --momentum 0.5 --weight-decay 0.001 --validation-size 100 --unipen-repeat 1 --no-unipen
-        --train-limit 50 --init start.npz --seed 7 --augment-shift 2.5 --augment-elastic-sigma 3"""
+        --train-limit 50 --init {start} --seed 7 --augment-shift 2.5 --augment-elastic-sigma 3"""
     config, _ = train.parse_args(options.split())
     changed = {name for name, value in dataclasses.asdict(config).items() if value != getattr(TrainConfig(), name)}
     assert changed == {f.name for f in dataclasses.fields(TrainConfig)} - {"pen_variants", "deskew"}
     assert config.hidden == (30, 20) and config.train_limit == 50 and not config.use_unipen
-    assert config.init == "start.npz"
+    assert config.init == str(start)
     assert config.augment == dataclasses.replace(AugmentConfig(), shift=2.5, elastic_sigma=3.0)
