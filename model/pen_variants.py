@@ -13,15 +13,21 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+from numpy.typing import NDArray
 
 from model.preprocess import Strokes
 
 Stroke = list[list[float]]
 
 
+def _points(strokes: Strokes) -> NDArray[np.float64]:
+    """Return every point of the drawing, stroke after stroke, as an (n, 2) array of (x, y)."""
+    return np.array([point for stroke in strokes for point in stroke], dtype=np.float64)
+
+
 def _box(strokes: Strokes) -> tuple[float, float, float, float]:
     """Return the ink's (left, top, width, height) in the drawing's own units."""
-    points = np.array([point for stroke in strokes for point in stroke], dtype=np.float64)
+    points = _points(strokes)
     left, top = points.min(axis=0)
     right, bottom = points.max(axis=0)
     return float(left), float(top), float(right - left), float(bottom - top)
@@ -40,7 +46,7 @@ def slashed_zero(strokes: Strokes, rng: np.random.Generator) -> Stroke:
 def barred_seven(strokes: Strokes, rng: np.random.Generator) -> Stroke:
     """Return a short bar across the 7's stem, a little below half its height."""
     _, top, width, height = _box(strokes)
-    points = np.array([point for stroke in strokes for point in stroke], dtype=np.float64)
+    points = _points(strokes)
     level = top + rng.uniform(0.45, 0.65) * height
     # The stem is the ink nearest that level that is not the top bar: the points closest to it in height.
     near = points[np.argsort(np.abs(points[:, 1] - level))[:3]]
@@ -52,7 +58,7 @@ def barred_seven(strokes: Strokes, rng: np.random.Generator) -> Stroke:
 
 def flagged_one(strokes: Strokes, rng: np.random.Generator) -> Stroke:
     """Return a flag from the top of the 1 down to its left, as Europeans write it."""
-    points = np.array([point for stroke in strokes for point in stroke], dtype=np.float64)
+    points = _points(strokes)
     _, _, _, height = _box(strokes)
     tip = points[points[:, 1].argmin()]
     # Short and steep: a long, nearly level flag is a 7's bar (MNIST's short-barred 7s were read as 1s).
@@ -66,7 +72,7 @@ def flagged_one(strokes: Strokes, rng: np.random.Generator) -> Stroke:
 
 def based_one(strokes: Strokes, rng: np.random.Generator) -> Stroke:
     """Return a base under the 1: a short horizontal line centred on its foot."""
-    points = np.array([point for stroke in strokes for point in stroke], dtype=np.float64)
+    points = _points(strokes)
     _, _, _, height = _box(strokes)
     foot = points[points[:, 1].argmax()]
     half = rng.uniform(0.15, 0.25) * height
@@ -114,7 +120,7 @@ def closed_four(strokes: Strokes, rng: np.random.Generator) -> Stroke | None:
 
 def hooked_nine(strokes: Strokes, rng: np.random.Generator) -> Stroke:
     """Return a hook at the foot of a 9's stem, curling to the left and a little up, as many people end it."""
-    points = np.array([point for stroke in strokes for point in stroke], dtype=np.float64)
+    points = _points(strokes)
     _, _, _, height = _box(strokes)
     foot = points[points[:, 1].argmax()]
     width = rng.uniform(0.15, 0.3) * height
