@@ -16,6 +16,7 @@ TRAIN_ARGS ?=
 RUN ?= runs/train
 # The fine-tune of `make train`: three cosine cycles from the main run, whose ends are averaged (model/averaging.py).
 AVERAGE_ARGS := --learning-rate 0.01 --cycles 3 --epochs 30
+DATA_DIR_ARG = $(if $(MNIST_DIR),--data-dir $(MNIST_DIR))
 PIP_COMPILE_ARGS ?=
 OUT ?= build/figures
 MNIST_INDEX ?=
@@ -54,14 +55,14 @@ lint: $(STAMP) ## ruff check, ruff format --check, mypy --strict on app/, model/
 	$(BIN)/mypy --strict app model benchmarks
 	$(BIN)/hadolint Dockerfile
 
-train: $(STAMP) ## Train the shipped model: the main run, then its averaged fine-tune (MNIST_DIR=, RUN=, about 50 min)
-	$(PY) -m model.train $(if $(MNIST_DIR),--data-dir $(MNIST_DIR)) --out $(RUN)/main $(TRAIN_ARGS)
-	$(PY) -m model.train $(if $(MNIST_DIR),--data-dir $(MNIST_DIR)) --out $(RUN)/averaged \
+train: $(STAMP) ## Train the shipped model: the main run, then its averaged fine-tune (MNIST_DIR=, RUN=, about an hour on 2 cores)
+	$(PY) -m model.train $(DATA_DIR_ARG) --out $(RUN)/main $(TRAIN_ARGS)
+	$(PY) -m model.train $(DATA_DIR_ARG) --out $(RUN)/averaged \
 		--init $(RUN)/main/weights.npz $(TRAIN_ARGS) $(AVERAGE_ARGS)
 
 figures: $(STAMP) ## Write the article's figures as SVG into OUT= (MNIST_INDEX= or STROKES=; neuron LAYER=, INDEX=)
 	$(PY) -m model.figures --out $(OUT) --layer $(LAYER) --index $(INDEX) \
-		$(if $(MNIST_INDEX),--mnist-index $(MNIST_INDEX) $(if $(MNIST_DIR),--data-dir $(MNIST_DIR))) $(if $(STROKES),--strokes $(STROKES))
+		$(if $(MNIST_INDEX),--mnist-index $(MNIST_INDEX) $(DATA_DIR_ARG)) $(if $(STROKES),--strokes $(STROKES))
 
 $(BENCH_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[bench]'
