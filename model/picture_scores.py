@@ -2,8 +2,9 @@
 
 - MNIST's 10,000 test images written to PNG files, white on black as published and black on white
   as on paper, read back through model.picture.
-- The held-out UNIPEN writers' digits made into phone-like photos (model.photos, seed PHOTO_SEED)
-  and read back through model.picture: the writers and the photos are both unseen in training.
+- The UNIPEN pen test writers' digits made into phone-like photos (model.photos, seed PHOTO_SEED)
+  and read back through model.picture: the writers and the photos are both unseen in training, and
+  the writers never choose a run.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ PHOTO_SEED = 2024
 TITLES = {
     "mnist_png_white_on_black": "MNIST test as PNG, white on black",
     "mnist_png_black_on_white": "MNIST test as PNG, black on white",
-    "phone_photos": "Phone-like photos of held-out writers",
+    "phone_photos": "Phone-like photos of pen test writers",
 }
 """Each picture set's name in evaluation.json, and its title in print."""
 
@@ -47,10 +48,10 @@ def mnist_pngs(images: NDArray[np.float32], *, inverted: bool) -> Iterator[bytes
 
 
 def phone_photos(path: str | Path | None = None, *, seed: int = PHOTO_SEED) -> Iterator[tuple[bytes, int]]:
-    """Yield (JPEG bytes, label) of a phone-like photo of every held-out UNIPEN writer's digit."""
+    """Yield (JPEG bytes, label) of a phone-like photo of every digit of the UNIPEN pen test writers."""
     rng = np.random.default_rng(seed)
-    heldout = ((strokes, label) for strokes, label, group in unipen.samples(path) if unipen.is_heldout(group))
-    for index, (strokes, label) in enumerate(heldout):
+    test = ((strokes, label) for strokes, label, group in unipen.samples(path) if unipen.is_test(group))
+    for index, (strokes, label) in enumerate(test):
         yield photo(strokes, rng, sideways=index % SIDEWAYS_EVERY == SIDEWAYS_EVERY - 1), label
 
 

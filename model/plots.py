@@ -26,7 +26,7 @@ def learning_curves(history: list[dict[str, float]], path: Path) -> None:
     for key, label in (
         ("train_accuracy", "training (augmented)"),
         ("validation_accuracy", "MNIST validation"),
-        ("pen_validation_accuracy", "held-out pen writers"),
+        ("pen_validation_accuracy", "pen validation writers"),
     ):
         values = [100 * row[key] for row in history]
         if not all(np.isnan(values)):

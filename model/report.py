@@ -1,10 +1,11 @@
 """Score a weights file: `python -m model.report [--weights PATH] [--report-dir DIR] [--ship PATH]`.
 
 Accuracy, per-digit accuracy and confusion matrix on the 10,000 MNIST test images and on the
-held-out UNIPEN writers (rendered with model.preprocess), and how often the uncertainty rule fires
-on each, and on random scribbles (model.scribbles). Then the same for pictures read through
-model.picture (model.picture_scores): MNIST's test images as PNG files, both ways round, and
-phone-like photos of the held-out writers' digits; `--no-pictures` skips them (they take minutes). `--report-dir` writes evaluation.json and the
+UNIPEN pen test writers (held-out writers that never choose a run; rendered with model.preprocess),
+and how often the uncertainty rule fires on each, and on random scribbles (model.scribbles). Then the
+same for pictures read through model.picture (model.picture_scores): MNIST's test images as PNG files,
+both ways round, and phone-like photos of the pen test writers' digits; `--no-pictures` skips them
+(they take minutes). `--report-dir` writes evaluation.json and the
 plots the /model page shows; `--ship` writes a copy of the weights whose metadata carries the
 uncertainty thresholds (calibrated with `--calibrate`, model.calibration) and these scores.
 """
@@ -70,7 +71,7 @@ def build_report(
     return {
         "weights_sha256": model.sha256,
         "mnist_test": _without_predictions(test),
-        "unipen_heldout": _without_predictions(held),
+        "unipen_test": _without_predictions(held),
         **{name: _without_predictions(result) for name, result in (pictures or {}).items()},
         "uncertainty": {
             "rule": _RULE,
@@ -94,7 +95,7 @@ def print_scores(
     pictures: dict[str, dict[str, Any]] | None = None,
 ) -> None:
     """Print the accuracies and uncertainty rates, one block per data set."""
-    named = [("MNIST test", test), ("UNIPEN held-out writers", held)]
+    named = [("MNIST test", test), ("UNIPEN pen test writers", held)]
     named += [(picture_scores.TITLES[name], result) for name, result in (pictures or {}).items()]
     for name, result in named:
         per_class = " ".join(f"{d}:{100 * a:.1f}" for d, a in enumerate(result["per_class"]))
@@ -126,9 +127,7 @@ def write_plots(
 
     out.mkdir(parents=True, exist_ok=True)
     plots.confusion_matrix(np.array(test["confusion"]), out / "confusion_matrix.png", title="MNIST test set")
-    plots.confusion_matrix(
-        np.array(held["confusion"]), out / "confusion_matrix_unipen.png", title="Held-out pen writers"
-    )
+    plots.confusion_matrix(np.array(held["confusion"]), out / "confusion_matrix_unipen.png", title="Pen test writers")
     if photos is not None:
         plots.confusion_matrix(
             np.array(photos["confusion"]), out / "confusion_matrix_photos.png", title="Phone-like photos"
@@ -160,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         model = load(args.weights)
         mnist = data.load_mnist(args.data_dir)
-        _, pen = unipen.split(unipen.load(args.unipen))
+        pen = unipen.split(unipen.load(args.unipen)).test
     except (WeightsError, data.DatasetError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

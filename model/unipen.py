@@ -25,7 +25,12 @@ from model.preprocess import render
 
 DEFAULT_PATH = Path("../shared/datasets/unipen-1a-digits.jsonl.gz")
 HELDOUT_PERCENT = 20
-"""About this share of the writer groups is held out for validation, never trained on."""
+"""About this share of the writer groups is held out, never trained on."""
+
+VALIDATION_PERCENT = 10
+"""The held-out groups that hash below this choose runs (validation); the rest, about the other half, are
+the pen test set: scored for the record only, like the MNIST test set, so the pen figure is one the choice
+never saw."""
 
 ALWAYS_TRAIN = ("gmd", "val")
 """Sets from a handful of people spread over many files: kept whole, on the training side."""
@@ -57,11 +62,21 @@ def writer_group(writer: str) -> str:
     return writer
 
 
-def is_heldout(group: str) -> bool:
-    """Return True for the writer groups kept for validation (a stable hash, not a random draw)."""
+def _bucket(group: str) -> int:
+    """Return the group's stable bucket, 0 to 99 (a hash, not a random draw); ALWAYS_TRAIN gets 100."""
     if group in ALWAYS_TRAIN:
-        return False
-    return int(hashlib.sha256(group.encode()).hexdigest(), 16) % 100 < HELDOUT_PERCENT
+        return 100
+    return int(hashlib.sha256(group.encode()).hexdigest(), 16) % 100
+
+
+def is_heldout(group: str) -> bool:
+    """Return True for the writer groups never trained on: the pen validation and test writers."""
+    return _bucket(group) < HELDOUT_PERCENT
+
+
+def is_test(group: str) -> bool:
+    """Return True for the held-out groups that only report (the pen test set), never choose."""
+    return VALIDATION_PERCENT <= _bucket(group) < HELDOUT_PERCENT
 
 
 def _samples(path: str | Path | None) -> list[dict[str, Any]]:
@@ -109,13 +124,25 @@ def load_variants(path: str | Path | None = None, seed: int = 0) -> PenDigits:
     )
 
 
-def split(digits: PenDigits) -> tuple[PenDigits, PenDigits]:
-    """Return (training, held-out) parts, disjoint by writer group."""
-    heldout = np.array([is_heldout(g) for g in digits.groups])
+@dataclass(frozen=True)
+class PenSplits:
+    """The three parts of the pen digits, disjoint by writer group."""
+
+    training: PenDigits
+    validation: PenDigits
+    """Held-out writers that choose between runs."""
+    test: PenDigits
+    """Held-out writers that only give the reported figure."""
+
+
+def split(digits: PenDigits) -> PenSplits:
+    """Return the training, validation and test parts, disjoint by writer group."""
+    heldout = np.array([is_heldout(g) for g in digits.groups], dtype=bool)
+    test = np.array([is_test(g) for g in digits.groups], dtype=bool)
 
     def take(mask: NDArray[np.bool_]) -> PenDigits:
         return PenDigits(
             digits.images[mask], digits.labels[mask], [g for g, m in zip(digits.groups, mask, strict=True) if m]
         )
 
-    return take(~heldout), take(heldout)
+    return PenSplits(training=take(~heldout), validation=take(heldout & ~test), test=take(test))

@@ -29,6 +29,7 @@ def test_model_page_renders_with_the_evaluation(client: TestClient) -> None:
     response = client.get("/model")
     assert response.status_code == 200
     assert "12.50% <small>of 8</small>" in response.text
+    assert "Pen-drawn digits (UNIPEN test writers)</dt><dd>37.50% <small>of 16</small>" in response.text
     assert '<a href="/model" aria-current="page">The model</a>' in response.text
 
 

@@ -31,7 +31,14 @@ def small_datasets(mnist_dir: Path) -> Datasets:
     mnist = load_mnist(mnist_dir)
     x, y = mnist.train_images, mnist.train_labels.astype(np.int64)
     empty = Split(np.zeros((0, 784), np.float32), np.zeros(0, np.int64))
-    return Datasets(Split(x[:2000], y[:2000]), Split(x[2000:3000], y[2000:3000]), empty, empty, {})
+    return Datasets(
+        train=Split(x[:2000], y[:2000]),
+        validation=Split(x[2000:3000], y[2000:3000]),
+        pen_validation=empty,
+        test=empty,
+        pen_test=empty,
+        checksums={},
+    )
 
 
 @pytest.mark.mnist
