@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from model.augment import AugmentConfig
+from model.constants import NUM_CLASSES, NUM_PIXELS
+from model.weights import WeightsError, load
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,22 @@ def parse_args(argv: list[str] | None, description: str | None = None) -> tuple[
         config = TrainConfig(**given | {"hidden": tuple(args.hidden)}, augment=augment)
     except ValueError as error:
         parser.error(str(error))
-    if config.init is not None and not Path(config.init).is_file():  # say so now, not after the data has loaded
-        parser.error(f"--init {config.init}: no such weights file")
+    problem = _init_problem(config)  # said now, not after the data has loaded
+    if problem is not None:
+        parser.error(problem)
     return config, args
+
+
+def _init_problem(config: TrainConfig) -> str | None:
+    """Return why --init cannot start this run (missing, unreadable, other layer sizes), or None when it can."""
+    if config.init is None:
+        return None
+    path = Path(config.init)
+    if not path.is_file():
+        return f"--init {config.init}: no such weights file"
+    try:
+        sizes = load(path).network.sizes
+    except WeightsError as error:
+        return f"--init {error}"
+    wanted = [NUM_PIXELS, *config.hidden, NUM_CLASSES]
+    return None if sizes == wanted else f"--init {config.init}: layers {sizes}, but this run trains {wanted}"

@@ -106,6 +106,22 @@ def test_a_missing_init_file_is_refused_before_any_data_loads(capsys: pytest.Cap
     assert "--init no/such/weights.npz: no such weights file" in capsys.readouterr().err
 
 
+def test_init_weights_of_another_shape_or_broken_are_refused_before_any_data_loads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    start, broken = tmp_path / "start.npz", tmp_path / "broken.npz"
+    save(Network.initialise([784, 30, 10], np.random.default_rng(0)), start, {})
+    broken.write_bytes(b"not a weights file")
+    with pytest.raises(SystemExit):
+        train.parse_args(["--init", str(start), "--hidden", "20"])
+    assert "layers [784, 30, 10], but this run trains [784, 20, 10]" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        train.parse_args(["--init", str(broken)])
+    assert f"--init {broken}" in capsys.readouterr().err
+    config, _ = train.parse_args(["--init", str(start), "--hidden", "30"])
+    assert config.init == str(start)
+
+
 @pytest.mark.mnist
 def test_with_cycles_the_network_kept_is_the_mean_of_the_cycle_ends(mnist_dir: Path) -> None:
     datasets = small_datasets(mnist_dir)
@@ -175,7 +191,7 @@ def test_command_line_options_reach_the_config() -> None:
 def test_every_config_field_is_an_option(tmp_path: Path) -> None:
     """Each hyperparameter, the augmentation's too, can be set from the command line (derived, not copied)."""
     start = tmp_path / "start.npz"
-    start.write_bytes(b"")  # only its existence is checked here; training would read it
+    save(Network.initialise([784, 30, 20, 10], np.random.default_rng(0)), start, {})
     options = f"""--hidden 30 20 --epochs 2 --batch-size 8 --learning-rate 0.1 --final-learning-rate 0.01
         --cycles 2 --momentum 0.5 --weight-decay 0.001 --validation-size 100 --unipen-repeat 1 --no-unipen
         --train-limit 50 --init {start} --seed 7 --augment-shift 2.5 --augment-elastic-sigma 3"""
