@@ -33,7 +33,7 @@ def test_train_runs_the_main_run_then_its_averaged_fine_tune() -> None:
     main_run, fine_tune = text.split("-m model.train")[1:]
     assert "--out runs/x/main" in main_run and "--init" not in main_run
     assert "--out runs/x/averaged" in fine_tune and "--init runs/x/main/weights.npz" in fine_tune
-    assert "--cycles 3" in fine_tune
+    assert "--cycles 4 --epochs 120" in fine_tune
 
 
 def test_install_uses_the_lock_with_hashes_and_a_stamp() -> None:
