@@ -4,8 +4,10 @@ Both do the same work per step: forward pass, cross-entropy cost, backpropagatio
 update with L2, in float32, with the same layer sizes and batch size, on the same data (random
 images, so the benchmark needs no dataset). Augmentation is left out of both: it is the same NumPy
 code whichever network trains. Prints samples per second for each and the ratio NumPy / PyTorch.
+`--no-torch` times the NumPy trainer alone (no bench extra needed), for instance to price a bigger
+network before training it.
 
-    python benchmarks/train_speed.py [--hidden 800] [--batch-size 64] [--seconds 8]
+    python benchmarks/train_speed.py [--hidden 1200 400] [--batch-size 64] [--seconds 8] [--no-torch]
 """
 
 from __future__ import annotations
@@ -88,30 +90,34 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=defaults.batch_size)
     parser.add_argument("--seconds", type=float, default=8.0, help="timing budget per trainer and round")
     parser.add_argument("--rounds", type=int, default=2, help="alternate the trainers this many times")
+    parser.add_argument("--no-torch", action="store_true", help="time the NumPy trainer alone")
     args = parser.parse_args()
-    import torch
-
     config = TrainConfig(hidden=tuple(args.hidden), batch_size=args.batch_size)
     sizes = [NUM_PIXELS, *config.hidden, NUM_CLASSES]
     batches = 50
     rng = np.random.default_rng(0)
     x = rng.random((batches * config.batch_size, NUM_PIXELS), dtype=np.float32)
     y = rng.integers(0, NUM_CLASSES, batches * config.batch_size)
-    steps = {"numpy": numpy_step(sizes, config, x, y), "pytorch": torch_step(sizes, config, x, y)}
+    steps = {"numpy": numpy_step(sizes, config, x, y)}
+    if not args.no_torch:
+        steps["pytorch"] = torch_step(sizes, config, x, y)
     best = dict.fromkeys(steps, 0.0)
     # Alternate, so that a slow spell of the machine does not favour one trainer.
     for _ in range(args.rounds):
         for name, step in steps.items():
             best[name] = max(best[name], samples_per_second(step, config.batch_size, batches, args.seconds))
 
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} CPUs; numpy {np.__version__}, torch {torch.__version__} "
-        f"({torch.get_num_threads()} threads)"
-    )
-    print(f"network {sizes}, batch {config.batch_size}, float32, momentum SGD with L2")
-    print(f"  numpy   {best['numpy']:10,.0f} samples/s")
-    print(f"  pytorch {best['pytorch']:10,.0f} samples/s")
-    print(f"  ratio numpy/pytorch = {best['numpy'] / best['pytorch']:.2f}  (target >= 0.9)")
+    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs; numpy {np.__version__}")
+    parameters = sum(n_out * (n_in + 1) for n_in, n_out in itertools.pairwise(sizes))
+    print(f"network {sizes} ({parameters:,} parameters), batch {config.batch_size}, float32, momentum SGD with L2")
+    print(f"  numpy   {best['numpy']:10,.0f} samples/s, {1000 * config.batch_size / best['numpy']:.1f} ms per batch")
+    if "pytorch" in best:
+        import torch
+
+        print(
+            f"  pytorch {best['pytorch']:10,.0f} samples/s (torch {torch.__version__}, {torch.get_num_threads()} threads)"
+        )
+        print(f"  ratio numpy/pytorch = {best['numpy'] / best['pytorch']:.2f}  (target >= 0.9)")
 
 
 if __name__ == "__main__":

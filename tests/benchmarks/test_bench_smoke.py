@@ -137,3 +137,13 @@ def test_the_picture_benchmark_sends_a_1_megapixel_jpeg_the_server_reads(server:
     assert abs(width * height - 1_000_000) < 20_000
     status, body = pictures.upload("1 MP JPEG", data).fetch(server.port)
     assert status == 200 and "digit" in json.loads(body)
+
+
+def test_the_training_benchmark_prices_a_network_without_pytorch() -> None:
+    import subprocess
+
+    script = Path(__file__).resolve().parents[2] / "benchmarks" / "train_speed.py"
+    argv = [sys.executable, str(script), "--no-torch", "--hidden", "30", "20", "--seconds", "0.2", "--rounds", "1"]
+    result = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=True)
+    assert "network [784, 30, 20, 10] (24,380 parameters)" in result.stdout
+    assert "ms per batch" in result.stdout and "pytorch" not in result.stdout
