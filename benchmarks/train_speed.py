@@ -93,7 +93,7 @@ def main() -> None:
     parser.add_argument("--no-torch", action="store_true", help="time the NumPy trainer alone")
     args = parser.parse_args()
     config = TrainConfig(hidden=tuple(args.hidden), batch_size=args.batch_size)
-    sizes = [NUM_PIXELS, *config.hidden, NUM_CLASSES]
+    sizes = config.sizes
     batches = 50
     rng = np.random.default_rng(0)
     x = rng.random((batches * config.batch_size, NUM_PIXELS), dtype=np.float32)

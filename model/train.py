@@ -28,7 +28,7 @@ from numpy.typing import NDArray
 from model import data, unipen
 from model.augment import augment
 from model.averaging import WeightAverage
-from model.constants import NUM_CLASSES, NUM_PIXELS
+from model.constants import NUM_PIXELS
 from model.deskew import deskew
 from model.evaluate import confusion, outputs
 from model.network import Network
@@ -128,7 +128,7 @@ def train(
     from tqdm import tqdm  # a training-only dependency, so the server does not need it
 
     rng = np.random.default_rng(config.seed)
-    sizes = [NUM_PIXELS, *config.hidden, NUM_CLASSES]
+    sizes = config.sizes
     network = Network.initialise(sizes, rng)  # drawn even for --init, so the batches are the same either way
     if config.init is not None:
         network = load(Path(config.init)).network

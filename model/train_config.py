@@ -49,6 +49,11 @@ class TrainConfig:
         if self.cycles < 1 or self.epochs % self.cycles:
             raise ValueError(f"--epochs {self.epochs} must be a positive multiple of --cycles {self.cycles}")
 
+    @property
+    def sizes(self) -> list[int]:
+        """Return the layer sizes of the network this run trains: input, hidden layers, output."""
+        return [NUM_PIXELS, *self.hidden, NUM_CLASSES]
+
 
 HELP = {
     "hidden": "hidden layer sizes",
@@ -119,5 +124,6 @@ def _init_problem(config: TrainConfig) -> str | None:
         sizes = load(path).network.sizes
     except WeightsError as error:
         return f"--init {error}"
-    wanted = [NUM_PIXELS, *config.hidden, NUM_CLASSES]
-    return None if sizes == wanted else f"--init {config.init}: layers {sizes}, but this run trains {wanted}"
+    return (
+        None if sizes == config.sizes else f"--init {config.init}: layers {sizes}, but this run trains {config.sizes}"
+    )
