@@ -14,7 +14,7 @@ MNIST_DIR ?=
 PYTEST_ARGS ?=
 TRAIN_ARGS ?=
 RUN ?= runs/train
-# The fine-tune of `make train`: three cosine cycles from the main run, whose ends are averaged (model/averaging.py).
+# The fine-tune of `make train`: four cosine cycles from the main run, whose ends are averaged (model/averaging.py).
 AVERAGE_ARGS := --learning-rate 0.03 --cycles 4 --epochs 120
 DATA_DIR_ARG = $(if $(MNIST_DIR),--data-dir $(MNIST_DIR))
 PIP_COMPILE_ARGS ?=
