@@ -33,8 +33,8 @@ from model.deskew import deskew
 from model.evaluate import confusion, outputs
 from model.network import Network
 from model.optimizer import MomentumSGD
-from model.train_config import TrainConfig, parse_args
-from model.weights import WeightsError, load, save
+from model.train_config import TrainConfig, load_init, parse_args
+from model.weights import WeightsError, save
 
 
 @dataclass(frozen=True)
@@ -128,12 +128,9 @@ def train(
     from tqdm import tqdm  # a training-only dependency, so the server does not need it
 
     rng = np.random.default_rng(config.seed)
-    sizes = config.sizes
-    network = Network.initialise(sizes, rng)  # drawn even for --init, so the batches are the same either way
+    network = Network.initialise(config.sizes, rng)  # drawn even for --init, so the batches are the same either way
     if config.init is not None:
-        network = load(Path(config.init)).network
-        if network.sizes != sizes:
-            raise WeightsError(f"{config.init}: layers {network.sizes}, but this run trains {sizes}")
+        network = load_init(config)
     optimizer = MomentumSGD(network, momentum=config.momentum, weight_decay=config.weight_decay)
     train_set = datasets.train
     n = len(train_set.y)

@@ -15,6 +15,7 @@ from typing import Any
 
 from model.augment import AugmentConfig
 from model.constants import NUM_CLASSES, NUM_PIXELS
+from model.network import Network
 from model.weights import WeightsError, load
 
 
@@ -107,23 +108,22 @@ def parse_args(argv: list[str] | None, description: str | None = None) -> tuple[
         config = TrainConfig(**given | {"hidden": tuple(args.hidden)}, augment=augment)
     except ValueError as error:
         parser.error(str(error))
-    problem = _init_problem(config)  # said now, not after the data has loaded
-    if problem is not None:
-        parser.error(problem)
+    if config.init is not None:  # said now, not after the data has loaded
+        if not Path(config.init).is_file():
+            parser.error(f"--init {config.init}: no such weights file")
+        try:
+            load_init(config)
+        except WeightsError as error:
+            parser.error(f"--init {error}")
     return config, args
 
 
-def _init_problem(config: TrainConfig) -> str | None:
-    """Return why --init cannot start this run (missing, unreadable, other layer sizes), or None when it can."""
+def load_init(config: TrainConfig) -> Network:
+    """Return the network of the config's --init file; raise WeightsError when it is unreadable or its layer
+    sizes are not the run's."""
     if config.init is None:
-        return None
-    path = Path(config.init)
-    if not path.is_file():
-        return f"--init {config.init}: no such weights file"
-    try:
-        sizes = load(path).network.sizes
-    except WeightsError as error:
-        return f"--init {error}"
-    return (
-        None if sizes == config.sizes else f"--init {config.init}: layers {sizes}, but this run trains {config.sizes}"
-    )
+        raise WeightsError("this run has no --init file")
+    network = load(Path(config.init)).network
+    if network.sizes != config.sizes:
+        raise WeightsError(f"{config.init}: layers {network.sizes}, but this run trains {config.sizes}")
+    return network
