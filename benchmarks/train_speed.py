@@ -41,9 +41,8 @@ def samples_per_second(step: Callable[[int], None], batch_size: int, batches: in
     return best
 
 
-def numpy_step(sizes: list[int], config: TrainConfig, x: np.ndarray, y: np.ndarray) -> Callable[[int], None]:
-    """Return a function doing one NumPy training step on mini-batch number b."""
-    network = Network.initialise(sizes, np.random.default_rng(0))
+def numpy_step(network: Network, config: TrainConfig, x: np.ndarray, y: np.ndarray) -> Callable[[int], None]:
+    """Return a function doing one NumPy training step of `network` on mini-batch number b."""
     optimizer = MomentumSGD(network, momentum=config.momentum, weight_decay=config.weight_decay)
     n = config.batch_size
 
@@ -98,7 +97,8 @@ def main() -> None:
     rng = np.random.default_rng(0)
     x = rng.random((batches * config.batch_size, NUM_PIXELS), dtype=np.float32)
     y = rng.integers(0, NUM_CLASSES, batches * config.batch_size)
-    steps = {"numpy": numpy_step(sizes, config, x, y)}
+    network = Network.initialise(sizes, np.random.default_rng(0))
+    steps = {"numpy": numpy_step(network, config, x, y)}
     if not args.no_torch:
         steps["pytorch"] = torch_step(sizes, config, x, y)
     best = dict.fromkeys(steps, 0.0)
@@ -108,8 +108,9 @@ def main() -> None:
             best[name] = max(best[name], samples_per_second(step, config.batch_size, batches, args.seconds))
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs; numpy {np.__version__}")
-    parameters = sum(n_out * (n_in + 1) for n_in, n_out in itertools.pairwise(sizes))
-    print(f"network {sizes} ({parameters:,} parameters), batch {config.batch_size}, float32, momentum SGD with L2")
+    print(
+        f"network {sizes} ({network.num_parameters:,} parameters), batch {config.batch_size}, float32, momentum SGD with L2"
+    )
     print(f"  numpy   {best['numpy']:10,.0f} samples/s, {1000 * config.batch_size / best['numpy']:.1f} ms per batch")
     if "pytorch" in best:
         import torch
