@@ -54,9 +54,11 @@ COPY --from=builder /opt/venv /opt/venv
 COPY model/weights/default.npz model/weights/default.npz.sha256 model/weights/
 COPY static/ static/
 COPY templates/ templates/
-COPY model/__init__.py model/constants.py model/network.py model/preprocess.py model/framing.py \
-     model/weights.py model/inference.py model/uncertainty.py model/mnist_files.py \
-     model/picture.py model/decoding.py model/ink.py model/paper.py model/pieces.py model/thickness.py model/
+# The served packages, as folders (model/training and model/evaluation stay out: the server never imports them).
+COPY model/__init__.py model/constants.py model/network.py model/
+COPY model/serving/ model/serving/
+COPY model/reading/ model/reading/
+COPY model/datasets/ model/datasets/
 COPY model/figures/ model/figures/
 COPY app/ app/
 

@@ -14,7 +14,7 @@ MNIST_DIR ?=
 PYTEST_ARGS ?=
 TRAIN_ARGS ?=
 RUN ?= runs/train
-# The fine-tune of `make train`: four cosine cycles from the main run, whose ends are averaged (model/averaging.py).
+# The fine-tune of `make train`: four cosine cycles from the main run, whose ends are averaged (model/training/averaging.py).
 AVERAGE_ARGS := --learning-rate 0.03 --cycles 4 --epochs 120
 DATA_DIR_ARG = $(if $(MNIST_DIR),--data-dir $(MNIST_DIR))
 PIP_COMPILE_ARGS ?=
@@ -49,15 +49,16 @@ run: $(STAMP) ## Serve the app on http://127.0.0.1:8000 (override HOST=, PORT=)
 test: $(STAMP) ## Run the whole test suite (pytest; PYTEST_ARGS= to pass options)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-lint: $(STAMP) ## ruff check, ruff format --check, mypy --strict on app/, model/ and benchmarks/, hadolint
+lint: $(STAMP) ## ruff check, ruff format --check, mypy --strict, the import contract (lint-imports), hadolint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy --strict app model benchmarks
+	$(BIN)/lint-imports
 	$(BIN)/hadolint Dockerfile
 
 train: $(STAMP) ## Train the shipped model: the main run, then its averaged fine-tune (MNIST_DIR=, RUN=, about 1.5 hours on 2 cores)
-	$(PY) -m model.train $(DATA_DIR_ARG) --out $(RUN)/main $(TRAIN_ARGS)
-	$(PY) -m model.train $(DATA_DIR_ARG) --out $(RUN)/averaged \
+	$(PY) -m model.training $(DATA_DIR_ARG) --out $(RUN)/main $(TRAIN_ARGS)
+	$(PY) -m model.training $(DATA_DIR_ARG) --out $(RUN)/averaged \
 		--init $(RUN)/main/weights.npz $(TRAIN_ARGS) $(AVERAGE_ARGS)
 
 figures: $(STAMP) ## Write the article's figures as SVG into OUT= (MNIST_INDEX= or STROKES=; neuron LAYER=, INDEX=)

@@ -20,11 +20,12 @@ from app.parsing import InputError, PredictInput, parse_predict_body
 from app.runtime import Runtime
 from app.schemas import ErrorResponse, Health, ModelInfo, Neuron, PredictResponse
 from app.uploads import parse_upload
-from model.decoding import PictureError, PictureTooLargeError, UnsupportedPictureError, accepted_text
-from model.inference import predict, saliency
-from model.picture import read_picture
-from model.preprocess import NoInkError, render
-from model.uncertainty import assess
+from model.reading.errors import NoInkError
+from model.reading.pictures.decode import PictureError, PictureTooLargeError, UnsupportedPictureError, accepted_text
+from model.reading.pictures.pipeline import read_picture
+from model.reading.strokes import render
+from model.serving.inference import predict, saliency
+from model.serving.uncertainty import assess
 
 _DUMPS_OPTIONS = orjson.OPT_SERIALIZE_NUMPY
 HEALTH_PATH = "/healthz"
@@ -97,14 +98,14 @@ def answer(*, runtime: Runtime, image: NDArray[np.float32], explain: bool, targe
 
 
 def answer_drawing(*, runtime: Runtime, drawing: PredictInput) -> bytes:
-    """Return the encoded answer for a checked drawing: strokes rendered (model.preprocess), or pixels as they are."""
+    """Return the encoded answer for a checked drawing: strokes rendered (model.reading.strokes), or pixels as they are."""
     image = render(drawing.strokes) if drawing.strokes is not None else drawing.pixels
     assert image is not None  # parse_predict_body guarantees strokes or pixels
     return answer(runtime=runtime, image=image, explain=drawing.explain, target=drawing.target)
 
 
 def answer_upload(*, runtime: Runtime, body: bytes, content_type: str) -> bytes:
-    """Return the encoded answer for a picture upload: parsed, decoded and preprocessed (model.picture).
+    """Return the encoded answer for a picture upload: parsed, decoded and preprocessed (model.reading.pictures.pipeline).
 
     Raises InputError for a bad form, PictureError for a bad picture and NoInkError for a blank one.
     """

@@ -21,10 +21,10 @@ from starlette.concurrency import run_in_threadpool
 
 from app.dependencies import RuntimeDep, SettingsDep, TemplatesDep
 from model.constants import IMAGE_SIDE
+from model.datasets.mnist_files import DatasetError, MnistTestSet, load_test_set
 from model.figures.export import SAMPLE_DIGIT
 from model.figures.sigmoid import Z_MAX, Z_MIN
 from model.figures.terms import SHOWN_TERMS, FigureError, check_neuron
-from model.mnist_files import DatasetError, MnistTestSet, load_test_set
 
 logger = logging.getLogger("app")
 

@@ -13,9 +13,9 @@ import orjson
 
 from app.limits import Limits
 from app.settings import Settings
-from model.inference import ReadingNetwork
-from model.uncertainty import UncertaintyThresholds
-from model.weights import LoadedModel
+from model.serving.inference import ReadingNetwork
+from model.serving.uncertainty import UncertaintyThresholds
+from model.serving.weights import LoadedModel
 
 logger = logging.getLogger("app")
 
@@ -26,7 +26,7 @@ class Runtime:
 
     model: LoadedModel
     reader: ReadingNetwork
-    """model.network, set up to read one drawing at a time (see model.inference.ReadingNetwork)."""
+    """model.network, set up to read one drawing at a time (see model.serving.inference.ReadingNetwork)."""
     thresholds: UncertaintyThresholds
     limits: Limits
     layer_names: tuple[str, ...]

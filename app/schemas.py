@@ -110,7 +110,7 @@ class ErrorResponse(BaseModel):
 
 
 class UncertaintyInfo(BaseModel):
-    """The thresholds behind `unsure` and `not_a_digit` (see model/uncertainty.py)."""
+    """The thresholds behind `unsure` and `not_a_digit` (see model/serving/uncertainty.py)."""
 
     unsure_below: float
     not_a_digit_below: float

@@ -10,7 +10,7 @@ from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from app.limits import Limits
-from model.weights import DEFAULT_WEIGHTS
+from model.serving.weights import DEFAULT_WEIGHTS
 
 REPO = Path(__file__).resolve().parents[1]
 

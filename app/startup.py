@@ -15,7 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.runtime import build_runtime
 from app.settings import Settings
-from model.weights import WeightsError, load
+from model.serving.weights import WeightsError, load
 
 logger = logging.getLogger("app")
 

@@ -48,7 +48,7 @@ def drawing(digit: int = 4, *, seed: int = 0, scale: float = 1.0, shift: tuple[f
 
 
 def pixels_of(strokes: Any) -> list[list[float]]:
-    """Return the 28x28 image the server would make of `strokes` (via model.preprocess), rounded for JSON."""
-    from model.preprocess import render  # the project is installed (editable) in the venv
+    """Return the 28x28 image the server would make of `strokes` (via model.reading.strokes), rounded for JSON."""
+    from model.reading.strokes import render  # the project is installed (editable) in the venv
 
     return [[round(float(v), 4) for v in row] for row in render(strokes)]

@@ -1,7 +1,7 @@
 """The forward pass alone: microseconds per image at batch 1, images per second at batch 1,000.
 
 Printed beside the work a forward pass implies (one multiply-add per weight; for one drawing read by
-model.inference.ReadingNetwork, only the inked pixels' weights) and the weight bytes it reads, so the
+model.serving.inference.ReadingNetwork, only the inked pixels' weights) and the weight bytes it reads, so the
 distance to the machine's limit is visible. Batch 1 is timed twice: warm (the same image over and
 over, its weights left in cache) and cold (the caches flushed before each call, as in a server whose
 other work evicts the weights between requests).
@@ -28,10 +28,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from drawings import drawing  # benchmarks/ is a folder of scripts, not a package
 
 from model.constants import NUM_PIXELS
-from model.inference import ReadingNetwork, predict
 from model.network import Network
-from model.preprocess import render
-from model.weights import DEFAULT_WEIGHTS, load
+from model.reading.strokes import render
+from model.serving.inference import ReadingNetwork, predict
+from model.serving.weights import DEFAULT_WEIGHTS, load
 
 FLUSH_BYTES = 64 * 2**20
 """Bigger than every cache of the machines this runs on."""

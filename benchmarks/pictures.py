@@ -6,7 +6,7 @@ Measures, with one uvicorn worker on 127.0.0.1:
   (b) GET /healthz alone at 1 connection, then again while 4 other connections upload 12-megapixel
       JPEGs back to back: its p99 must stay under TARGET_HEALTHZ_P99_MS, which it can only if the
       uploads are decoded and preprocessed off the event loop.
-The photos are made by model.photos (a pen digit on lit, noisy paper) and enlarged; wrk drives the
+The photos are made by model.evaluation.photos (a pen digit on lit, noisy paper) and enlarged; wrk drives the
 load (benchmarks/driver.py), two wrk processes at once for (b). The target is printed beside the
 figures, never asserted; a request not answered 200 fails the run.
 
@@ -29,7 +29,7 @@ import driver  # benchmarks/ is a folder of scripts, not a package
 import numpy as np
 from PIL import Image
 
-from model.photos import photo
+from model.evaluation.photos import photo
 
 TARGET_HEALTHZ_P99_MS = 50.0
 BOUNDARY = "benchmark-boundary"

@@ -4,7 +4,7 @@ Measures, in one run, requests/s and p50/p99 latency of
   (a) GET /healthz              the framework's ceiling: routing, middleware, no model;
   (b) POST /predict with pixels a 28x28 image: parsing 784 numbers, the forward pass, the answer;
   (c) POST /predict with strokes a typical drawing: a "4" of 3 strokes and 150 canvas points,
-                                 which the server also renders to 28x28 (model.preprocess);
+                                 which the server also renders to 28x28 (model.reading.strokes);
 at 1 and at 32 concurrent connections, the throughput ratios b/a and c/a at 32, and the cold start
 (from starting the process to the first 200 from /healthz, best of 3). The targets are printed
 beside the figures; they are not asserted (figures on a shared machine are noisy), but a request

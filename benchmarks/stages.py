@@ -6,8 +6,8 @@ answer's size, so every stage pays the same framework cost for the body and the 
 
     framework   read the body, return the stored answer
     parse       + check the JSON (app.parsing)
-    render      + strokes to 28x28 (model.preprocess)
-    forward     + the forward pass (model.inference.predict)
+    render      + strokes to 28x28 (model.reading.strokes)
+    forward     + the forward pass (model.serving.inference.predict)
     answer      + the uncertainty flags and the JSON encoding: the whole of /predict's work
 
 Each stage is driven like benchmarks/serve.py drives /predict (one uvicorn worker, wrk, keep-alive
@@ -39,8 +39,8 @@ from app.dependencies import get_runtime
 from app.errors import JSON
 from app.main import create_app
 from app.parsing import parse_predict_body
-from model.inference import predict
-from model.preprocess import render
+from model.reading.strokes import render
+from model.serving.inference import predict
 
 STAGES = ("framework", "parse", "render", "forward", "answer")
 

@@ -23,8 +23,8 @@ import numpy as np
 
 from model.constants import NUM_CLASSES, NUM_PIXELS
 from model.network import Network
-from model.optimizer import MomentumSGD
-from model.train_config import TrainConfig
+from model.training.config import TrainConfig
+from model.training.optimizer import MomentumSGD
 
 
 def samples_per_second(step: Callable[[int], None], batch_size: int, batches: int, seconds: float) -> float:

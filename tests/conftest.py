@@ -48,7 +48,7 @@ def mnist_dir() -> Path:
     """Return the MNIST folder ($MNIST_DIR, else data/mnist), or skip when the files are absent."""
     folder = mnist_folder()
     if not any((folder / name).exists() for name in ("t10k-images-idx3-ubyte.gz", "t10k-images-idx3-ubyte")):
-        skip_or_fail(f"MNIST not found in {folder}: set MNIST_DIR or run `python -m model.data fetch`")
+        skip_or_fail(f"MNIST not found in {folder}: set MNIST_DIR or run `python -m model.datasets.mnist fetch`")
     return folder
 
 

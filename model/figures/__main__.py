@@ -12,9 +12,9 @@ import json
 import sys
 from pathlib import Path
 
+from model.datasets.mnist_files import DatasetError, load_test_set
 from model.figures.export import SAMPLE_DIGIT, FigureError, export, image_from_mnist, image_from_strokes
-from model.mnist_files import DatasetError, load_test_set
-from model.weights import DEFAULT_WEIGHTS, WeightsError, load
+from model.serving.weights import DEFAULT_WEIGHTS, WeightsError, load
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,15 +10,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from model.constants import IMAGE_SIDE
+from model.datasets.mnist_files import MnistTestSet
 from model.figures.neuron import neuron_svg
 from model.figures.pixels import pixels_svg
 from model.figures.sigmoid import sigmoid_svg
 from model.figures.svg import to_bytes
 from model.figures.terms import FigureError, check_neuron, neuron_terms
-from model.inference import predict
-from model.mnist_files import MnistTestSet
 from model.network import Network
-from model.preprocess import render
+from model.reading.strokes import render
+from model.serving.inference import predict
 
 __all__ = ["SAMPLE_DIGIT", "FigureError", "export", "image_from_mnist", "image_from_strokes"]
 

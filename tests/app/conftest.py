@@ -15,7 +15,7 @@ from app.main import create_app
 from app.runtime import build_runtime
 from app.settings import Settings
 from model.network import Network
-from model.weights import LoadedModel, load, save
+from model.serving.weights import LoadedModel, load, save
 
 TINY_SIZES = [784, 16, 12, 10]
 """Two hidden layers, so that every kind of layer (first hidden, middle hidden, output) is exercised."""

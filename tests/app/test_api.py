@@ -19,9 +19,9 @@ from app.main import create_app
 from app.settings import Settings
 from app.startup import StartupError
 from model.constants import IMAGE_SIDE, NUM_CLASSES
-from model.inference import predict, saliency
-from model.preprocess import render
-from model.weights import LoadedModel
+from model.reading.strokes import render
+from model.serving.inference import predict, saliency
+from model.serving.weights import LoadedModel
 
 SEVEN = [[[10, 10], [60, 10], [35, 90]]]
 DOT = [[[5, 5]]]

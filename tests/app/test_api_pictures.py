@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from app.settings import Settings
-from model.inference import predict
-from model.picture import read_picture
-from model.weights import LoadedModel
+from model.reading.pictures.pipeline import read_picture
+from model.serving.inference import predict
+from model.serving.weights import LoadedModel
 from tests.conftest import REPO
 from tests.pictures import SEVEN, bomb_png, drawn, encoded
 

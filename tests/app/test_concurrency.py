@@ -13,7 +13,7 @@ from app.api import answer_drawing
 from app.parsing import parse_predict_body
 from app.runtime import build_runtime
 from app.settings import Settings
-from model.weights import LoadedModel
+from model.serving.weights import LoadedModel
 
 DRAWINGS = [
     {"strokes": [[[10, 10], [60, 10], [35, 90]]], "explain": True},

@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 from app.figures import FIGURE_PATHS, figure_context, mnist_digit, mnist_test_set
 from app.security import STRICT_CSP
 from app.settings import REPO, Settings
+from model.datasets.mnist_files import MnistTestSet
 from model.figures.terms import FigureError
-from model.mnist_files import MnistTestSet
 
 ALLOWED = ("https://blog.example.org", "http://localhost:1313")
 

@@ -19,7 +19,7 @@ import pytest
 from app.__main__ import FILES_PER_PROCESS, raise_open_files_limit
 from app.settings import Settings
 from model.network import Network
-from model.weights import save
+from model.serving.weights import save
 from tests.server import READY_TIMEOUT_S, Server, app_command, uvicorn_command
 
 pytestmark = pytest.mark.slow

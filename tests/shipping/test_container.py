@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from model.decoding import ACCEPTED_FORMATS
+from model.reading.pictures.decode import ACCEPTED_FORMATS
 from tests.server import free_port
 from tests.shipping.conftest import REPO
 from tests.shipping.dockerfile import DockerIgnore

@@ -21,16 +21,16 @@ def test_run_serves_on_host_and_port_without_server_header() -> None:
 
 
 def test_train_passes_the_data_dir_only_when_set() -> None:
-    with_dir = [line for line in dry_run("train", "MNIST_DIR=/data/mnist") if "-m model.train" in line]
-    assert len(with_dir) == 2 and all("-m model.train --data-dir /data/mnist " in line for line in with_dir)
-    without = [line for line in dry_run("train", "MNIST_DIR=") if "-m model.train" in line]
+    with_dir = [line for line in dry_run("train", "MNIST_DIR=/data/mnist") if "-m model.training" in line]
+    assert len(with_dir) == 2 and all("-m model.training --data-dir /data/mnist " in line for line in with_dir)
+    without = [line for line in dry_run("train", "MNIST_DIR=") if "-m model.training" in line]
     assert len(without) == 2 and not any("--data-dir" in line for line in without)
 
 
 def test_train_runs_the_main_run_then_its_averaged_fine_tune() -> None:
-    """The fine-tune starts from the main run's weights, in the same run folder (model/averaging.py)."""
+    """The fine-tune starts from the main run's weights, in the same run folder (model/training/averaging.py)."""
     text = " ".join(dry_run("train", "RUN=runs/x")).replace("\\", " ")
-    main_run, fine_tune = text.split("-m model.train")[1:]
+    main_run, fine_tune = text.split("-m model.training")[1:]
     assert "--out runs/x/main" in main_run and "--init" not in main_run
     assert "--out runs/x/averaged" in fine_tune and "--init runs/x/main/weights.npz" in fine_tune
     assert "--cycles 4 --epochs 120" in fine_tune

@@ -10,16 +10,16 @@ import numpy as np
 import pytest
 
 from model.constants import NUM_PIXELS
+from model.datasets.mnist_files import load_test_set
 from model.figures.__main__ import main
 from model.figures.export import FILES, SAMPLE_DIGIT, export, image_from_mnist
 from model.figures.pixels import pixel_values
 from model.figures.sigmoid import to_x, to_y
 from model.figures.svg import SVG_NS
-from model.inference import predict
-from model.mnist_files import load_test_set
 from model.network import Network, sigmoid
-from model.preprocess import render
-from model.weights import DEFAULT_WEIGHTS, load
+from model.reading.strokes import render
+from model.serving.inference import predict
+from model.serving.weights import DEFAULT_WEIGHTS, load
 
 NS = {"svg": SVG_NS}
 SIZES = [784, 16, 12, 10]

@@ -1,0 +1,1 @@
+"""The data sets: the MNIST files, UNIPEN's pen-drawn digits and their stroke variants."""

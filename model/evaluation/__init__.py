@@ -1,0 +1,1 @@
+"""Scoring a trained network: accuracies, calibration, picture sets, scribbles, plots and the report."""

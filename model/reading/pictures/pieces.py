@@ -1,0 +1,129 @@
+"""Tell a digit's ink from specks, shadows and stray marks: connected pieces, their darkness, size and place.
+
+Ink is grouped into pieces on a coarse grid (about GROUP_CELLS cells along the longer side; cells
+next to an inked cell join its piece, so a stroke broken by a pixel stays whole). Then:
+1. Darkness: a piece much lighter than the darkest sizeable one is a shadow or a smudge, not ink; and
+   within the digit's pieces, so is a cell much lighter than the digit (a shadow that touches it).
+2. Size: a piece with much less ink than the largest dark one is a speck.
+3. The digit: the largest dark piece, preferring one that does not touch the picture's edge (a
+   shadow or the edge of the paper does; a digit in a photo seldom does).
+4. Place: pieces further from the digit than NEAR of its size are stray marks.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import numpy as np
+from numpy.typing import NDArray
+
+from model.reading.errors import NoInkError
+from model.reading.pictures.paper import cell_grid
+
+GROUP_CELLS: Final = 96
+"""Pieces of ink are grouped on a grid of about this many cells along the longer side."""
+
+PRESENT: Final = 0.25
+"""A grid cell holds ink when a pixel in it is covered this much."""
+
+MIN_CELLS: Final = 3
+"""A piece of fewer cells is a speck, too small to say how dark it is."""
+
+DARK_SHARE: Final = 0.6
+"""A piece whose darkness is below this share of the darkest piece's is not ink, nor is a cell of the digit's
+pieces whose darkest pixel is below this share of the digit's darkness."""
+
+DARK_PERCENTILE: Final = 90
+"""A piece's darkness is this percentile, over its cells, of each cell's darkest pixel."""
+
+MIN_PIECE: Final = 0.08
+"""A piece with less ink than this share of the digit's largest piece is a speck."""
+
+NEAR: Final = 0.35
+"""A piece further than this share of the largest piece's size beyond its bounding box is not part of it."""
+
+
+def _grow(mask: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """Return the mask grown by one cell in each of the 8 directions."""
+    padded = np.pad(mask, 1)
+    grown = np.zeros_like(mask)
+    for i in range(3):
+        for j in range(3):
+            grown |= padded[i : i + mask.shape[0], j : j + mask.shape[1]]
+    return grown
+
+
+def label(mask: NDArray[np.bool_]) -> NDArray[np.int64]:
+    """Return the connected pieces (8 neighbours) of the mask: each cell's label, -1 off the mask."""
+    rows, columns = mask.shape
+    none = mask.size
+    labels = np.where(mask, np.arange(mask.size).reshape(mask.shape), none).astype(np.int64)
+    while True:
+        padded = np.pad(labels, 1, constant_values=none)
+        lowest = labels.copy()
+        for i in range(3):
+            for j in range(3):
+                np.minimum(lowest, padded[i : i + rows, j : j + columns], out=lowest)
+        lowest = np.where(mask, lowest, none)
+        # Jump to the label's own label: pieces merge in about log(length) rounds, not length.
+        flat = lowest.reshape(-1)
+        jumped = np.where(mask, np.append(flat, none)[flat].reshape(mask.shape), none)
+        if np.array_equal(jumped, labels):
+            return np.where(mask, labels, -1)
+        labels = jumped
+
+
+def _choose(
+    mass: NDArray[np.float64], darkness: NDArray[np.float64], size: NDArray[np.int64], touches: NDArray[np.bool_]
+) -> tuple[NDArray[np.bool_], int]:
+    """Return which pieces are dark, sizeable ink, and the index of the digit's main piece."""
+    measurable = size >= MIN_CELLS
+    darkest = float(darkness[measurable].max()) if measurable.any() else float(darkness.max())
+    dark = darkness >= DARK_SHARE * darkest
+    sizeable = dark & (mass >= MIN_PIECE * float(mass[dark].max()))
+    inner = np.flatnonzero(sizeable & ~touches)
+    candidates = inner if inner.size else np.flatnonzero(sizeable)
+    return sizeable, int(candidates[np.argmax(mass[candidates])])
+
+
+def digit_mask(coverage: NDArray[np.float32], strength: NDArray[np.float32]) -> NDArray[np.bool_]:
+    """Return the mask of the pixels that belong to the digit (with a cell of margin around its pieces)."""
+    step = max(1, -(-max(coverage.shape) // GROUP_CELLS))
+    grid = cell_grid(coverage, step)
+    core = grid.max(axis=(1, 3)) > PRESENT
+    present = _grow(core)
+    labels = label(present)
+    names, index = np.unique(labels[present], return_inverse=True)
+    if not names.size:
+        raise NoInkError("no ink: the picture is blank")
+    rows, columns = np.nonzero(present)
+    mass = np.bincount(index, weights=grid.sum(axis=(1, 3))[present]).astype(np.float64)
+    size = np.bincount(index)
+    # A piece's darkness: over its inked cells (not those it grew by), a high percentile of each one's
+    # darkest pixel; a digit joined to a shadow is as dark as the digit, a shadow alone as the shadow.
+    peaks = cell_grid(strength, step).max(axis=(1, 3))[present]
+    inked = core[present]
+    darkness = np.array(
+        [np.percentile(peaks[(index == piece) & inked], DARK_PERCENTILE) for piece in range(names.size)]
+    )
+    edge = (rows == 0) | (columns == 0) | (rows == present.shape[0] - 1) | (columns == present.shape[1] - 1)
+    touches = np.zeros(names.size, dtype=bool)
+    touches[index[edge]] = True
+    sizeable, main = _choose(mass, darkness, size, touches)
+
+    # Within the pieces, only cells about as dark as the digit are ink: a shadow that touches it is not.
+    ink = inked & (peaks >= DARK_SHARE * darkness[main])
+    top, bottom = rows[(index == main) & ink].min(), rows[(index == main) & ink].max()
+    left, right = columns[(index == main) & ink].min(), columns[(index == main) & ink].max()
+    reach = NEAR * max(bottom - top + 1, right - left + 1)
+    keep = np.zeros(names.size, dtype=bool)
+    for piece in np.flatnonzero(sizeable):
+        piece_rows, piece_columns = rows[index == piece], columns[index == piece]
+        gap_y = max(0, top - piece_rows.max(), piece_rows.min() - bottom)
+        gap_x = max(0, left - piece_columns.max(), piece_columns.min() - right)
+        keep[piece] = max(gap_x, gap_y) <= reach and (piece == main or not touches[piece] or touches[main])
+    kept = np.zeros(present.shape, dtype=bool)
+    kept[rows, columns] = keep[index] & ink
+    # Back to pixels, one cell of slack around each kept cell for the pieces' soft edges.
+    pixels = np.repeat(np.repeat(_grow(kept), step, axis=0), step, axis=1)
+    return pixels[: coverage.shape[0], : coverage.shape[1]]

@@ -1,0 +1,119 @@
+"""Raw pen strokes to the 28x28 greyscale image the network reads, the way MNIST was made.
+
+MNIST's digits were scaled, keeping their aspect ratio, so that the longer side of the ink fits a
+20x20 box, anti-aliased, and placed in a 28x28 image so that the ink's centre of mass is at the
+centre. Strokes are drawn here with a round pen whose width is a fixed fraction of the box, so every
+drawing gets MNIST's stroke width whatever size it was drawn at; the scaling and the centring are
+model.reading.framing's, shared with pictures (model.reading.pictures.pipeline). The page sends raw points.
+
+How a stroke is drawn: the pen is put down every STEP of an output pixel along the stroke (and at
+both of its ends), and each pixel takes the greatest coverage any of those pen discs gives it. A
+pixel's coverage by a disc of radius r whose centre is d away is clip(r + 1/2 - d, 0, 1): the share
+of a unit pixel on the ink side of an edge that passes d - r from the pixel's centre. Coverage is
+looked up in a table, computed once, of the pen at every 1/SUBPIXEL of a pixel; so a drawing costs a
+few array operations over a few thousand numbers, whatever the number of points sent.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from itertools import chain
+
+import numpy as np
+from numpy.typing import NDArray
+
+from model.constants import BOX_SIDE
+from model.reading.errors import NoInkError
+from model.reading.framing import CANVAS, PAD, box_scale, frame
+
+PEN_WIDTH = 2.2
+"""Stroke width in output pixels, like MNIST's typical stroke when the digit spans BOX_SIDE pixels."""
+
+STEP = 0.4
+"""Output pixels between pen positions along a stroke: discs of radius 1.1 this close leave edges
+straight to 0.02 pixel."""
+
+MAX_PEN_DOWNS = 16_384
+"""At most this many pen positions along the strokes: 6,500 pixels of path at STEP, hundreds of times
+across the box, which no digit comes near. A longer scribble is sampled more sparsely, so that no
+request can cost more than a few milliseconds (10,000 points zigzagging across the box would
+otherwise need half a million discs)."""
+
+SUBPIXEL = 16
+"""Pen positions are looked up to 1/16 of a pixel in each direction."""
+
+
+Strokes = Sequence[Sequence[Sequence[float]]]
+
+
+@functools.lru_cache(maxsize=8)
+def _pen(pen_width: float) -> tuple[NDArray[np.float32], NDArray[np.intp]]:
+    """Return the pen's coverage table and the canvas offsets it covers.
+
+    Row qy * SUBPIXEL + qx holds the coverage of the pixels around a pen whose centre lies at
+    ((qx + 1/2) / SUBPIXEL, (qy + 1/2) / SUBPIXEL) within its pixel; column k is the pixel at
+    flat canvas offset offsets[k] from that pixel.
+    """
+    reach = pen_width / 2 + 0.5
+    # Pixels more than `reach` from the pen get no ink: from the pen's pixel, `half` to either side.
+    half = int(np.ceil(reach - 0.5))
+    steps = np.arange(-half, half + 1)
+    within = (np.arange(SUBPIXEL) + 0.5) / SUBPIXEL
+    apart = steps[None, :] + 0.5 - within[:, None]  # (position in pixel, neighbour): centre minus pen
+    distance = np.hypot(apart[:, None, :, None], apart[None, :, None, :])  # (qy, qx, dy, dx)
+    coverage = np.clip(reach - distance, 0, 1).astype(np.float32)
+    offsets = (steps[:, None] * CANVAS + steps[None, :]).ravel()
+    return coverage.reshape(SUBPIXEL * SUBPIXEL, -1), offsets
+
+
+def _points(strokes: Strokes) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.intp]]:
+    """Return the x and the y of every point, and the index just past each non-empty stroke."""
+    flat = np.fromiter(chain.from_iterable(chain.from_iterable(strokes)), dtype=np.float64)
+    if not flat.size:
+        raise NoInkError("no ink: the drawing has no points")
+    ends = np.cumsum([n for n in map(len, strokes) if n])
+    return flat[0::2], flat[1::2], ends
+
+
+def _pen_positions(
+    x: NDArray[np.float64], y: NDArray[np.float64], ends: NDArray[np.intp]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Return where the pen goes down: every STEP along each stroke, and both ends of every stroke."""
+    step = np.hypot(np.diff(x), np.diff(y))
+    step[ends[:-1] - 1] = 0.0  # the pen is lifted between strokes: no ink from one to the next
+    along = np.concatenate(([0.0], np.cumsum(step)))
+    at = np.arange(0.0, along[-1], max(STEP, along[-1] / MAX_PEN_DOWNS))
+    tips = np.concatenate(([0], ends[:-1], ends - 1))
+    return (
+        np.concatenate((np.interp(at, along, x), x[tips])),
+        np.concatenate((np.interp(at, along, y), y[tips])),
+    )
+
+
+def _ink(x: NDArray[np.float64], y: NDArray[np.float64], pen_width: float) -> NDArray[np.float32]:
+    """Return the flat canvas with a pen disc at every (x, y), given in output coordinates."""
+    coverage, offsets = _pen(pen_width)
+    x = x + PAD
+    y = y + PAD
+    column, row = np.floor(x), np.floor(y)
+    within = ((y - row) * SUBPIXEL).astype(np.intp) * SUBPIXEL + ((x - column) * SUBPIXEL).astype(np.intp)
+    where = (row * CANVAS + column).astype(np.intp)[:, None] + offsets
+    canvas = np.zeros(CANVAS * CANVAS, dtype=np.float32)
+    np.maximum.at(canvas, where.ravel(), coverage[within].ravel())
+    return canvas
+
+
+def render(strokes: Strokes, *, pen_width: float = PEN_WIDTH) -> NDArray[np.float32]:
+    """Return the 28x28 float32 image in [0, 1] (0 background, 1 ink) of a drawing.
+
+    `strokes` is a list of strokes, each a list of [x, y] points (y grows downward, any scale and
+    offset); a one-point stroke is a dot. Raises NoInkError when there is no point at all.
+    """
+    x, y, ends = _points(strokes)
+    left, top = x.min(), y.min()
+    # The ink, pen width included, spans BOX_SIDE output pixels along its longer side.
+    scale = box_scale(x.max() - left, y.max() - top, box=BOX_SIDE - pen_width)
+    x, y = _pen_positions((x - left) * scale, (y - top) * scale, ends)
+    # The pen positions' mean is near the ink's centre of mass, but not on it where strokes overlap or end.
+    return frame(lambda dx, dy: _ink(x + dx, y + dy, pen_width), centre=(float(x.mean()), float(y.mean())))

@@ -1,0 +1,59 @@
+"""Finding a digit's ink: either polarity, uneven light, noise and specks, blank pictures."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from model.reading.errors import NoInkError
+from model.reading.pictures.ink import coverage, find_ink
+from tests.pictures import SEVEN, drawn, lit
+
+
+def grey(image: Image.Image) -> np.ndarray:
+    """Return the L picture as floats in [0, 1]."""
+    return np.asarray(image, dtype=np.float32) / 255
+
+
+def test_dark_ink_on_light_paper_and_light_ink_on_dark_find_the_same_strokes() -> None:
+    dark = coverage(grey(drawn(SEVEN)))
+    light = coverage(1 - grey(drawn(SEVEN)))
+    assert dark.max() == pytest.approx(1) and np.abs(dark - light).max() < 0.05
+    inked = grey(drawn(SEVEN)) < 0.5
+    assert dark[inked].mean() > 0.9 and dark[~inked].mean() < 0.01
+
+
+def test_a_gradient_a_shadow_and_noise_are_not_ink() -> None:
+    clean = coverage(grey(drawn(SEVEN)))
+    photo = coverage(grey(lit(drawn(SEVEN), gradient=0.45, shadow=0.35, noise=4)))
+    inked = clean > 0.5
+    assert photo[inked].mean() > 0.8
+    assert photo[~inked].mean() < 0.01  # the dark right quarter and the dim side count as paper
+
+
+def test_specks_do_not_change_the_crop() -> None:
+    clean = drawn(SEVEN)
+    specked = clean.copy()
+    draw = ImageDraw.Draw(specked)
+    for x, y in ((10, 10), (380, 280), (390, 20), (15, 270)):
+        draw.ellipse((x - 2, y - 2, x + 2, y + 2), fill=30)
+    assert find_ink(grey(specked)).shape == find_ink(grey(clean)).shape
+
+
+def test_a_tinted_jpeg_photo_of_the_digit_crops_to_it() -> None:
+    ink = find_ink(grey(lit(drawn(SEVEN, paper=200, ink=60), gradient=0.3, noise=6)))
+    reference = find_ink(grey(drawn(SEVEN)))
+    assert abs(ink.shape[0] / ink.shape[1] - reference.shape[0] / reference.shape[1]) < 0.05
+
+
+@pytest.mark.parametrize("level", [0.0, 0.5, 1.0])
+def test_a_blank_picture_has_no_ink(level: float) -> None:
+    with pytest.raises(NoInkError, match="no ink"):
+        find_ink(np.full((300, 400), level, dtype=np.float32))
+
+
+def test_a_blank_noisy_unevenly_lit_page_has_no_ink() -> None:
+    page = lit(Image.new("L", (400, 300), 220), gradient=0.4, shadow=0.3, noise=5)
+    with pytest.raises(NoInkError):
+        find_ink(grey(page))
