@@ -15,13 +15,12 @@ from numpy.typing import NDArray
 from starlette.concurrency import run_in_threadpool
 
 from app.dependencies import RuntimeDep
-from app.errors import JSON, MULTIPART, error_response, media_type
-from app.parsing import InputError, PredictInput, parse_predict_body
+from app.errors import JSON, MULTIPART, NoSuchNeuronError, media_type
+from app.parsing import PredictInput, parse_predict_body
 from app.runtime import Runtime
 from app.schemas import ErrorResponse, Health, ModelInfo, Neuron, PredictResponse
 from app.uploads import parse_upload
-from model.reading.errors import NoInkError
-from model.reading.pictures.decode import PictureError, PictureTooLargeError, UnsupportedPictureError, accepted_text
+from model.reading.pictures.decode import accepted_text
 from model.reading.pictures.pipeline import read_picture
 from model.reading.strokes import render
 from model.serving.inference import predict, saliency
@@ -107,32 +106,24 @@ def answer_drawing(*, runtime: Runtime, drawing: PredictInput) -> bytes:
 def answer_upload(*, runtime: Runtime, body: bytes, content_type: str) -> bytes:
     """Return the encoded answer for a picture upload: parsed, decoded and preprocessed (model.reading.pictures.pipeline).
 
-    Raises InputError for a bad form, PictureError for a bad picture and NoInkError for a blank one.
+    Raises InputError for a bad form, PictureError for a bad picture and NoInkError for a blank one
+    (app.errors.STATUS_OF answers each).
     """
     upload = parse_upload(body, content_type)
     image = read_picture(upload.data, max_pixels=runtime.limits.max_image_pixels)
     return answer(runtime=runtime, image=image, explain=upload.explain, target=upload.target)
 
 
-def picture_error_status(error: PictureError) -> int:
-    """Return the HTTP status for a picture that cannot be read: 415 unsupported, 413 too large, 422 broken."""
-    if isinstance(error, UnsupportedPictureError):
-        return 415
-    if isinstance(error, PictureTooLargeError):
-        return 413
-    return 422
-
-
 def describe_neuron(*, runtime: Runtime, layer: int, index: int) -> dict[str, Any]:
-    """Return neuron `index` of layer `layer` (1 = first hidden): bias, weights in and out; LookupError if none."""
+    """Return neuron `index` of layer `layer` (1 = first hidden): bias, weights in and out; NoSuchNeuronError if none."""
     network = runtime.model.network
     count = len(network.weights)
     if not 1 <= layer <= count:
-        raise LookupError(f"no layer {layer}: layers are 1-{count} (1 = first hidden layer, {count} = output)")
+        raise NoSuchNeuronError(f"no layer {layer}: layers are 1-{count} (1 = first hidden layer, {count} = output)")
     weights = network.weights[layer - 1]
     size = weights.shape[0]
     if not 0 <= index < size:
-        raise LookupError(f"layer {layer} has no neuron {index} (it has {size}: 0-{size - 1})")
+        raise NoSuchNeuronError(f"layer {layer} has no neuron {index} (it has {size}: 0-{size - 1})")
     outgoing = network.weights[layer][:, index] if layer < count else None
     return {
         "layer": layer,
@@ -188,28 +179,15 @@ async def predict_digit(runtime: RuntimeDep, body: Body) -> Response:
         # Decoding and preprocessing a photo takes tens of milliseconds: always off the event loop, and
         # only a few at once, so that the threads leave the event loop its share of the GIL.
         read = partial(answer_upload, runtime=runtime, body=body.content, content_type=body.content_type)
-        try:
-            encoded = await anyio.to_thread.run_sync(read, limiter=runtime.picture_threads)
-        except InputError as error:
-            return error_response(error.status, error.detail)
-        except PictureError as error:
-            return error_response(picture_error_status(error), str(error))
-        except NoInkError as error:
-            return error_response(422, str(error))
+        encoded = await anyio.to_thread.run_sync(read, limiter=runtime.picture_threads)
         return Response(encoded, media_type=JSON)
-    try:
-        drawing = parse_predict_body(body.content, runtime.limits)
-    except InputError as error:
-        return error_response(error.status, error.detail)
+    drawing = parse_predict_body(body.content, runtime.limits)
     # async def on purpose: a usual drawing takes well under a millisecond, less than a hop to the
     # thread pool and back; only a very long drawing is sent there, to keep the event loop free.
-    try:
-        if drawing.num_points > runtime.offload_points:
-            encoded = await run_in_threadpool(answer_drawing, runtime=runtime, drawing=drawing)
-        else:
-            encoded = answer_drawing(runtime=runtime, drawing=drawing)
-    except NoInkError as error:
-        return error_response(422, str(error))
+    if drawing.num_points > runtime.offload_points:
+        encoded = await run_in_threadpool(answer_drawing, runtime=runtime, drawing=drawing)
+    else:
+        encoded = answer_drawing(runtime=runtime, drawing=drawing)
     return Response(encoded, media_type=JSON)
 
 
@@ -230,10 +208,7 @@ async def model_info(runtime: RuntimeDep) -> Response:
 )
 async def neuron(runtime: RuntimeDep, layer: int, index: int) -> Response:
     """Return neuron `index` of layer `layer` (1 = first hidden layer, L = output): bias, weights in and out."""
-    try:
-        return json_response(describe_neuron(runtime=runtime, layer=layer, index=index))
-    except LookupError as error:
-        raise HTTPException(404, str(error)) from None
+    return json_response(describe_neuron(runtime=runtime, layer=layer, index=index))
 
 
 @router.get(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Final
 
 import orjson
 from fastapi import FastAPI, Request
@@ -11,10 +12,47 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
+from model.figures.terms import FigureError
+from model.reading.errors import NoInkError
+from model.reading.pictures.decode import PictureError, PictureTooLargeError, UnsupportedPictureError
+
 JSON = "application/json"
 MULTIPART = "multipart/form-data"
 """The media type of a picture upload (app/uploads.py; its size limit in app/body_limit.py)."""
 logger = logging.getLogger("app")
+
+
+class InputError(ValueError):
+    """The request body breaks a rule (422); the message is the detail."""
+
+
+class InputTooLargeError(InputError):
+    """The request body is over a limit: too many strokes or points (413)."""
+
+
+class NoSuchNeuronError(LookupError):
+    """The layer or neuron asked for does not exist (404)."""
+
+
+STATUS_OF: Final[tuple[tuple[type[Exception], int], ...]] = (
+    (InputTooLargeError, 413),
+    (InputError, 422),
+    (UnsupportedPictureError, 415),
+    (PictureTooLargeError, 413),
+    (PictureError, 422),
+    (NoInkError, 422),
+    (FigureError, 404),
+    (NoSuchNeuronError, 404),
+)
+"""The one mapping from the errors of the model and of the app's parsing to HTTP statuses, most specific first.
+
+Routes raise these and never catch them: the handlers registered in add_error_handlers answer them.
+"""
+
+
+def status_of(error: Exception) -> int:
+    """Return the HTTP status for one of the errors in STATUS_OF (the first class it is an instance of)."""
+    return next(status for kind, status in STATUS_OF if isinstance(error, kind))
 
 
 def media_type(content_type: str) -> str:
@@ -37,6 +75,11 @@ async def _http_error(request: Request, error: Exception) -> Response:
     if error.headers:
         response.headers.update(error.headers)
     return response
+
+
+async def _known_error(request: Request, error: Exception) -> Response:
+    """Return one of the errors in STATUS_OF as {"detail": its message} with its status."""
+    return error_response(status_of(error), str(error))
 
 
 async def _validation_error(request: Request, error: Exception) -> Response:
@@ -63,6 +106,8 @@ async def _internal_error(request: Request, error: Exception) -> Response:
 def add_error_handlers(app: FastAPI) -> None:
     """Make every error `app` answers a JSON {"detail": ...}."""
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    for kind, _ in STATUS_OF:
+        app.add_exception_handler(kind, _known_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(ClientDisconnect, _client_gone)
     app.add_exception_handler(Exception, _internal_error)

@@ -144,18 +144,10 @@ async def _page(
     problem = query_problem(names=[name for name, _ in request.query_params.multi_items()], allowed=allowed)
     if problem:
         raise HTTPException(422, problem)
-    try:
-        digit = mnist_digit(digits=digits, index=mnist)
-        context = figure_context(
-            figure=figure,
-            sizes=runtime.info["sizes"],
-            layer=layer,
-            index=index,
-            digit=digit,
-            mnist_asked=mnist is not None,
-        )
-    except FigureError as error:
-        raise HTTPException(404, str(error)) from None
+    digit = mnist_digit(digits=digits, index=mnist)  # FigureError: 404 (app.errors.STATUS_OF)
+    context = figure_context(
+        figure=figure, sizes=runtime.info["sizes"], layer=layer, index=index, digit=digit, mnist_asked=mnist is not None
+    )
     return templates.TemplateResponse(request, "figures/figure.html", {"info": runtime.info, **context})
 
 

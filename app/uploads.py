@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from app.parsing import InputError
+from app.errors import InputError
 from model.constants import NUM_CLASSES
 
 FIELDS = ("image", "explain", "target")

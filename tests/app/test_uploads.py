@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.parsing import InputError
+from app.errors import InputError, status_of
 from app.uploads import parse_upload
 
 BOUNDARY = "x-boundary-7"
@@ -60,4 +60,4 @@ def test_the_image_and_its_options_are_read() -> None:
 def test_bad_forms_are_422_saying_why(body: bytes, content_type: str, message: str) -> None:
     with pytest.raises(InputError, match=message) as caught:
         parse_upload(body, content_type)
-    assert caught.value.status == 422
+    assert status_of(caught.value) == 422
