@@ -20,7 +20,7 @@ from types import FrameType
 import uvicorn
 
 from app.protocol import GuardedProtocol
-from app.settings import Settings
+from app.settings import Settings, load_settings
 
 FILES_PER_PROCESS = 64
 """File descriptors a worker needs besides its connections: listening socket, logs, weights, pipes."""
@@ -54,7 +54,7 @@ def raise_open_files_limit(settings: Settings) -> int:
 
 def main() -> None:
     """Run the server until it is stopped; exits non-zero when the weights cannot be loaded."""
-    settings = Settings()
+    settings = load_settings()
     # uvicorn puts back the handlers it found, then raises the signal it caught: these handlers.
     signal.signal(signal.SIGTERM, _exit)
     signal.signal(signal.SIGINT, _exit)

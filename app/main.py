@@ -17,7 +17,7 @@ from app.docs import add_docs
 from app.errors import add_error_handlers
 from app.openapi import use_openapi
 from app.security import SecurityHeadersMiddleware
-from app.settings import Settings
+from app.settings import Settings, load_settings
 from app.startup import StartupErrorMiddleware, lifespan
 
 TITLE = "Digit reader"
@@ -25,7 +25,7 @@ TITLE = "Digit reader"
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Return the app for `settings` (default: from the environment); it loads the weights at startup."""
-    settings = settings or Settings()
+    settings = settings or load_settings()
     app = FastAPI(
         title=TITLE,
         version="0.1.0",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from app.limits import Limits
@@ -70,7 +71,12 @@ class Settings(BaseSettings, Limits):
     @field_validator("frame_ancestors", mode="before")
     @classmethod
     def _split_origins(cls, value: Any) -> Any:
-        """Return the origins of a space- or comma-separated string (a list is taken as it is)."""
+        """Return the origins of a space- or comma-separated string, or of a JSON list (a list is taken as it is)."""
+        if isinstance(value, str) and value.strip().startswith("["):
+            try:
+                return json.loads(value)  # the list form pydantic-settings users write: '["https://x.org"]'
+            except json.JSONDecodeError:
+                raise ValueError('a list of origins must be JSON, like ["https://x.org"]') from None
         return tuple(re.split(r"[\s,]+", value.strip())) if isinstance(value, str) and value.strip() else value or ()
 
     @field_validator("frame_ancestors")
@@ -92,3 +98,39 @@ class Settings(BaseSettings, Limits):
     def evaluation_path(self) -> Path:
         """Return where the evaluation report of the shipped model is, if there is one."""
         return self.static_dir / "report" / "evaluation.json"
+
+
+def variable_name(field: str) -> str:
+    """Return the environment variable(s) that set `field`: DIGITS_ + its name in capitals, or its aliases."""
+    alias = Settings.model_fields[field].validation_alias if field in Settings.model_fields else None
+    if isinstance(alias, AliasChoices):
+        return " or ".join(str(choice) for choice in alias.choices)
+    return "DIGITS_" + field.upper()
+
+
+def _field_of_alias(alias: str) -> str:
+    """Return the field that environment variable `alias` sets (pydantic reports an alias, not the field)."""
+    for name, info in Settings.model_fields.items():
+        if isinstance(info.validation_alias, AliasChoices) and alias in info.validation_alias.choices:
+            return name
+    return alias.removeprefix("DIGITS_").lower()
+
+
+def settings_problem(error: ValidationError) -> str:
+    """Return one line naming each bad variable, the value it had and what is expected."""
+    problems = []
+    for item in error.errors(include_url=False):
+        field = str(item["loc"][0]) if item["loc"] else ""
+        name = variable_name(_field_of_alias(field) if field.isupper() else field)
+        value = item.get("input")
+        shown = f"={value!r}" if isinstance(value, str | int | float) else ""
+        problems.append(f"{name}{shown}: {item['msg'].removeprefix('Value error, ')}")
+    return "bad setting: " + "; ".join(problems)
+
+
+def load_settings() -> Settings:
+    """Return the settings from the environment; exit with one line (no traceback) when one is bad."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise SystemExit(settings_problem(error)) from None
