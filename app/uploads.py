@@ -7,12 +7,13 @@ receives the bytes. The form's fields are those of the JSON body: `explain` and 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from python_multipart import FormParser
 from python_multipart.exceptions import FormParserError
-from python_multipart.multipart import MultipartParser, parse_options_header
+from python_multipart.multipart import Field, File, parse_options_header
 
-from app.errors import InputError
+from app.errors import MULTIPART, InputError
 from model.constants import NUM_CLASSES
 
 FIELDS = ("image", "explain", "target")
@@ -28,56 +29,35 @@ class PictureInput:
     target: int | None
 
 
-@dataclass
-class _Part:
-    """One part of the form as it is read: its headers, then its bytes."""
-
-    headers: dict[bytes, bytes] = field(default_factory=dict)
-    content: bytearray = field(default_factory=bytearray)
-    header_name: bytes = b""
-    header_value: bytes = b""
-
-
 def _parts(body: bytes, boundary: bytes) -> dict[str, list[bytes]]:
-    """Return the form's parts, by field name, each a list of the bytes sent under that name."""
-    parts: list[_Part] = []
+    """Return the form's parts, by field name, each a list of the bytes sent under that name.
 
-    def on_part_begin() -> None:
-        parts.append(_Part())
+    python-multipart's FormParser gives a file part (one with a filename) as a File and any other as a
+    Field; both count, since some clients send the picture without a filename.
+    """
+    fields: dict[str, list[bytes]] = {}
 
-    def on_header_field(data: bytes, start: int, end: int) -> None:
-        parts[-1].header_name += data[start:end]
+    def on_field(part: Field) -> None:
+        fields.setdefault(_name(part.field_name), []).append(part.value or b"")
 
-    def on_header_value(data: bytes, start: int, end: int) -> None:
-        parts[-1].header_value += data[start:end]
+    def on_file(part: File) -> None:
+        part.file_object.seek(0)
+        fields.setdefault(_name(part.field_name), []).append(part.file_object.read())
 
-    def on_header_end() -> None:
-        part = parts[-1]
-        part.headers[part.header_name.strip().lower()] = part.header_value.strip()
-        part.header_name = part.header_value = b""
-
-    def on_part_data(data: bytes, start: int, end: int) -> None:
-        parts[-1].content += data[start:end]
-
-    callbacks = {
-        "on_part_begin": on_part_begin,
-        "on_header_field": on_header_field,
-        "on_header_value": on_header_value,
-        "on_header_end": on_header_end,
-        "on_part_data": on_part_data,
-    }
-    parser = MultipartParser(boundary, callbacks)  # type: ignore[arg-type]
+    # The body is already in memory and bounded (app.body_limit): a file part never needs to go to disk.
+    config = {"MAX_MEMORY_FILE_SIZE": len(body) + 1, "MAX_BODY_SIZE": len(body) + 1}
+    parser = FormParser(MULTIPART, on_field, on_file, boundary=boundary, config=config)
     try:
         parser.write(body)
         parser.finalize()
     except FormParserError as error:
         raise InputError(f"malformed multipart body: {error}") from None
-    fields: dict[str, list[bytes]] = {}
-    for part in parts:
-        _, options = parse_options_header(part.headers.get(b"content-disposition", b""))
-        name = options.get(b"name", b"").decode("latin-1")
-        fields.setdefault(name, []).append(bytes(part.content))
     return fields
+
+
+def _name(field_name: bytes | None) -> str:
+    """Return a part's field name as text ("" when it has none)."""
+    return (field_name or b"").decode("latin-1")
 
 
 def _text(values: list[bytes], name: str) -> str | None:
