@@ -29,7 +29,7 @@ INDEX ?= 0
 STAMP := $(VENV)/.installed-dev
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: help install run test lint train figures bench lock docker clean
+.PHONY: help install run test test-all lint train figures bench lock docker clean
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -46,7 +46,10 @@ $(STAMP): requirements.lock requirements-dev.lock pyproject.toml
 run: $(STAMP) ## Serve the app on http://127.0.0.1:8000 (override HOST=, PORT=)
 	DIGITS_HOST=$(HOST) DIGITS_PORT=$(PORT) $(PY) -m app
 
-test: $(STAMP) ## Run the whole test suite (pytest; PYTEST_ARGS= to pass options)
+test: $(STAMP) ## The fast suite, for after every change: pytest without the tests marked slow (PYTEST_ARGS=)
+	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
+
+test-all: $(STAMP) ## The full suite (CI): the fast one plus Chromium, podman, wrk, schemathesis and the real servers
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff check, ruff format --check, mypy --strict, the import contract (lint-imports), hadolint

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from model.constants import NUM_PIXELS
 from model.datasets import pen_variants, unipen
@@ -43,6 +44,7 @@ def test_the_sets_trained_whole_are_never_tested() -> None:
     assert not any(unipen.is_test(group) for group in unipen.ALWAYS_TRAIN)
 
 
+@pytest.mark.slow
 def test_real_file_renders_and_splits() -> None:
     path = unipen.resolve_path()
     if not Path(path).is_file():
@@ -56,6 +58,7 @@ def test_real_file_renders_and_splits() -> None:
         assert np.bincount(held.labels, minlength=10).min() > 100
 
 
+@pytest.mark.slow
 def test_variants_come_from_training_writers_only() -> None:
     path = unipen.resolve_path()
     if not Path(path).is_file():
