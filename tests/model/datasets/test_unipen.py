@@ -44,11 +44,18 @@ def test_the_sets_trained_whole_are_never_tested() -> None:
     assert not any(unipen.is_test(group) for group in unipen.ALWAYS_TRAIN)
 
 
-@pytest.mark.slow
-def test_real_file_renders_and_splits() -> None:
-    path = unipen.resolve_path()
-    if not Path(path).is_file():
+@pytest.fixture
+def unipen_path() -> Path:
+    """Return the real UNIPEN file ($DIGITS_UNIPEN), or skip (fail where REQUIRE_ALL=1) without it."""
+    path = Path(unipen.resolve_path())
+    if not path.is_file():
         skip_or_fail(f"UNIPEN digits not found at {path}: set DIGITS_UNIPEN")
+    return path
+
+
+@pytest.mark.slow
+def test_real_file_renders_and_splits(unipen_path: Path) -> None:
+    path = unipen_path
     digits = unipen.load(path)
     assert digits.images.shape == (15_073, NUM_PIXELS)
     parts = unipen.split(digits)
@@ -59,11 +66,8 @@ def test_real_file_renders_and_splits() -> None:
 
 
 @pytest.mark.slow
-def test_variants_come_from_training_writers_only() -> None:
-    path = unipen.resolve_path()
-    if not Path(path).is_file():
-        skip_or_fail(f"UNIPEN digits not found at {path}: set DIGITS_UNIPEN")
-    extra = unipen.load_variants(path)
+def test_variants_come_from_training_writers_only(unipen_path: Path) -> None:
+    extra = unipen.load_variants(unipen_path)
     assert extra.images.shape == (len(extra.labels), NUM_PIXELS)
     assert set(np.unique(extra.labels)) == set(pen_variants.VARIANTS) == {0, 1, 4, 7, 9} and len(extra.labels) > 1_000
     assert not any(unipen.is_heldout(group) for group in extra.groups)
