@@ -47,7 +47,10 @@ _TURNS: Final = {
     7: Image.Transpose.TRANSVERSE,
     8: Image.Transpose.ROTATE_90,
 }
-"""What each orientation asks for, as ImageOps.exif_transpose does it (applied here to the shrunk picture)."""
+"""What each orientation asks for, as ImageOps.exif_transpose does it (applied here to the shrunk picture).
+
+Hand-written because exif_transpose turns the full-size picture, a copy as large as it, before we can shrink it.
+"""
 
 _REDUCIBLE: Final = frozenset({"L", "LA", "RGB", "RGBA", "CMYK", "I", "F"})
 """Modes whose pictures Image.reduce() shrinks."""
