@@ -1,24 +1,16 @@
-"""A small Dockerfile reader: enough of the syntax to replay the final stage without a Docker engine.
+"""The Dockerfile and .dockerignore as Docker reads them, for the tests that replay the image without an engine.
 
-It understands line continuations, comments, ARG before FROM, FROM ... AS, ENV (both forms, with $VAR expansion),
-WORKDIR, COPY (flags, shell and JSON forms), USER, EXPOSE, HEALTHCHECK and CMD; and .dockerignore.
+e2b-dockerfile-utils does the reading: BuildKit's parser (continuations, comments, flags, the JSON form) and shell
+lexer (quotes and $VAR, ${VAR:-x} expansion), and moby's .dockerignore matcher, ported to Python. It has no builder,
+so the few steps of one that the tests replay stay here: instructions grouped into stages, ARG into FROM, ENV applied.
 """
 
 from __future__ import annotations
 
-import json
-import re
-import shlex
 from dataclasses import dataclass, field
+from pathlib import Path
 
-
-@dataclass(frozen=True)
-class Instruction:
-    """One instruction: its keyword in upper case, its argument text, and its first line number."""
-
-    keyword: str
-    args: str
-    line: int
+from e2b_dockerfile_utils import DockerfileInstruction, PatternMatcher, ShellLex, parse_dockerfile_ast
 
 
 @dataclass(frozen=True)
@@ -32,182 +24,78 @@ class Copy:
 
 @dataclass
 class Stage:
-    """One FROM ... stage with what the tests need from it."""
+    """One FROM ... stage: its base image (build arguments resolved), as written, its name and its instructions."""
 
     image: str
+    written: str
     name: str | None
-    written: str = ""
-    """The FROM argument as written, before ${ARG}s are resolved."""
-    instructions: list[Instruction] = field(default_factory=list)
+    escape: str
+    """The escape character (`# escape=`), which the shell lexer needs."""
+    instructions: list[DockerfileInstruction] = field(default_factory=list)
 
-    def all(self, keyword: str) -> list[Instruction]:
-        """Return the instructions with this keyword, in order."""
-        return [i for i in self.instructions if i.keyword == keyword]
+    def all(self, name: str) -> list[DockerfileInstruction]:
+        """Return the instructions with this name, in order."""
+        return [i for i in self.instructions if i.name == name]
 
-    def last(self, keyword: str) -> Instruction | None:
-        """Return the last instruction with this keyword (the one Docker uses for CMD, USER, ...)."""
-        found = self.all(keyword)
+    def last(self, name: str) -> DockerfileInstruction | None:
+        """Return the last instruction with this name (the one Docker uses for CMD, USER, ...)."""
+        found = self.all(name)
         return found[-1] if found else None
 
-
-def logical_lines(text: str) -> list[tuple[int, str]]:
-    """Join continuation lines (ending in a backslash) and drop comments and blank lines."""
-    out: list[tuple[int, str]] = []
-    pending: list[str] = []
-    start = 0
-    for number, raw in enumerate(text.splitlines(), start=1):
-        stripped = raw.strip()
-        if not pending and (not stripped or stripped.startswith("#")):
-            continue
-        if pending and stripped.startswith("#"):
-            continue  # Docker drops comment lines inside a continued instruction
-        if not pending:
-            start = number
-        if stripped.endswith("\\"):
-            pending.append(stripped[:-1].strip())
-            continue
-        pending.append(stripped)
-        out.append((start, " ".join(part for part in pending if part)))
-        pending = []
-    if pending:
-        out.append((start, " ".join(pending)))
-    return out
+    def expand(self, word: str, env: dict[str, str]) -> str:
+        """Return `word` unquoted and with its variables expanded from `env`, as BuildKit does (unset: empty)."""
+        return ShellLex(self.escape, env=env, skip_unset_env=False).process_word(word)
 
 
 def parse(text: str, build_args: dict[str, str] | None = None) -> list[Stage]:
     """Return the stages of a Dockerfile, in order; FROM's ${ARG}s resolved from `build_args`, else their defaults."""
+    ast = parse_dockerfile_ast(text)
     stages: list[Stage] = []
-    global_args: dict[str, str] = {}
-    for line, content in logical_lines(text):
-        keyword, _, args = content.partition(" ")
-        instruction = Instruction(keyword.upper(), args.strip(), line)
-        if instruction.keyword == "ARG" and not stages:  # an ARG before the first FROM serves the FROMs
-            arg, _, default = instruction.args.partition("=")
-            global_args[arg] = (build_args or {}).get(arg, _unquote(default))
-        elif instruction.keyword == "FROM":
-            words = [w for w in instruction.args.split() if not w.startswith("--")]
-            name = words[2] if len(words) >= 3 and words[1].lower() == "as" else None
-            stages.append(Stage(image=expand(words[0], global_args), name=name, written=words[0]))
+    global_args: dict[str, str] = {}  # the ARGs before the first FROM: only FROM sees them
+    for instruction in ast.instructions:
+        if instruction.name == "ARG" and not stages:
+            for declaration in instruction.args:
+                name, _, default = declaration.partition("=")
+                lexer = ShellLex(ast.escape_token, env=global_args, skip_unset_env=False)
+                global_args[name] = (build_args or {}).get(name, lexer.process_word(default))
+        elif instruction.name == "FROM":
+            written, *alias = instruction.args
+            image = ShellLex(ast.escape_token, env=global_args, skip_unset_env=False).process_word(written)
+            alias_name = alias[1] if len(alias) == 2 and alias[0].upper() == "AS" else None
+            stages.append(Stage(image=image, written=written, name=alias_name, escape=ast.escape_token))
         elif stages:
             stages[-1].instructions.append(instruction)
     return stages
 
 
-def exec_form(args: str) -> list[str] | None:
-    """Return the JSON (exec) form of an instruction's arguments as a list, or None if it is shell form."""
-    try:
-        value = json.loads(args)
-    except json.JSONDecodeError:
-        return None
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return value
-    return None
+def exec_form(instruction: DockerfileInstruction) -> list[str] | None:
+    """Return the arguments of a CMD, ENTRYPOINT or RUN in exec (JSON) form, or None if it is in shell form."""
+    return list(instruction.args) if instruction.json else None
 
 
-def copy_of(instruction: Instruction) -> Copy:
-    """Return the sources, destination and --from of a COPY instruction."""
-    words = exec_form(instruction.args)
-    if words is None:
-        words = shlex.split(instruction.args)
-    from_stage = None
-    rest: list[str] = []
-    for word in words:
-        if word.startswith("--from="):
-            from_stage = word.split("=", 1)[1]
-        elif not word.startswith("--"):
-            rest.append(word)
-    if len(rest) < 2:
-        raise ValueError(f"line {instruction.line}: COPY needs a source and a destination")
-    return Copy(sources=rest[:-1], dest=rest[-1], from_stage=from_stage)
+def healthcheck_command(instruction: DockerfileInstruction) -> list[str]:
+    """Return the exec-form command of a HEALTHCHECK (its options are flags)."""
+    kind, *command = instruction.args
+    if kind.upper() != "CMD" or not instruction.json:
+        raise ValueError(f"line {instruction.start_line}: HEALTHCHECK CMD is not in exec (JSON) form")
+    return command
 
 
-_VAR = re.compile(r"\$\{(\w+)\}|\$(\w+)")
+def copy_of(instruction: DockerfileInstruction, stage: Stage, env: dict[str, str] | None = None) -> Copy:
+    """Return the sources, destination and --from of a COPY in `stage`, its words expanded from `env`."""
+    words = [stage.expand(word, env or {}) for word in instruction.args]
+    if len(words) < 2:
+        raise ValueError(f"line {instruction.start_line}: COPY needs a source and a destination")
+    from_stage = next((flag.split("=", 1)[1] for flag in instruction.flags if flag.startswith("--from=")), None)
+    return Copy(sources=words[:-1], dest=words[-1], from_stage=from_stage)
 
 
-def expand(value: str, env: dict[str, str]) -> str:
-    """Expand $VAR and ${VAR} in `value` from `env` (missing variables become empty), as ENV does."""
-    return _VAR.sub(lambda m: env.get(m.group(1) or m.group(2), ""), value)
+def apply_env(instruction: DockerfileInstruction, stage: Stage, env: dict[str, str]) -> None:
+    """Apply one ENV to `env`: every value in it is expanded from the environment before it, as BuildKit does."""
+    keys, values = instruction.args[0::3], instruction.args[1::3]  # key, value, "=" or "" (the legacy form)
+    env.update({key: stage.expand(value, env) for key, value in zip(keys, values, strict=True)})
 
 
-def apply_env(instruction: Instruction, env: dict[str, str]) -> None:
-    """Apply one ENV instruction to `env`, expanding references to earlier values."""
-    words = shlex.split(instruction.args, posix=False)
-    if words and "=" not in words[0]:  # legacy form: ENV KEY value with spaces
-        key, _, value = instruction.args.partition(" ")
-        env[key] = expand(_unquote(value.strip()), env)
-        return
-    updates = {}
-    for word in words:
-        key, _, value = word.partition("=")
-        updates[key] = expand(_unquote(value), env)  # all values in one ENV see the env before it
-    env.update(updates)
-
-
-def _unquote(value: str) -> str:
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-        return value[1:-1]
-    return value
-
-
-def healthcheck_command(instruction: Instruction) -> list[str]:
-    """Return the exec-form command of a HEALTHCHECK (its options skipped)."""
-    _, _, command = instruction.args.partition("CMD ")
-    words = exec_form(command.strip())
-    if words is None:
-        raise ValueError(f"line {instruction.line}: HEALTHCHECK CMD is not in exec (JSON) form")
-    return words
-
-
-# ---- .dockerignore ---------------------------------------------------------------------------------
-
-
-def _pattern_regex(pattern: str) -> re.Pattern[str]:
-    out = ""
-    i = 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out += "(?:.*/)?"
-            i += 3
-        elif pattern.startswith("**", i):
-            out += ".*"
-            i += 2
-        elif pattern[i] == "*":
-            out += "[^/]*"
-            i += 1
-        elif pattern[i] == "?":
-            out += "[^/]"
-            i += 1
-        elif pattern[i] == "[":
-            end = pattern.find("]", i)
-            out += pattern[i : end + 1] if end > i else re.escape(pattern[i])
-            i = end + 1 if end > i else i + 1
-        else:
-            out += re.escape(pattern[i])
-            i += 1
-    return re.compile(out)
-
-
-class DockerIgnore:
-    """The rules of a .dockerignore file: last matching rule wins; a rule on a folder covers its contents."""
-
-    def __init__(self, text: str) -> None:
-        self.rules: list[tuple[bool, re.Pattern[str]]] = []
-        for raw in text.splitlines():
-            line = raw.strip()
-            if not line or line.startswith("#"):
-                continue
-            negate = line.startswith("!")
-            pattern = line[1:].strip() if negate else line
-            pattern = pattern.strip("/")
-            if pattern:
-                self.rules.append((negate, _pattern_regex(pattern)))
-
-    def excluded(self, relative: str) -> bool:
-        """Return True if the build context leaves out this path (relative, with forward slashes)."""
-        parts = relative.strip("/").split("/")
-        prefixes = ["/".join(parts[: n + 1]) for n in range(len(parts))]
-        result = False
-        for negate, regex in self.rules:
-            if any(regex.fullmatch(prefix) for prefix in prefixes):
-                result = not negate
-        return result
+def dockerignore(path: Path) -> PatternMatcher:
+    """Return the rules of a .dockerignore file; `.matches(relative_path)` is True where the build leaves it out."""
+    return PatternMatcher(path.read_text().splitlines())

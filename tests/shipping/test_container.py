@@ -23,7 +23,7 @@ from PIL import Image
 from model.reading.pictures.decode import ACCEPTED_FORMATS
 from tests.server import free_port
 from tests.shipping.conftest import REPO
-from tests.shipping.dockerfile import DockerIgnore
+from tests.shipping.dockerfile import dockerignore
 from tests.shipping.engine import STANDIN_BASE, Podman
 from tests.shipping.http import post_picture, request
 
@@ -107,13 +107,13 @@ def test_an_app_edit_rebuilds_only_the_last_layers(engine: Podman, image: str, t
     """A copy of the build context with app/ edited reuses every cached layer up to COPY app/."""
     context = tmp_path / "context"
     context.mkdir()
-    ignore = DockerIgnore((REPO / ".dockerignore").read_text())
+    ignore = dockerignore(REPO / ".dockerignore")
     for entry in REPO.iterdir():
         if entry.name in ("Dockerfile", ".dockerignore"):
             shutil.copy2(entry, context / entry.name)
-        elif entry.is_dir() and not ignore.excluded(entry.name):
+        elif entry.is_dir() and not ignore.matches(entry.name):
             shutil.copytree(entry, context / entry.name, ignore=shutil.ignore_patterns("__pycache__"))
-        elif not ignore.excluded(entry.name):
+        elif not ignore.matches(entry.name):
             shutil.copy2(entry, context / entry.name)
     with (context / "app" / "__init__.py").open("a") as edited:
         edited.write("# an edit\n")

@@ -20,9 +20,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from e2b_dockerfile_utils import PatternMatcher
 
 from tests.server import Server
-from tests.shipping.dockerfile import DockerIgnore, Stage, apply_env, copy_of, exec_form, healthcheck_command, parse
+from tests.shipping.dockerfile import Stage, apply_env, copy_of, dockerignore, exec_form, healthcheck_command, parse
 from tests.shipping.engine import STANDIN_BASE
 from tests.shipping.http import request
 
@@ -73,7 +74,7 @@ def test_both_stages_take_their_base_from_the_python_image_argument() -> None:
 def test_builder_installs_only_the_locked_runtime_requirements() -> None:
     *builders, _ = stages()
     assert builders, "the Dockerfile should be multi-stage"
-    text = " ".join(i.args for stage in builders for i in stage.all("RUN"))
+    text = " ".join(word for stage in builders for i in stage.all("RUN") for word in i.args)
     assert re.search(r"pip install .*--require-hashes -r \S*requirements\.lock\b", text), text
     assert "requirements-dev.lock" not in DOCKERFILE.read_text()
 
@@ -81,35 +82,36 @@ def test_builder_installs_only_the_locked_runtime_requirements() -> None:
 def test_final_stage_runs_as_non_root_with_healthcheck_and_exec_form_cmd() -> None:
     stage = final_stage()
     user = stage.last("USER")
-    assert user is not None and user.args.split(":")[0] not in {"root", "0"}
-    assert "8000" in " ".join(i.args for i in stage.all("EXPOSE"))
+    assert user is not None and user.args[0].split(":")[0] not in {"root", "0"}
+    assert "8000" in " ".join(port for i in stage.all("EXPOSE") for port in i.args)
     health = stage.last("HEALTHCHECK")
     assert health is not None and "/healthz" in " ".join(healthcheck_command(health))
     cmd = stage.last("CMD")
-    assert cmd is not None and exec_form(cmd.args) is not None, "CMD must be in exec (JSON) form"
+    assert cmd is not None and exec_form(cmd) is not None, "CMD must be in exec (JSON) form"
     # `python -m app` runs uvicorn without a Server header (the smoke test checks the header itself).
-    assert exec_form(cmd.args) in (["python", "-m", "app"], ["uvicorn", "app.main:app", "--no-server-header"])
-    assert not stage.all("RUN") or all("pip install" not in i.args for i in stage.all("RUN"))
+    assert exec_form(cmd) in (["python", "-m", "app"], ["uvicorn", "app.main:app", "--no-server-header"])
+    assert all("pip install" not in word for i in stage.all("RUN") for word in i.args)
 
 
 def test_dockerignore_keeps_every_copied_path() -> None:
-    ignore = DockerIgnore((REPO / ".dockerignore").read_text())
-    for instruction in stages()[0].all("COPY") + final_stage().all("COPY"):
-        copy = copy_of(instruction)
-        if copy.from_stage is None:
-            for source in copy.sources:
-                assert not ignore.excluded(source), (
-                    f".dockerignore leaves out {source}, which line {instruction.line} COPYs"
-                )
-    assert ignore.excluded(".venv/bin/python") and ignore.excluded("app/__pycache__/main.cpython-311.pyc")
-    assert ignore.excluded("model/__pycache__") and not ignore.excluded("model/weights/default.npz")
+    ignore = dockerignore(REPO / ".dockerignore")
+    for stage in stages():
+        for instruction in stage.all("COPY"):
+            copy = copy_of(instruction, stage)
+            if copy.from_stage is None:
+                for source in copy.sources:
+                    assert not ignore.matches(source), (
+                        f".dockerignore leaves out {source}, which line {instruction.start_line} COPYs"
+                    )
+    assert ignore.matches(".venv/bin/python") and ignore.matches("app/__pycache__/main.cpython-311.pyc")
+    assert ignore.matches("model/__pycache__") and not ignore.matches("model/weights/default.npz")
 
 
 def test_dockerignore_matcher() -> None:
-    ignore = DockerIgnore("*\n!app\n**/__pycache__\n!keep/**/*.txt\n")
-    assert ignore.excluded("README.md") and ignore.excluded("data/x")
-    assert not ignore.excluded("app/main.py") and ignore.excluded("app/x/__pycache__/y.pyc")
-    assert not ignore.excluded("keep/a/b.txt") and ignore.excluded("keep/a/b.md")
+    ignore = PatternMatcher(["*", "!app", "**/__pycache__", "!keep/**/*.txt"])
+    assert ignore.matches("README.md") and ignore.matches("data/x")
+    assert not ignore.matches("app/main.py") and ignore.matches("app/x/__pycache__/y.pyc")
+    assert not ignore.matches("keep/a/b.txt") and ignore.matches("keep/a/b.md")
 
 
 def test_parser_reads_env_copy_and_continuations() -> None:
@@ -121,9 +123,9 @@ def test_parser_reads_env_copy_and_continuations() -> None:
     assert [s.name for s in stage] == ["b", None]
     env: dict[str, str] = {"A": "0"}
     for instruction in stage[1].all("ENV"):
-        apply_env(instruction, env)
+        apply_env(instruction, stage[1], env)
     assert env == {"A": "1", "B": "0:2", "C": "03", "D": "plain words"}
-    copies = [copy_of(i) for i in stage[1].all("COPY")]
+    copies = [copy_of(i, stage[1]) for i in stage[1].all("COPY")]
     assert (copies[0].sources, copies[0].dest, copies[0].from_stage) == (["a", "b"], "dest/", None)
     assert (copies[1].sources, copies[1].dest, copies[1].from_stage) == (["/x"], "/y", "b")
 
@@ -151,12 +153,12 @@ def fresh_runtime_venv() -> Path:
     return venv
 
 
-def copy_context_path(source: str, dest: Path, ignore: DockerIgnore) -> None:
+def copy_context_path(source: str, dest: Path, ignore: PatternMatcher) -> None:
     """COPY one build-context path as Docker does: a folder's contents go into dest, .dockerignore applies."""
     origin = REPO / source
     if not origin.exists():
         pytest.fail(f"COPY {source}: not found in the build context (docker build would fail)", pytrace=False)
-    if ignore.excluded(source):
+    if ignore.matches(source):
         pytest.fail(f"COPY {source}: .dockerignore leaves it out (docker build would fail)", pytrace=False)
     if origin.is_file():
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -164,7 +166,7 @@ def copy_context_path(source: str, dest: Path, ignore: DockerIgnore) -> None:
         return
     for path in sorted(origin.rglob("*")):
         relative = path.relative_to(REPO).as_posix()
-        if path.is_file() and not ignore.excluded(relative):
+        if path.is_file() and not ignore.matches(relative):
             target = dest / path.relative_to(origin)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, target)
@@ -173,7 +175,7 @@ def copy_context_path(source: str, dest: Path, ignore: DockerIgnore) -> None:
 def replay_final_stage(root: Path, venv: Path) -> tuple[list[str], list[str], dict[str, str]]:
     """Fill `root` as the final stage would fill its WORKDIR; return the CMD, HEALTHCHECK and environment."""
     stage = final_stage()
-    ignore = DockerIgnore((REPO / ".dockerignore").read_text())
+    ignore = dockerignore(REPO / ".dockerignore")
     workdir = "/"
     mapping: dict[str, Path] = {}
     env: dict[str, str] = {"PATH": IMAGE_PATH, "LANG": "C.UTF-8", "HOME": str(root)}
@@ -186,28 +188,29 @@ def replay_final_stage(root: Path, venv: Path) -> tuple[list[str], list[str], di
         pytest.fail(f"the smoke test cannot place {absolute}: only the venv and WORKDIR are mapped", pytrace=False)
 
     for instruction in stage.instructions:
-        if instruction.keyword == "WORKDIR":
-            workdir = instruction.args if instruction.args.startswith("/") else workdir + "/" + instruction.args
+        if instruction.name == "WORKDIR":
+            path = stage.expand(instruction.args[0], env)
+            workdir = path if path.startswith("/") else workdir + "/" + path
             mapping[workdir] = root
-        elif instruction.keyword == "COPY":
-            copy = copy_of(instruction)
+        elif instruction.name == "COPY":
+            copy = copy_of(instruction, stage, env)
             if copy.from_stage is not None:
                 assert copy.sources == [copy.dest], "the builder's venv should be copied to the same path"
                 mapping[copy.dest] = venv
                 continue
             many = len(copy.sources) > 1
-            assert not many or copy.dest.endswith("/"), f"line {instruction.line}: several sources need a dest/"
+            assert not many or copy.dest.endswith("/"), f"line {instruction.start_line}: several sources need a dest/"
             for source in copy.sources:
                 target = local(copy.dest)
                 if copy.dest.endswith("/") and (REPO / source).is_file():
                     target = target / Path(source).name
                 copy_context_path(source.rstrip("/"), target, ignore)
-        elif instruction.keyword == "ENV":
-            apply_env(instruction, env)
+        elif instruction.name == "ENV":
+            apply_env(instruction, stage, env)
     for prefix, target in mapping.items():  # /opt/venv/bin in PATH -> the fresh venv
         for key, value in env.items():
             env[key] = re.sub(rf"(?<![\w/]){re.escape(prefix.rstrip('/'))}(?=/|:|$)", str(target), value)
-    cmd = exec_form(stage.last("CMD").args)  # type: ignore[union-attr]
+    cmd = exec_form(stage.last("CMD"))  # type: ignore[arg-type]
     health = healthcheck_command(stage.last("HEALTHCHECK"))  # type: ignore[arg-type]
     assert cmd is not None
     return cmd, health, env
