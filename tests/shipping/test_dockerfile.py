@@ -117,14 +117,14 @@ def test_dockerignore_matcher() -> None:
 def test_parser_reads_env_copy_and_continuations() -> None:
     stage = parse(
         "FROM python:3.11.1-slim AS b\nRUN x\n"
-        'FROM python:3.11.1-slim\nENV A=1 \\\n    B="$A:2" C=${A}3\nENV D plain words\n'
+        'FROM python:3.11.1-slim\nENV A=1 \\\n    B="$A:2" C=${A}3 Q=\'$A\' S="x y"\nENV D plain words\n'
         "# comment\nCOPY --chown=1:1 a b \\\n  # inner comment\n  dest/\nCOPY --from=b /x /y\n"
     )
     assert [s.name for s in stage] == ["b", None]
     env: dict[str, str] = {"A": "0"}
     for instruction in stage[1].all("ENV"):
         apply_env(instruction, stage[1], env)
-    assert env == {"A": "1", "B": "0:2", "C": "03", "D": "plain words"}
+    assert env == {"A": "1", "B": "0:2", "C": "03", "Q": "$A", "S": "x y", "D": "plain words"}
     copies = [copy_of(i, stage[1]) for i in stage[1].all("COPY")]
     assert (copies[0].sources, copies[0].dest, copies[0].from_stage) == (["a", "b"], "dest/", None)
     assert (copies[1].sources, copies[1].dest, copies[1].from_stage) == (["/x"], "/y", "b")
