@@ -1,9 +1,11 @@
-"""The article's figures as pages that can be framed: /figures/pixels, /figures/neuron, /figures/sigmoid.
+"""The article's figures: pages that can be framed (/figures/pixels, /neuron, /sigmoid) and their SVG.
 
-Each page is one figure and a small drawing pad; the figure is drawn in the browser from POST
-/predict (static/js/figures/). The origins in DIGITS_FRAME_ANCESTORS may show these pages in an
-iframe (app/security.py). With the MNIST files on the server (DIGITS_MNIST_DIR or MNIST_DIR),
-?mnist=INDEX starts from that test image; without them, from the sample drawing.
+Each page is one figure and a small drawing pad. The figure itself is drawn here, by model.figures, the
+renderer `make figures` uses too: the page posts the pad's drawing to /figures/NAME.svg and puts the SVG
+it gets in the page (static/js/figures/). GET /figures/NAME.svg is the figure of the sample drawing, or
+of MNIST test image ?mnist=INDEX. The origins in DIGITS_FRAME_ANCESTORS may show the pages in an iframe
+(app/security.py). With the MNIST files on the server (DIGITS_MNIST_DIR or MNIST_DIR), ?mnist=INDEX
+starts from that test image; without them, from the sample drawing.
 """
 
 from __future__ import annotations
@@ -15,18 +17,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
+import numpy as np
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
+from numpy.typing import NDArray
 from starlette.concurrency import run_in_threadpool
 
 from app.dependencies import RuntimeDep, SettingsDep, TemplatesDep
+from app.errors import JSON, error_response, media_type
+from app.parsing import InputError, PredictInput, parse_predict_body
+from app.runtime import Runtime
 from model.constants import IMAGE_SIDE
 from model.datasets.mnist_files import DatasetError, MnistTestSet, load_test_set
-from model.figures.export import SAMPLE_DIGIT
-from model.figures.sigmoid import Z_MAX, Z_MIN
-from model.figures.terms import SHOWN_TERMS, FigureError, check_neuron
+from model.figures.export import NAMES, SAMPLE_DIGIT, draw, image_from_mnist, image_from_strokes
+from model.figures.svg import to_bytes
+from model.figures.terms import FigureError, check_neuron
+from model.reading.errors import NoInkError
+from model.reading.strokes import render
 
 logger = logging.getLogger("app")
+
+SVG = "image/svg+xml"
 
 FIGURES = {
     "pixels": "The pixels of a digit",
@@ -46,11 +57,10 @@ schema-driven fuzzer would take the page's fair 200 for a wrong answer."""
 
 @dataclass(frozen=True)
 class MnistDigit:
-    """One MNIST test image: its index, its label and its 784 values 0-255, row by row."""
+    """One MNIST test image: its index and its label (the page names it; GET /figures/NAME.svg draws it)."""
 
     index: int
     label: int
-    values: tuple[int, ...]
 
 
 @functools.lru_cache(maxsize=2)
@@ -73,14 +83,31 @@ def mnist_digit(*, digits: MnistTestSet | None, index: int | None) -> MnistDigit
     count = len(digits.labels)
     if index >= count:
         raise FigureError(f"no MNIST test image {index}: the indices are 0-{count - 1}")
-    values = digits.images[index].ravel()
-    return MnistDigit(index=index, label=int(digits.labels[index]), values=tuple(int(v) for v in values))
+    return MnistDigit(index=index, label=int(digits.labels[index]))
 
 
 @functools.cache
 def sample_drawing() -> str:
     """Return the sample drawing the pages start from, as the JSON the page reads."""
     return json.dumps(json.loads(SAMPLE_DIGIT.read_text(encoding="utf-8")), separators=(",", ":"))
+
+
+@functools.cache
+def sample_image() -> tuple[NDArray[np.float32], str]:
+    """Return the 28x28 image of the sample drawing (rendered once; never written to) and the sentence naming it."""
+    image, source = image_from_strokes(json.loads(sample_drawing()), name=SAMPLE_DIGIT.name)
+    return image.astype(np.float32), source
+
+
+def figure_svg(
+    *, runtime: Runtime, figure: str, image: NDArray[np.floating], source: str, layer: int, index: int
+) -> bytes:
+    """Return the SVG file of `figure` for `image` and neuron `index` of `layer`: the bytes `make figures` writes.
+
+    Raises FigureError for a figure or neuron that does not exist.
+    """
+    root = draw(figure, network=runtime.reader, image=image, source=source, layer=layer, index=index)
+    return to_bytes(root)
 
 
 def figure_context(
@@ -94,13 +121,21 @@ def figure_context(
         "image_side": IMAGE_SIDE,
         "layer": layer,
         "index": index,
-        "shown": SHOWN_TERMS,
-        "z_range": f"{Z_MIN:g},{Z_MAX:g}",
         "sample": sample_drawing(),
         "digit": digit,
-        "pixels": ",".join(map(str, digit.values)) if digit else None,
         "mnist_missing": mnist_asked and digit is None,
     }
+
+
+def drawing_svg(*, runtime: Runtime, figure: str, drawing: PredictInput, layer: int, index: int) -> bytes:
+    """Return the SVG file of `figure` for a checked POST body: its strokes rendered, or its pixels as they are.
+
+    Raises NoInkError for strokes that leave no ink, FigureError for a figure or neuron that does not exist.
+    """
+    image = render(drawing.strokes) if drawing.strokes is not None else drawing.pixels
+    assert image is not None  # parse_predict_body guarantees strokes or pixels
+    source = "the drawing" if drawing.strokes is not None else "the image sent"
+    return figure_svg(runtime=runtime, figure=figure, image=image, source=source, layer=layer, index=index)
 
 
 def query_problem(*, names: list[str], allowed: tuple[str, ...]) -> str | None:
@@ -185,3 +220,65 @@ async def sigmoid(
 ) -> HTMLResponse:
     """Return the sigmoid figure page with the point of neuron `index` of hidden layer `layer`."""
     return await _page(request, templates, runtime, digits, figure="sigmoid", layer=layer, index=index, mnist=mnist)
+
+
+def _svg_query(request: Request, figure: str, *, mnist: bool) -> None:
+    """Raise 404 for a figure that does not exist and 422 for a query parameter it does not take."""
+    if figure not in NAMES:
+        raise HTTPException(404, f"no figure {figure!r}: the figures are {', '.join(NAMES)}")
+    allowed = ("layer", "index", "mnist") if mnist else ("layer", "index")
+    problem = query_problem(names=[name for name, _ in request.query_params.multi_items()], allowed=allowed)
+    if problem:
+        raise HTTPException(422, problem)
+
+
+@router.get("/{figure}.svg", response_class=Response, summary="A figure as SVG: the sample drawing or ?mnist")
+async def figure_file(
+    request: Request,
+    runtime: RuntimeDep,
+    digits: DigitsDep,
+    figure: str,
+    layer: Layer = 1,
+    index: Index = 0,
+    mnist: Mnist = None,
+) -> Response:
+    """Return the SVG of `figure` for the sample drawing, or MNIST test image `mnist`; 404 for what does not exist."""
+    _svg_query(request, figure, mnist=True)
+    if mnist is not None and digits is None:
+        raise HTTPException(404, "this server has no MNIST files: ?mnist cannot be drawn")
+    try:
+        if digits is not None and mnist is not None:
+            image, source = image_from_mnist(digits, mnist)
+        else:
+            image, source = sample_image()
+        svg = await run_in_threadpool(
+            figure_svg, runtime=runtime, figure=figure, image=image, source=source, layer=layer, index=index
+        )
+    except FigureError as error:
+        raise HTTPException(404, str(error)) from None
+    return Response(svg, media_type=SVG)
+
+
+@router.post("/{figure}.svg", response_class=Response, summary="A figure as SVG, of a drawing")
+async def figure_of_drawing(
+    request: Request, runtime: RuntimeDep, figure: str, layer: Layer = 1, index: Index = 0
+) -> Response:
+    """Return the SVG of `figure` for the drawing in the body, a POST /predict JSON body (strokes or pixels).
+
+    The errors are /predict's for the body (415, 413, 422 for no ink), 404 for a figure or neuron that does not exist.
+    """
+    _svg_query(request, figure, mnist=False)
+    if media_type(request.headers.get("content-type", "")) != JSON:
+        return error_response(415, "the body must be application/json: strokes or pixels, as for POST /predict")
+    try:
+        drawing = parse_predict_body(await request.body(), runtime.limits)
+        svg = await run_in_threadpool(
+            drawing_svg, runtime=runtime, figure=figure, drawing=drawing, layer=layer, index=index
+        )
+    except InputError as error:
+        return error_response(error.status, error.detail)
+    except NoInkError as error:
+        return error_response(422, str(error))
+    except FigureError as error:
+        return error_response(404, str(error))
+    return Response(svg, media_type=SVG)

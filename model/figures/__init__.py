@@ -1,5 +1,6 @@
-"""The article's three figures as static SVG files: the pixel grid, one neuron, the sigmoid.
+"""The article's three figures as SVG: the pixel grid, one neuron, the sigmoid.
 
-The live pages under /figures draw the same pictures in the browser (static/js/figures/); these
-modules write them once, for an author who wants a file: `make figures` (python -m model.figures).
+Each figure has one renderer, here: the figure pages under /figures put its SVG in the page (app/figures.py,
+POST /figures/NAME.svg; static/js/figures/ only adds the pointing and the keys), and `make figures`
+(python -m model.figures) writes the same bytes to a file.
 """

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from model.datasets.mnist_files import DatasetError, load_test_set
 from model.figures.export import SAMPLE_DIGIT, FigureError, export, image_from_mnist, image_from_strokes
+from model.serving.inference import ReadingNetwork
 from model.serving.weights import DEFAULT_WEIGHTS, WeightsError, load
 
 
@@ -30,7 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--index", type=int, default=0, help="the neuron's index in its layer (from 0)")
     args = parser.parse_args(argv)
     try:
-        network = load(args.weights).network
+        # Read as the server reads (the same sums in the same order), so the files are the pages' bytes.
+        network = ReadingNetwork(load(args.weights).network)
         if args.mnist_index is not None:
             image, source_text = image_from_mnist(load_test_set(args.data_dir), args.mnist_index)
         else:

@@ -1,4 +1,9 @@
-"""Figure 1: a digit as the grid of its 784 values 0-255, each cell shaded by its intensity."""
+"""Figure 1: a digit as the grid of its 784 values 0-255, each cell shaded by its intensity.
+
+The numbers are 9 units high in 20-unit cells: readable in a file, or a frame over about 700 pixels wide. A
+narrower frame hides them (static/js/figures/pixels.js) and shows the cell pointed at, and its neighbours,
+large beside the pad.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +17,14 @@ from model.figures.svg import MUTED, add, document, num
 
 CELL = 20
 """Side of one pixel's cell in SVG units: room for a three-digit number."""
+NUMBER = 9
+"""Font size of the numbers in the cells."""
 
 MARGIN = 4
 
 
 def pixel_values(image: NDArray[np.floating]) -> NDArray[np.uint8]:
-    """Return round(255 x) for every pixel of an image in [0, 1], halves rounded up as JavaScript's Math.round does."""
+    """Return round(255 x) for every pixel of an image in [0, 1], halves rounded up."""
     values = np.floor(np.asarray(image, dtype=np.float64) * 255 + 0.5)
     return np.clip(values, 0, 255).astype(np.uint8).reshape(IMAGE_SIDE, IMAGE_SIDE)
 
@@ -43,6 +50,7 @@ def pixels_svg(*, image: NDArray[np.floating], source: str) -> ET.Element:
     side = IMAGE_SIDE * CELL + 2 * MARGIN
     inked = int(np.count_nonzero(values))
     root = document(
+        name="pixels",
         width=side,
         height=side,
         title="A handwritten digit as the numbers a network reads",
@@ -52,14 +60,14 @@ def pixels_svg(*, image: NDArray[np.floating], source: str) -> ET.Element:
             f"{int(values.max())}."
         ),
     )
-    grid = add(root, "g", {"font-size": "7", "text-anchor": "middle", "data-figure": "pixels"})
+    grid = add(root, "g", {"font-size": str(NUMBER), "text-anchor": "middle", "data-name": "grid"})
     for row in range(IMAGE_SIDE):
         for column in range(IMAGE_SIDE):
             value = int(values[row, column])
             x, y = MARGIN + column * CELL, MARGIN + row * CELL
             add(grid, "rect", {"x": num(x), "y": num(y), "width": num(CELL), "height": num(CELL), "fill": shade(value)})
             colour = text_colour(value)
-            attrs = {"x": num(x + CELL / 2), "y": num(y + CELL / 2 + 2.5), "fill": colour}
+            attrs = {"x": num(x + CELL / 2), "y": num(y + CELL / 2 + NUMBER / 3), "fill": colour}
             add(grid, "text", attrs, str(value))
     border = {"x": num(MARGIN), "y": num(MARGIN), "width": num(IMAGE_SIDE * CELL), "height": num(IMAGE_SIDE * CELL)}
     add(root, "rect", {**border, "fill": "none", "stroke": "#5b5f73", "stroke-width": "1"})

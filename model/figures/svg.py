@@ -27,22 +27,27 @@ def fmt(value: float, digits: int = 3) -> str:
     return ("−" if value < 0 and float(text) != 0 else "") + text
 
 
-def document(*, width: float, height: float, title: str, desc: str) -> ET.Element:
-    """Return an <svg> root of that size (its viewBox too) holding the <title> and <desc> screen readers read."""
-    root = ET.Element(
-        f"{{{SVG_NS}}}svg",
-        {
-            "width": num(width),
-            "height": num(height),
-            "viewBox": f"0 0 {num(width)} {num(height)}",
-            "role": "img",
-            "aria-labelledby": "title desc",
-            "font-family": FONT,
-            "fill": INK,
-        },
-    )
-    add(root, "title", {"id": "title"}, title)
-    add(root, "desc", {"id": "desc"}, desc)
+def document(
+    *, name: str, width: float, height: float, title: str, desc: str, data: dict[str, str] | None = None
+) -> ET.Element:
+    """Return an <svg> root of that size (its viewBox too) holding the <title> and <desc> screen readers read.
+
+    `name` ("pixels", ...) prefixes the ids of the title and description, so the figure can be put inline in a
+    page; `data` are data-* attributes of the root (what the figure shows, for the page and the tests).
+    """
+    attrs = {
+        "width": num(width),
+        "height": num(height),
+        "viewBox": f"0 0 {num(width)} {num(height)}",
+        "role": "img",
+        "aria-labelledby": f"{name}-title {name}-desc",
+        "font-family": FONT,
+        "fill": INK,
+        "data-figure": name,
+    }
+    root = ET.Element(f"{{{SVG_NS}}}svg", {**attrs, **{f"data-{key}": value for key, value in (data or {}).items()}})
+    add(root, "title", {"id": f"{name}-title"}, title)
+    add(root, "desc", {"id": f"{name}-desc"}, desc)
     add(root, "rect", {"width": "100%", "height": "100%", "fill": "#ffffff"})
     return root
 

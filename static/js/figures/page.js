@@ -1,66 +1,83 @@
 /**
  * Entry point of the figure pages (/figures/pixels, /figures/neuron, /figures/sigmoid): a small
- * drawing pad, the live predictor and one figure. The server passes everything as data attributes
- * of #figure: which figure, the image side, the neuron, the z range, the sample drawing and, with
- * ?mnist=INDEX, the MNIST test image's values. Every number drawn comes from POST /predict (and, for
- * the neuron, GET /api/neurons), so the figure shows what the API answers.
+ * drawing pad, the live requests and one figure. The figure is drawn by the server, by the renderer
+ * `make figures` uses (model/figures): this page posts the pad's drawing to /figures/NAME.svg, or asks
+ * for MNIST test image ?mnist=INDEX, and puts the SVG it gets in the page. The server passes what the
+ * page needs as data attributes of #figure: which figure, the image side, the neuron, the sample
+ * drawing and, with ?mnist=INDEX, the test image's index and label.
  */
 import { DrawingPad } from "../draw.js";
-import { predict, fetchNeuron, ApiError } from "../api.js";
+import { ApiError } from "../api.js";
 import { LivePredictor } from "../live.js";
-import { PixelFigure } from "./pixels.js";
-import { NeuronFigure } from "./neuron.js";
-import { SigmoidFigure } from "./sigmoid.js";
+import { PixelLens } from "./pixels.js";
 
-const $ = (id) => document.getElementById(id);
+/** @param {string} id */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const root = $("figure");
 const data = root.dataset;
-const side = Number(data.imageSide);
-const layer = Number(data.layer);
-const index = Number(data.index);
+const figureName = data.figure ?? "";
 const status = $("figure-status");
+const art = $("figure-art");
 const sample = data.sample ? JSON.parse(data.sample) : null;
-const mnist = data.pixels
-  ? { pixels: rowsOf(data.pixels.split(",").map((v) => Number(v) / 255)), name: `MNIST test image ${data.mnistIndex} (a ${data.mnistLabel})` }
-  : null;
+const mnist = data.mnistIndex ? { index: Number(data.mnistIndex), name: `MNIST test image ${data.mnistIndex} (a ${data.mnistLabel})` } : null;
+const query = figureName === "pixels" ? new URLSearchParams() : new URLSearchParams({ layer: data.layer ?? "1", index: data.index ?? "0" });
+const lens = figureName === "pixels" ? new PixelLens($("figure-panel"), Number(data.imageSide)) : null;
 
-/** Split a flat array into rows of `side`. */
-function rowsOf(values) {
-  return Array.from({ length: side }, (_, r) => values.slice(r * side, (r + 1) * side));
+/**
+ * The figure's SVG from the server: of a drawing (a POST /predict body), or of MNIST test image `mnist`.
+ * @param {{strokes?: number[][][], pixels?: number[][], mnist?: number}} body
+ * @param {AbortSignal} signal
+ * @returns {Promise<SVGSVGElement>}
+ */
+async function fetchFigure(body, signal) {
+  const url = `/figures/${figureName}.svg`;
+  let response;
+  if (body.mnist !== undefined) {
+    const params = new URLSearchParams(query);
+    params.set("mnist", String(body.mnist));
+    response = await fetch(`${url}?${params}`, { headers: { Accept: "image/svg+xml" }, signal });
+  } else {
+    response = await fetch(`${url}?${query}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "image/svg+xml" },
+      body: JSON.stringify(body),
+      signal,
+    });
+  }
+  if (!response.ok) {
+    let detail = response.statusText;
+    try {
+      detail = (await response.json()).detail ?? detail;
+    } catch {
+      /* not JSON: keep the status text */
+    }
+    throw new ApiError(response.status, detail);
+  }
+  const parsed = new DOMParser().parseFromString(await response.text(), "image/svg+xml");
+  const svg = /** @type {SVGSVGElement} */ (document.importNode(parsed.documentElement, true));
+  if (svg.namespaceURI !== "http://www.w3.org/2000/svg") throw new Error("the server's figure is not SVG");
+  return svg;
 }
 
-/** The figure: show(prediction, source) draws it for one answer of /predict. */
-async function makeFigure() {
-  const art = $("figure-art");
-  if (data.figure === "pixels") {
-    const figure = new PixelFigure(art, $("figure-panel"), side);
-    return { show: (p, source) => figure.update(p.input, source) };
-  }
-  if (data.figure === "neuron") {
-    const figure = new NeuronFigure(art, { layer, index, shown: Number(data.shown) });
-    const neuron = await fetchNeuron(layer, index);
-    return { show: (p, source) => figure.update(neuron, p, source) };
-  }
-  const figure = new SigmoidFigure(art, { zRange: data.zRange.split(",").map(Number), neuron: `neuron ${index} of layer ${layer}` });
-  return { show: (p) => figure.update({ z: p.layers[layer - 1].z[index], a: p.layers[layer - 1].a[index] }) };
-}
-
-let figure = null;
 let updates = 0;
 let source = "";
 
 const live = new LivePredictor({
-  send: (body, signal) => predict(body, signal),
+  send: fetchFigure,
   onResult: (result, body) => {
-    const shown = body.pixels ? source : "the drawing on the pad";
-    figure.show(result, shown);
+    const svg = /** @type {SVGSVGElement} */ (result);
+    svg.classList.add("figure-svg");
+    svg.dataset.testid = "figure-svg";
+    art.replaceChildren(svg);
+    lens?.attach(svg);
+    const shown = "mnist" in body ? source : "the drawing on the pad";
     root.dataset.updates = String(++updates);
     root.dataset.state = "shown";
-    status.textContent = `${shown[0].toUpperCase()}${shown.slice(1)}: the network reads a ${result.digit}.`;
+    status.textContent = `${shown[0].toUpperCase()}${shown.slice(1)}: the network reads a ${svg.dataset.digit}.`;
   },
   onError: (error) => {
     if (error instanceof ApiError && error.noInk) return;
-    status.textContent = error instanceof ApiError ? `The network could not answer: ${error.message}` : "The server did not answer.";
+    status.textContent = error instanceof ApiError ? `The figure could not be drawn: ${error.message}` : "The server did not answer.";
   },
 });
 
@@ -70,30 +87,25 @@ function request({ now = true } = {}) {
     live.request(() => ({ strokes: pad.strokes }), { now });
   } else if (mnist) {
     source = mnist.name;
-    live.request(() => ({ pixels: mnist.pixels }), { now });
+    live.request(() => ({ mnist: mnist.index }), { now });
   } else {
-    // Nothing to read (the API answers a blank image with 422 "no ink"): the figure waits, faded.
+    // Nothing to read (a blank image has no ink): the figure waits, faded.
     live.cancel();
     root.dataset.state = "empty";
     status.textContent = "Draw a digit on the pad: the figure follows.";
   }
 }
 
-const pad = new DrawingPad($("pad"), (kind) => {
-  $("undo").disabled = pad.strokeCount === 0;
-  $("clear").disabled = pad.isEmpty;
+const pad = new DrawingPad(/** @type {HTMLCanvasElement} */ ($("pad")), (kind) => {
+  /** @type {HTMLButtonElement} */ ($("undo")).disabled = pad.strokeCount === 0;
+  /** @type {HTMLButtonElement} */ ($("clear")).disabled = pad.isEmpty;
   if (pad.isEmpty) live.cancel();
   request({ now: kind !== "progress" });
 });
 $("undo").addEventListener("click", () => pad.undo());
 $("clear").addEventListener("click", () => pad.clear());
 
-try {
-  figure = await makeFigure();
-  if (!mnist && sample) pad.load(sample.strokes, sample.frame);
-  $("undo").disabled = pad.strokeCount === 0;
-  $("clear").disabled = pad.isEmpty;
-  request();
-} catch (error) {
-  status.textContent = `The figure could not be drawn: ${error.message}`;
-}
+if (!mnist && sample) pad.load(sample.strokes, sample.frame);
+/** @type {HTMLButtonElement} */ ($("undo")).disabled = pad.strokeCount === 0;
+/** @type {HTMLButtonElement} */ ($("clear")).disabled = pad.isEmpty;
+request();

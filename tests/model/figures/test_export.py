@@ -12,7 +12,7 @@ import pytest
 from model.constants import NUM_PIXELS
 from model.datasets.mnist_files import load_test_set
 from model.figures.__main__ import main
-from model.figures.export import FILES, SAMPLE_DIGIT, export, image_from_mnist
+from model.figures.export import NAMES, SAMPLE_DIGIT, draw, export, image_from_mnist
 from model.figures.pixels import pixel_values
 from model.figures.sigmoid import to_x, to_y
 from model.figures.svg import SVG_NS
@@ -42,7 +42,7 @@ def written(
     """Export the sample digit for neuron 5 of layer 2; return each file's parsed root."""
     out = tmp_path_factory.mktemp("figures")
     paths = export(out=out, image=sample_image, source="the sample", network=network, layer=2, index=5)
-    assert [path.name for path in paths] == list(FILES)
+    assert [path.name for path in paths] == [f"{name}.svg" for name in NAMES]
     return {path.stem: ET.parse(path).getroot() for path in paths}
 
 
@@ -53,13 +53,14 @@ def test_each_figure_is_an_svg_with_a_title_and_a_description(written: dict[str,
     title, desc = root.find("svg:title", NS), root.find("svg:desc", NS)
     assert title is not None and title.text and len(title.text) > 10
     assert desc is not None and desc.text and len(desc.text) > 40
-    assert root.get("aria-labelledby") == "title desc"
+    assert root.get("aria-labelledby") == f"{name}-title {name}-desc"
+    assert (title.get("id"), desc.get("id")) == (f"{name}-title", f"{name}-desc")
 
 
 def test_the_pixel_figure_holds_the_784_values_of_the_image(
     written: dict[str, ET.Element], sample_image: np.ndarray
 ) -> None:
-    grid = written["pixels"].find("svg:g[@data-figure='pixels']", NS)
+    grid = written["pixels"].find("svg:g[@data-name='grid']", NS)
     assert grid is not None
     numbers = [int(text.text or "") for text in grid.findall("svg:text", NS)]
     assert len(numbers) == NUM_PIXELS
@@ -92,13 +93,39 @@ def test_the_sigmoid_point_lies_on_the_curve(
 ) -> None:
     point = written["sigmoid"].find("svg:g[@data-name='point']", NS)
     assert point is not None
-    z, a = float(point.get("data-z") or "nan"), float(point.get("data-a") or "nan")
+    root = written["sigmoid"]
+    z, a = float(root.get("data-z") or "nan"), float(root.get("data-a") or "nan")
     assert z == pytest.approx(float(predict(network=network, image=sample_image).zs[1][5]), abs=1e-5)
-    assert a == pytest.approx(float(sigmoid(np.array([z]))[0]), abs=1e-12)
-    circle = point.find("svg:circle", NS)
+    assert a == pytest.approx(float(sigmoid(np.array([z]))[0]), abs=1e-6)  # the network computes in float32
+    circle = point.find("svg:circle[@data-name='marker']", NS)
     assert circle is not None
     assert float(circle.get("cx") or "nan") == pytest.approx(to_x(z), abs=0.01)
     assert float(circle.get("cy") or "nan") == pytest.approx(to_y(a), abs=0.01)
+
+
+def test_the_neuron_figure_shows_the_largest_terms_and_their_sum(
+    written: dict[str, ET.Element], network: Network, sample_image: np.ndarray
+) -> None:
+    root = written["neuron"]
+    x = predict(network=network, image=sample_image).activations[1]
+    w, b = network.weights[1][5], float(network.biases[1][5])
+    terms = x.astype(np.float64) * w.astype(np.float64)
+    shown = [int(text.get("data-input") or -1) for text in root.iterfind(".//svg:text[@data-name='w']", NS)]
+    assert shown == np.argsort(-np.abs(terms), kind="stable")[:5].tolist()
+    assert float(root.get("data-sum") or "nan") == pytest.approx(float(terms.sum()) + b, abs=1e-9)
+    others = root.find(".//svg:text[@data-name='others']", NS)
+    assert others is not None and others.text == f"{terms.size - 5} more"
+
+
+def test_each_figure_carries_the_digit_read_and_draw_refuses_another_name(
+    network: Network, sample_image: np.ndarray
+) -> None:
+    digit = predict(network=network, image=sample_image).digit
+    for name in NAMES:
+        root = draw(name, network=network, image=sample_image, source="s", layer=1, index=0)
+        assert root.get("data-digit") == str(digit)
+    with pytest.raises(ValueError, match="no figure 'bars': the figures are pixels, neuron, sigmoid"):
+        draw("bars", network=network, image=sample_image, source="s", layer=1, index=0)
 
 
 def test_the_files_are_the_same_every_time(tmp_path: Path, network: Network, sample_image: np.ndarray) -> None:
@@ -122,7 +149,7 @@ def test_the_command_refuses_a_bad_drawing_or_neuron(tmp_path: Path, capsys: pyt
 def test_the_command_draws_an_mnist_test_image(tmp_path: Path, mnist_dir: Path) -> None:
     assert main(["--out", str(tmp_path), "--mnist-index", "7", "--data-dir", str(mnist_dir)]) == 0
     root = ET.parse(tmp_path / "pixels.svg").getroot()
-    numbers = [int(text.text or "") for text in root.iterfind(".//svg:g[@data-figure='pixels']/svg:text", NS)]
+    numbers = [int(text.text or "") for text in root.iterfind(".//svg:g[@data-name='grid']/svg:text", NS)]
     digits = load_test_set(mnist_dir)
     assert numbers == digits.images[7].ravel().tolist()
     desc = root.find("svg:desc", NS)
