@@ -2,7 +2,8 @@
 
 Sized for a 320-pixel-wide frame (one unit about one CSS pixel, text 12 units). Every label sits where the
 neuron's point and its guide never go: the legend and the limit 1 top left, where the curve is low;
-sigma(0) = 1/2 above and left of its point, where the curve is below 1/2; sigma' low on the left.
+sigma(0) = 1/2 and the slope 1/4 above and left of that point, where the curve is below 1/2; sigma' low on the
+left.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ Z_MIN, Z_MAX = -8.0, 8.0
 """The z axis of the figure: sigma is within 0.0004 of its limits beyond it."""
 
 WIDTH, HEIGHT = 320, 168
-LEFT, RIGHT, TOP, BOTTOM = 24, 312, 18, 136
+LEFT, RIGHT, TOP, BOTTOM = 24, 312, 16, 134
 A_MIN, A_MAX = -0.04, 1.06
 SAMPLES = 161
 POINT = NEGATIVE
@@ -83,12 +84,13 @@ def sigmoid_svg(*, z: float, a: float, neuron: str) -> ET.Element:
     for tick in range(int(Z_MIN), int(Z_MAX) + 1, 4):
         x = to_x(tick)
         add(axes, "line", {"x1": num(x), "y1": num(to_y(0)), "x2": num(x), "y2": num(to_y(0) + 4)})
-        _text(text, x, to_y(0) + 16, fmt(tick, 0), text_anchor="middle")
+        # Low enough that the point, at either end of the axis, stays above the numbers.
+        _text(text, x, to_y(0) + 20, fmt(tick, 0), text_anchor="middle")
     for value, label in ((0.5, "½"), (1.0, "1")):
         _text(text, LEFT - 5, to_y(value) + 4, label, text_anchor="end")
     # Under the axis: where σ goes on the left, and the axis's name on the right.
-    _text(text, LEFT, to_y(0) + 31, "σ → 0 as z → −∞")
-    _text(text, RIGHT, to_y(0) + 31, "z", text_anchor="end", font_style="italic")
+    _text(text, LEFT, to_y(0) + 34, "σ → 0 as z → −∞")
+    _text(text, RIGHT, to_y(0) + 34, "z", text_anchor="end", font_style="italic")
     # Over the top line on the left: the curve is low there, and a point near 1 is on the right.
     _text(text, LEFT + 4, to_y(1) - 5, "σ → 1 as z → +∞")
 
@@ -103,9 +105,7 @@ def sigmoid_svg(*, z: float, a: float, neuron: str) -> ET.Element:
     add(root, "path", {"d": _path(tangent, 0.5 + tangent / 4), "fill": "none", "stroke": ACCENT, "stroke-width": "1.2"})
     add(root, "circle", {"cx": num(to_x(0)), "cy": num(to_y(0.5)), "r": "3.5", "fill": ACCENT})
     # Above and left of (0, ½), where the curve is below ½: a point left of 0 is lower, one right of 0 is right.
-    _text(text, to_x(0) - 8, to_y(0.5) - 9, "σ(0) = ½", text_anchor="end", fill=INK, data_name="half")
-    # Left of the tangent's top end, above the curve: a point below the words is below 0.75.
-    _text(text, to_x(TANGENT_HALF) - 14, to_y(0.9) + 1, "slope ¼", text_anchor="end", data_name="slope")
+    _text(text, to_x(0) - 10, to_y(0.5) - 10, "σ(0) = ½, slope ¼", text_anchor="end", fill=INK, data_name="half")
 
     # The point, with a guide down to its z; its numbers in a legend at the top left, where the curve is low.
     x, y = to_x(min(max(z, Z_MIN), Z_MAX)), to_y(a)

@@ -1,4 +1,5 @@
-"""The figure pages in Chromium: framed by an allowed origin, refused by any other, numbers equal to the API's.
+"""The figure pages in Chromium: framed by an allowed origin, refused by any other, numbers equal to the API's,
+text at least 11 CSS pixels in a 320-pixel frame.
 
 The article's site is a standard-library HTTP server on another port, which serves pages holding
 iframes of the app's figures. It answers as http://localhost:PORT, the origin the app lets frame its
@@ -25,7 +26,7 @@ import pytest
 from playwright.sync_api import Frame
 
 from app.figures import mnist_test_set
-from model.figures.sigmoid import to_x, to_y
+from model.figures.sigmoid import Z_MAX, Z_MIN, to_x, to_y
 from model.figures.svg import fmt
 from model.figures.terms import neuron_terms
 from tests.conftest import mnist_folder
@@ -44,7 +45,24 @@ FRAMES = {
     "wide neuron": ("neuron", 720, 340),
     "wide sigmoid": ("sigmoid", 640, 300),
 }
-"""Iframes of the article page: title -> (figure, width, height); 320 px is the narrowest the figures promise."""
+"""Iframes of the article page: title -> (figure, width, height); 320 px is the narrowest the figures promise,
+and the heights are docs/figures.md's."""
+SMALLEST_TEXT = 11.0
+"""CSS pixels: no text of a figure page is drawn smaller, in any of FRAMES."""
+TEXT_SIZES = """() => {
+  // Every element that holds text of its own and is drawn: its font size in CSS pixels, an SVG one's
+  // scaled by the figure's viewBox.
+  const sizes = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    if (![...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim())) continue;
+    const style = getComputedStyle(el);
+    const box = el.getBoundingClientRect();
+    if (style.visibility !== "visible" || box.width <= 1 || box.height <= 1) continue;  // hidden, or for screen readers
+    const scale = el instanceof SVGElement ? el.getScreenCTM().a : 1;
+    sizes.push([parseFloat(style.fontSize) * scale, el.textContent.trim().slice(0, 30)]);
+  }
+  return sizes;
+}"""
 
 
 class Article:
@@ -138,6 +156,10 @@ def test_an_allowed_origin_frames_each_figure_without_scroll_bars(
             )
             assert inside, f"{title}: {testid} is not inside the {width}x{height} frame: {box}"
         assert boxes["canvas"]["bottom"] <= boxes["undo"]["top"] + 0.5, f"{title}: the tools overlap the pad: {boxes}"
+        sizes = frame.evaluate(TEXT_SIZES)
+        assert len(sizes) > 10, sizes
+        small = [(round(size, 2), text) for size, text in sizes if size < SMALLEST_TEXT - 1e-6]
+        assert not small, f"{title}: text under {SMALLEST_TEXT} CSS px in a {width}x{height} frame: {small[:5]}"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": 1100, "height": 1300})
     page.screenshot(path=str(ARTIFACTS / "figures-framed.png"), full_page=True)
@@ -162,7 +184,7 @@ def test_other_origins_and_other_pages_are_refused(server: str, article: Article
 
 
 def figure_page(browser: Browser, url: str) -> tuple[Page, Exchanges, Problems]:
-    """Open a figure page, recording its /predict exchanges, console errors and CSP violations from the start."""
+    """Open a figure page, recording its figure requests, console errors and CSP violations from the start."""
     page = browser.new_page(viewport={"width": 800, "height": 500})
     page.add_init_script(CSP_PROBE)
     exchanges, problems = Exchanges(page), Problems(page)
@@ -171,27 +193,28 @@ def figure_page(browser: Browser, url: str) -> tuple[Page, Exchanges, Problems]:
 
 
 class Exchanges:
-    """The page's POST /predict requests and the API's answers, in order."""
+    """The page's requests for its figure (POST or GET /figures/NAME.svg) and their answers, in order."""
 
     def __init__(self, page: Page) -> None:
         self.page = page
-        self.responses: list[Any] = []
+        self.requests: list[Any] = []
         self.pending = 0
         self.seen = 0
-        is_predict = lambda request: request.url.endswith("/predict")  # noqa: E731
-        page.on("request", lambda request: self._count(+1) if is_predict(request) else None)
-        page.on("requestfinished", lambda request: self._finished(request) if is_predict(request) else None)
-        page.on("requestfailed", lambda request: self._count(-1) if is_predict(request) else None)
+        is_figure = lambda request: re.search(r"/figures/\w+\.svg", request.url) is not None  # noqa: E731
+        page.on("request", lambda request: self._count(+1) if is_figure(request) else None)
+        page.on("requestfinished", lambda request: self._finished(request) if is_figure(request) else None)
+        page.on("requestfailed", lambda request: self._count(-1) if is_figure(request) else None)
 
     def _count(self, change: int) -> None:
         self.pending += change
 
     def _finished(self, request: Any) -> None:
         self.pending -= 1
-        self.responses.append(request.response())
+        self.requests.append(request)
 
-    def settle(self) -> tuple[dict[str, Any], dict[str, Any]]:
-        """Return the last request body and answer, once a new answer has come and the page is quiet.
+    def settle(self) -> dict[str, Any]:
+        """Return the last figure request's body ({"mnist": INDEX} for a GET), once a new answer has come and
+        the page is quiet.
 
         Quiet: no request on the way and the figure not redrawn for 300 ms. The last answer is the one
         the figure shows: the page sends one request at a time and applies each newer answer.
@@ -201,15 +224,25 @@ class Exchanges:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             self.page.wait_for_timeout(300)  # lets Playwright deliver the page's events
-            now = (len(self.responses), self.pending, figure.get_attribute("data-updates"))
-            if now == state and self.pending == 0 and len(self.responses) > self.seen:
+            now = (len(self.requests), self.pending, figure.get_attribute("data-updates"))
+            if now == state and self.pending == 0 and len(self.requests) > self.seen:
                 break
             state = now
         else:
             pytest.fail(f"the page never settled: {state} (answers, requests on the way, data-updates)")
-        self.seen = len(self.responses)
-        last = self.responses[-1]
-        return json.loads(last.request.post_data or "{}"), last.json()
+        self.seen = len(self.requests)
+        last = self.requests[-1]
+        assert last.response().status == 200
+        if last.method == "GET":
+            return {"mnist": int(re.search(r"mnist=(\d+)", last.url).group(1))}
+        body: dict[str, Any] = json.loads(last.post_data or "{}")
+        return body
+
+
+def api_answer(server: str, body: dict[str, Any]) -> dict[str, Any]:
+    """Return POST /predict's answer for a drawing."""
+    answer: dict[str, Any] = httpx.post(f"{server}/predict", json=body).json()
+    return answer
 
 
 def intensities(answer: dict[str, Any]) -> list[int]:
@@ -217,22 +250,33 @@ def intensities(answer: dict[str, Any]) -> list[int]:
     return [math.floor(255 * x + 0.5) for row in answer["input"] for x in row]
 
 
+def grid_values(page: Page) -> list[int]:
+    """Return the numbers in the pixel figure's cells."""
+    return [int(v) for v in page.locator("[data-name=grid] text").all_text_contents()]
+
+
 def test_the_pixel_grid_is_255_times_the_api_input(server: str, browser: Browser) -> None:
     page, exchanges, problems = figure_page(browser, f"{server}/figures/pixels")
-    body, answer = exchanges.settle()
+    body = exchanges.settle()
     assert "strokes" in body  # the sample drawing
-    grid = page.get_by_test_id("pixel-grid").locator("text")
-    assert [int(v) for v in grid.all_text_contents()] == intensities(answer)
-    assert httpx.post(f"{server}/predict", json=body).json()["input"] == answer["input"]
+    assert grid_values(page) == intensities(api_answer(server, body))
     page.get_by_test_id("clear").click()
     expect(page.locator("#figure")).to_have_attribute("data-state", "empty")  # no request: a blank image is no ink
     draw_one(page)
-    body, answer = exchanges.settle()
+    body = exchanges.settle()
     assert len(body["strokes"]) == 1
-    assert [int(v) for v in grid.all_text_contents()] == intensities(answer)
+    answer = api_answer(server, body)
+    assert grid_values(page) == intensities(answer)
+    expect(page.get_by_test_id("figure-status")).to_have_text(
+        f"The drawing on the pad: the network reads a {answer['digit']}."
+    )
     page.get_by_test_id("figure-svg").focus()
     page.keyboard.press("ArrowRight")
     expect(page.get_by_test_id("pixel-readout")).to_contain_text(re.compile(r"Row \d+, column \d+: \d+"))
+    # 800 px wide, the cells' numbers are drawn under 11 CSS px: hidden, and the lens shows them.
+    expect(page.locator("[data-name=grid] text").first).to_be_hidden()
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    expect(page.locator("[data-name=grid] text").first).to_be_visible()
     problems.check()
     page.close()
 
@@ -242,16 +286,16 @@ def test_the_neuron_z_is_the_sum_of_its_terms(server: str, browser: Browser) -> 
         browser, f"{server}/figures/neuron?layer={NEURON['layer']}&index={NEURON['index']}"
     )
     for _ in range(2):
-        _, answer = exchanges.settle()
+        answer = api_answer(server, exchanges.settle())
         neuron = httpx.get(f"{server}/api/neurons/{NEURON['layer']}/{NEURON['index']}").json()
         x = [value for row in answer["input"] for value in row]
         z = math.fsum(w * xi for w, xi in zip(neuron["weights"], x, strict=True)) + neuron["bias"]
         api_z = answer["layers"][0]["z"][NEURON["index"]]
         assert z == pytest.approx(api_z, abs=1e-4)
         svg = page.get_by_test_id("figure-svg")
-        assert float(svg.get_attribute("data-z") or "nan") == api_z
-        assert float(svg.get_attribute("data-sum") or "nan") == pytest.approx(z, abs=1e-9)
-        assert page.get_by_test_id("neuron-z").text_content() == f"z = {fmt(api_z)}"
+        assert np.float32(svg.get_attribute("data-z") or "nan") == np.float32(api_z)
+        assert float(svg.get_attribute("data-sum") or "nan") == pytest.approx(z, abs=1e-6)
+        assert page.locator("[data-name=z]").text_content() == f"z = {fmt(api_z)}"
         terms = neuron_terms(w=np.array(neuron["weights"]), b=neuron["bias"], x=np.array(x))
         labels = page.locator("[data-name=w]")
         assert [int(i or -1) for i in labels.evaluate_all("ls => ls.map(l => l.dataset.input)")] == list(terms.shown)
@@ -266,16 +310,19 @@ def test_the_sigmoid_point_lies_on_the_curve(server: str, browser: Browser) -> N
     page, exchanges, problems = figure_page(
         browser, f"{server}/figures/sigmoid?layer={NEURON['layer']}&index={NEURON['index']}"
     )
-    _, answer = exchanges.settle()
-    point = page.get_by_test_id("sigmoid-point")
-    z, a = float(point.get_attribute("data-z") or "nan"), float(point.get_attribute("data-a") or "nan")
+    answer = api_answer(server, exchanges.settle())
+    svg = page.get_by_test_id("figure-svg")
+    z, a = float(svg.get_attribute("data-z") or "nan"), float(svg.get_attribute("data-a") or "nan")
     layer = answer["layers"][0]
-    assert (z, a) == (layer["z"][NEURON["index"]], layer["a"][NEURON["index"]])
+    assert (np.float32(z), np.float32(a)) == (
+        np.float32(layer["z"][NEURON["index"]]),
+        np.float32(layer["a"][NEURON["index"]]),
+    )
     assert a == pytest.approx(1 / (1 + math.exp(-z)), abs=1e-6)
-    circle = point.locator("circle").first
-    assert float(circle.get_attribute("cx") or "nan") == pytest.approx(to_x(min(max(z, -8), 8)), abs=0.01)
+    circle = page.locator("[data-name=marker]")
+    assert float(circle.get_attribute("cx") or "nan") == pytest.approx(to_x(min(max(z, Z_MIN), Z_MAX)), abs=0.01)
     assert float(circle.get_attribute("cy") or "nan") == pytest.approx(to_y(a), abs=0.01)
-    expect(page.get_by_test_id("sigmoid-legend")).to_have_text(f"z = {fmt(z)}, a = σ(z) = {fmt(a)}")
+    expect(page.locator("[data-name=legend] text")).to_have_text([f"z = {fmt(z)}", f"a = {fmt(a)}"])
     problems.check()
     page.close()
 
@@ -283,12 +330,11 @@ def test_the_sigmoid_point_lies_on_the_curve(server: str, browser: Browser) -> N
 @pytest.mark.mnist
 def test_mnist_index_starts_from_that_test_image(server: str, browser: Browser, mnist_dir: Path) -> None:
     page, exchanges, problems = figure_page(browser, f"{server}/figures/pixels?mnist=7")
-    body, answer = exchanges.settle()
+    body = exchanges.settle()
     expected = mnist_test_set(mnist_dir)
     assert expected is not None
-    grid = [int(v) for v in page.get_by_test_id("pixel-grid").locator("text").all_text_contents()]
-    assert grid == intensities(answer) == expected.images[7].ravel().tolist()
-    assert "pixels" in body and "strokes" not in body
+    assert body == {"mnist": 7}
+    assert grid_values(page) == expected.images[7].ravel().tolist()
     expect(page.get_by_test_id("figure-status")).to_contain_text(f"MNIST test image 7 (a {expected.labels[7]})")
     problems.check()
     page.close()
