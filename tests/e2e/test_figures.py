@@ -39,7 +39,7 @@ FIGURES = ("pixels", "neuron", "sigmoid")
 NEURON = {"layer": 1, "index": 210}
 FRAMES = {
     "pixels": ("pixels", 320, 480),
-    "neuron": ("neuron", 320, 360),
+    "neuron": ("neuron", 320, 340),
     "sigmoid": ("sigmoid", 320, 300),
     "wide pixels": ("pixels", 760, 420),
     "wide neuron": ("neuron", 720, 340),
