@@ -28,6 +28,10 @@ INDEX ?= 0
 # `make install` (and every `make run` / `make test`) does nothing unless one of them changed.
 STAMP := $(VENV)/.installed-dev
 BENCH_STAMP := $(VENV)/.installed-bench
+# The front end's lint and type check (ESLint, TypeScript) come from package-lock.json, into node_modules;
+# `npm ci` runs again only when package.json or the lock changed, as pip does for the venv.
+NODE_STAMP := node_modules/.installed
+NEED_NODE = @command -v node >/dev/null && command -v npm >/dev/null || { echo "Node.js >= 18.18 and npm are needed for the front end's lint and tests: apt-get install nodejs npm" >&2; exit 1; }
 
 .PHONY: help install run test test-all lint train figures bench lock docker clean
 
@@ -46,18 +50,29 @@ $(STAMP): requirements.lock requirements-dev.lock pyproject.toml
 run: $(STAMP) ## Serve the app on http://127.0.0.1:8000 (override HOST=, PORT=)
 	DIGITS_HOST=$(HOST) DIGITS_PORT=$(PORT) $(PY) -m app
 
-test: $(STAMP) ## The fast suite, for after every change: pytest without the tests marked slow (PYTEST_ARGS=)
+$(NODE_STAMP): package.json package-lock.json
+	$(NEED_NODE)
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+test: $(STAMP) ## The fast suite, for after every change: node --test on the front end's pure modules, then pytest without the tests marked slow (PYTEST_ARGS=)
+	$(NEED_NODE)
+	node --test tests/static/js/
 	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
 
 test-all: $(STAMP) ## The full suite (CI): the fast one plus Chromium, podman, wrk, schemathesis and the real servers
+	$(NEED_NODE)
+	node --test tests/static/js/
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-lint: $(STAMP) ## ruff check, ruff format --check, mypy --strict, the import contract (lint-imports), hadolint
+lint: $(STAMP) $(NODE_STAMP) ## ruff, mypy --strict, the import contract (lint-imports), hadolint; ESLint and tsc --checkJs on static/js
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy --strict app model benchmarks
 	$(BIN)/lint-imports
 	$(BIN)/hadolint Dockerfile
+	node_modules/.bin/eslint .
+	node_modules/.bin/tsc -p jsconfig.json
 
 train: $(STAMP) ## Train the shipped model: the main run, then its averaged fine-tune (MNIST_DIR=, RUN=, about 1.5 hours on 2 cores)
 	$(PY) -m model.training $(DATA_DIR_ARG) --out $(RUN)/main $(TRAIN_ARGS)
@@ -90,6 +105,6 @@ lock: $(STAMP) ## Regenerate the lock files from pyproject.toml (PIP_COMPILE_ARG
 docker: ## Build the container image digit-reader (needs a Docker engine)
 	docker build -t digit-reader .
 
-clean: ## Remove caches (keeps .venv)
+clean: ## Remove caches (keeps .venv and node_modules)
 	rm -rf .cache .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,6 +1,9 @@
 /** Colour scales: sequential for activations, diverging for signed values (weights, saliency). */
 import { h } from "./dom.js";
 
+/** @typedef {number[]} RGB  red, green, blue in 0–255 */
+
+/** @type {[number, RGB][]} */
 const ACTIVATION_STOPS = [
   [0, [243, 244, 249]],
   [0.3, [180, 190, 250]],
@@ -11,9 +14,14 @@ const NEGATIVE = [225, 29, 72];
 const NEUTRAL = [247, 247, 248];
 const POSITIVE = [13, 148, 136];
 
+/** @type {(a: RGB, b: RGB, t: number) => RGB} */
 const mix = (a, b, t) => [0, 1, 2].map((i) => Math.round(a[i] + (b[i] - a[i]) * t));
 
-/** RGB for an activation a in [0, 1]: pale paper (0) → indigo → ink (1). */
+/**
+ * RGB for an activation a in [0, 1]: pale paper (0) → indigo → ink (1).
+ * @param {number} a
+ * @returns {RGB}
+ */
 export function activationRGB(a) {
   const t = Math.min(1, Math.max(0, Number.isFinite(a) ? a : 0));
   for (let i = 1; i < ACTIVATION_STOPS.length; i++) {
@@ -26,16 +34,26 @@ export function activationRGB(a) {
   return ACTIVATION_STOPS.at(-1)[1];
 }
 
-/** RGB for v in [−1, 1]: rose (negative) ← white → teal (positive). */
+/**
+ * RGB for v in [−1, 1]: rose (negative) ← white → teal (positive).
+ * @param {number} v
+ * @returns {RGB}
+ */
 export function divergingRGB(v) {
   const t = Math.max(-1, Math.min(1, Number.isFinite(v) ? v : 0));
   return t >= 0 ? mix(NEUTRAL, POSITIVE, Math.sqrt(t)) : mix(NEUTRAL, NEGATIVE, Math.sqrt(-t));
 }
 
-/** CSS colour string of an RGB triple. */
+/**
+ * CSS colour string of an RGB triple.
+ * @param {RGB} rgb
+ */
 export const css = ([r, g, b]) => `rgb(${r} ${g} ${b})`;
 
-/** Whether text on this background should be light. */
+/**
+ * Whether text on this background should be light.
+ * @param {RGB} rgb
+ */
 export const isDark = ([r, g, b]) => 0.299 * r + 0.587 * g + 0.114 * b < 140;
 
 /** Largest |value| of an array (at least a tiny epsilon, so it can divide). */
@@ -50,7 +68,7 @@ export function maxAbs(values) {
  * CSS enlarges it (image-rendering: pixelated).
  * @param {HTMLCanvasElement} canvas
  * @param {ArrayLike<number>} values
- * @param {(v: number) => number[]} colour  RGB for one value
+ * @param {(v: number) => RGB} colour  RGB for one value
  * @param {(v: number) => number} [alpha]    opacity in [0, 1] for one value (default 1)
  */
 export function paintImage(canvas, values, colour, alpha = () => 1) {

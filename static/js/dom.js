@@ -1,12 +1,15 @@
 /** Tiny DOM helpers shared by the page's modules. */
 
+/** @typedef {Node | string | number | null | undefined | false} Child */
+
 /**
  * Create an element: h("p", {class: "x", "data-k": 1}, "text", child).
  * Attributes whose value is null/undefined/false are skipped; `true` sets an empty attribute.
- * @param {string} tag
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
  * @param {Record<string, unknown>} [attrs]
- * @param {...(Node|string|number|null|undefined|false)} children
- * @returns {HTMLElement}
+ * @param {...(Child | Child[])} children  arrays are flattened
+ * @returns {HTMLElementTagNameMap[K]}
  */
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);

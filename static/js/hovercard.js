@@ -63,6 +63,7 @@ export class HoverCard {
       rows.push([`a = ${fn}`, out ? (layer === shape.last ? pct(out.a[index]) : fmt(out.a[index])) : "—"]);
       rows.push(["b", neuron ? fmt(neuron.bias) : "…"]);
     }
+    /** @type {HTMLElement[]} */
     const body = [
       h("p", { class: "hc-title" }, shape.neuronName(layer, index)),
       h("dl", { class: "hc-values" }, rows.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),

@@ -11,6 +11,7 @@ import { Inspector } from "./inspector.js";
 import { Shape } from "./shape.js";
 import { pct } from "./dom.js";
 
+/** @type {(id: string) => any} The page's elements by id (templates/index.html has each one). */
 const $ = (id) => document.getElementById(id);
 const shape = Shape.fromDataset($("app").dataset);
 

@@ -26,7 +26,11 @@ class LayerGrid {
   constructor(layer, n, label, inputSide, { onHover, onSelect }) {
     this.layer = layer;
     this.n = n;
-    Object.assign(this, gridShape(n, layer === 0 ? inputSide : 0));
+    const grid = gridShape(n, layer === 0 ? inputSide : 0);
+    this.cols = grid.cols;
+    this.minCell = grid.minCell;
+    this.maxCell = grid.maxCell;
+    this.gap = grid.gap;
     this.rows = Math.ceil(n / this.cols);
     this.values = new Float32Array(n);
     this.selected = -1;
@@ -215,7 +219,7 @@ export class NetworkView {
       this.#grids.push(view);
       const caption = h("figcaption", {}, h("strong", {}, name), h("span", { class: "layer-meta" }, `${n} · ${fn}`));
       const figure = h("figure", { class: `layer ${layer === 0 ? "layer-input" : isOut ? "layer-output" : "layer-hidden"}` },
-        caption, isOut ? view.root : view.canvas);
+        caption, view instanceof OutputCells ? view.root : view.canvas);
       if (layer > 0) root.append(h("span", { class: "layer-arrow", "aria-hidden": "true" }));
       root.append(figure);
       if (view instanceof LayerGrid && layer > 0) {

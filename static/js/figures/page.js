@@ -54,8 +54,8 @@ async function fetchFigure(body, signal) {
     throw new ApiError(response.status, detail);
   }
   const parsed = new DOMParser().parseFromString(await response.text(), "image/svg+xml");
-  const svg = /** @type {SVGSVGElement} */ (document.importNode(parsed.documentElement, true));
-  if (svg.namespaceURI !== "http://www.w3.org/2000/svg") throw new Error("the server's figure is not SVG");
+  const svg = document.importNode(parsed.documentElement, true);
+  if (!(svg instanceof SVGSVGElement)) throw new Error("the server's figure is not SVG");
   return svg;
 }
 
