@@ -7,6 +7,7 @@ large beside the pad.
 
 from __future__ import annotations
 
+import functools
 import xml.etree.ElementTree as ET
 
 import numpy as np
@@ -29,12 +30,14 @@ def pixel_values(image: NDArray[np.floating]) -> NDArray[np.uint8]:
     return np.clip(values, 0, 255).astype(np.uint8).reshape(IMAGE_SIDE, IMAGE_SIDE)
 
 
+@functools.cache
 def shade(value: int) -> str:
     """Return the cell colour of an intensity: white paper for 0, black ink for 255."""
     level = 255 - value
     return f"rgb({level},{level},{level})"
 
 
+@functools.cache
 def text_colour(value: int) -> str:
     """Return black or white, whichever stands out more from the shade of `value` (WCAG contrast); 0 in grey."""
     if value == 0:
@@ -61,13 +64,13 @@ def pixels_svg(*, image: NDArray[np.floating], source: str) -> ET.Element:
         ),
     )
     grid = add(root, "g", {"font-size": str(NUMBER), "text-anchor": "middle", "data-name": "grid"})
-    for row in range(IMAGE_SIDE):
-        for column in range(IMAGE_SIDE):
-            value = int(values[row, column])
-            x, y = MARGIN + column * CELL, MARGIN + row * CELL
-            add(grid, "rect", {"x": num(x), "y": num(y), "width": num(CELL), "height": num(CELL), "fill": shade(value)})
-            colour = text_colour(value)
-            attrs = {"x": num(x + CELL / 2), "y": num(y + CELL / 2 + NUMBER / 3), "fill": colour}
+    size = num(CELL)
+    for row, line in enumerate(values.tolist()):
+        y = MARGIN + row * CELL
+        for column, value in enumerate(line):
+            x = MARGIN + column * CELL
+            add(grid, "rect", {"x": num(x), "y": num(y), "width": size, "height": size, "fill": shade(value)})
+            attrs = {"x": num(x + CELL / 2), "y": num(y + CELL / 2 + NUMBER / 3), "fill": text_colour(value)}
             add(grid, "text", attrs, str(value))
     border = {"x": num(MARGIN), "y": num(MARGIN), "width": num(IMAGE_SIDE * CELL), "height": num(IMAGE_SIDE * CELL)}
     add(root, "rect", {**border, "fill": "none", "stroke": "#5b5f73", "stroke-width": "1"})

@@ -57,11 +57,18 @@ def add(parent: ET.Element, tag: str, attrs: dict[str, str] | None = None, text:
     element = ET.SubElement(parent, f"{{{SVG_NS}}}{tag}", attrs or {})
     if text is not None:
         element.text = text
+    elif tag == "g":
+        element.text = "\n"
+    if tag != "tspan":  # a line break after each element keeps the file readable; inside a <text> it would be a space
+        element.tail = "\n"
     return element
 
 
 def to_bytes(root: ET.Element) -> bytes:
-    """Return the document as UTF-8 bytes with an XML declaration, the same bytes for the same figure."""
-    ET.indent(root, space=" ")
+    """Return the document as UTF-8 bytes with an XML declaration, the same bytes for the same figure.
+
+    One element a line, as add() ends them (ET.indent would take longer than drawing the pixel grid).
+    """
+    root.text = "\n"
     content: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return content + b"\n"

@@ -68,8 +68,10 @@ const live = new LivePredictor({
     const svg = /** @type {SVGSVGElement} */ (result);
     svg.classList.add("figure-svg");
     svg.dataset.testid = "figure-svg";
+    const focused = art.contains(document.activeElement); // a keyboard user reading the grid keeps their place
     art.replaceChildren(svg);
     lens?.attach(svg);
+    if (focused) svg.focus();
     const shown = "mnist" in body ? source : "the drawing on the pad";
     root.dataset.updates = String(++updates);
     root.dataset.state = "shown";
