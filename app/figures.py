@@ -24,15 +24,14 @@ from numpy.typing import NDArray
 from starlette.concurrency import run_in_threadpool
 
 from app.dependencies import RuntimeDep, SettingsDep, TemplatesDep
-from app.errors import JSON, error_response, media_type
-from app.parsing import InputError, PredictInput, parse_predict_body
+from app.errors import JSON, media_type
+from app.parsing import PredictInput, parse_predict_body
 from app.runtime import Runtime
 from model.constants import IMAGE_SIDE
 from model.datasets.mnist_files import DatasetError, MnistTestSet, load_test_set
 from model.figures.export import NAMES, SAMPLE_DIGIT, draw, image_from_mnist, image_from_strokes
 from model.figures.svg import to_bytes
 from model.figures.terms import FigureError, check_neuron
-from model.reading.errors import NoInkError
 from model.reading.strokes import render
 
 logger = logging.getLogger("app")
@@ -246,16 +245,11 @@ async def figure_file(
     _svg_query(request, figure, mnist=True)
     if mnist is not None and digits is None:
         raise HTTPException(404, "this server has no MNIST files: ?mnist cannot be drawn")
-    try:
-        if digits is not None and mnist is not None:
-            image, source = image_from_mnist(digits, mnist)
-        else:
-            image, source = sample_image()
-        svg = await run_in_threadpool(
-            figure_svg, runtime=runtime, figure=figure, image=image, source=source, layer=layer, index=index
-        )
-    except FigureError as error:
-        raise HTTPException(404, str(error)) from None
+    # FigureError (no such image, figure or neuron): 404 (app.errors.STATUS_OF)
+    image, source = image_from_mnist(digits, mnist) if digits is not None and mnist is not None else sample_image()
+    svg = await run_in_threadpool(
+        figure_svg, runtime=runtime, figure=figure, image=image, source=source, layer=layer, index=index
+    )
     return Response(svg, media_type=SVG)
 
 
@@ -269,16 +263,10 @@ async def figure_of_drawing(
     """
     _svg_query(request, figure, mnist=False)
     if media_type(request.headers.get("content-type", "")) != JSON:
-        return error_response(415, "the body must be application/json: strokes or pixels, as for POST /predict")
-    try:
-        drawing = parse_predict_body(await request.body(), runtime.limits)
-        svg = await run_in_threadpool(
-            drawing_svg, runtime=runtime, figure=figure, drawing=drawing, layer=layer, index=index
-        )
-    except InputError as error:
-        return error_response(error.status, error.detail)
-    except NoInkError as error:
-        return error_response(422, str(error))
-    except FigureError as error:
-        return error_response(404, str(error))
+        raise HTTPException(415, "the body must be application/json: strokes or pixels, as for POST /predict")
+    # InputError, NoInkError, FigureError: answered by app.errors.STATUS_OF
+    drawing = parse_predict_body(await request.body(), runtime.limits)
+    svg = await run_in_threadpool(
+        drawing_svg, runtime=runtime, figure=figure, drawing=drawing, layer=layer, index=index
+    )
     return Response(svg, media_type=SVG)
