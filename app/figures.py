@@ -150,6 +150,13 @@ def query_problem(*, names: list[str], allowed: tuple[str, ...]) -> str | None:
     return None
 
 
+def refuse_other_parameters(request: Request, allowed: tuple[str, ...]) -> None:
+    """Raise 422 for a query parameter the route does not take, or one given twice (see query_problem)."""
+    problem = query_problem(names=[name for name, _ in request.query_params.multi_items()], allowed=allowed)
+    if problem:
+        raise HTTPException(422, problem)
+
+
 async def get_digits(settings: SettingsDep) -> MnistTestSet | None:
     """Return the server's MNIST test set, or None without the files (loaded on first use, off the event loop)."""
     folder = settings.mnist_dir
@@ -174,10 +181,7 @@ async def _page(
     mnist: int | None,
 ) -> HTMLResponse:
     """Return the page of `figure`; 404 for a neuron or MNIST image that does not exist, 422 for a wrong parameter."""
-    allowed = ("mnist",) if figure == "pixels" else ("layer", "index", "mnist")
-    problem = query_problem(names=[name for name, _ in request.query_params.multi_items()], allowed=allowed)
-    if problem:
-        raise HTTPException(422, problem)
+    refuse_other_parameters(request, ("mnist",) if figure == "pixels" else ("layer", "index", "mnist"))
     digit = mnist_digit(digits=digits, index=mnist)  # FigureError: 404 (app.errors.STATUS_OF)
     context = figure_context(
         figure=figure, sizes=runtime.info["sizes"], layer=layer, index=index, digit=digit, mnist_asked=mnist is not None
@@ -225,10 +229,7 @@ def _svg_query(request: Request, figure: str, *, mnist: bool) -> None:
     """Raise 404 for a figure that does not exist and 422 for a query parameter it does not take."""
     if figure not in NAMES:
         raise HTTPException(404, f"no figure {figure!r}: the figures are {', '.join(NAMES)}")
-    allowed = ("layer", "index", "mnist") if mnist else ("layer", "index")
-    problem = query_problem(names=[name for name, _ in request.query_params.multi_items()], allowed=allowed)
-    if problem:
-        raise HTTPException(422, problem)
+    refuse_other_parameters(request, ("layer", "index", "mnist") if mnist else ("layer", "index"))
 
 
 @router.get("/{figure}.svg", response_class=Response, summary="A figure as SVG: the sample drawing or ?mnist")
