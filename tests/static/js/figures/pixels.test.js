@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { moveCell } from "../../../static/js/figures/pixels.js";
+import { moveCell } from "../../../../static/js/figures/pixels.js";
 
 test("arrow keys move one cell and stop at the edges; other keys do not move", () => {
   const side = 28;
