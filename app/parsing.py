@@ -84,6 +84,12 @@ def _parse_pixels(pixels: Any) -> NDArray[np.float32]:
     return array.astype(np.float32)
 
 
+def check_target(*, explain: bool, target: int | None) -> None:
+    """Raise InputError for a `target` sent without `explain`: it would be ignored, and the client should know."""
+    if target is not None and not explain:
+        raise InputError("target is used only with explain: true (it picks the digit the saliency map explains)")
+
+
 def parse_predict_body(body: bytes, limits: Limits) -> PredictInput:
     """Return the checked request in `body`; raise InputError saying what is wrong otherwise."""
     try:
@@ -98,18 +104,21 @@ def parse_predict_body(body: bytes, limits: Limits) -> PredictInput:
     unknown = sorted(set(data) - _KEYS)
     if unknown:
         raise InputError(f"unknown fields {unknown}: expected strokes or pixels, and optionally explain and target")
-    has_strokes, has_pixels = "strokes" in data, "pixels" in data
-    if has_strokes == has_pixels:
+    # app.schemas.NULL_IS_ABSENT: a field sent as null counts as not sent.
+    strokes, pixels = data.get("strokes"), data.get("pixels")
+    if (strokes is None) == (pixels is None):
         raise InputError("send exactly one of strokes and pixels")
 
-    explain = data.get("explain", False)
-    if type(explain) is not bool:
+    explain = data.get("explain")
+    if explain is None:
+        explain = False
+    elif type(explain) is not bool:
         raise InputError("explain must be true or false")
     target = data.get("target")
     if target is not None and (type(target) is not int or not 0 <= target < NUM_CLASSES):
         raise InputError(f"target must be an integer digit 0-{NUM_CLASSES - 1}")
+    check_target(explain=explain, target=target)
 
-    if has_strokes:
-        strokes = _parse_strokes(data["strokes"], limits)
-        return PredictInput(strokes=strokes, pixels=None, explain=explain, target=target)
-    return PredictInput(strokes=None, pixels=_parse_pixels(data["pixels"]), explain=explain, target=target)
+    if strokes is not None:
+        return PredictInput(strokes=_parse_strokes(strokes, limits), pixels=None, explain=explain, target=target)
+    return PredictInput(strokes=None, pixels=_parse_pixels(pixels), explain=explain, target=target)

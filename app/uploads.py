@@ -1,4 +1,4 @@
-"""Parse and check a picture upload to POST /predict: a multipart/form-data body with one file field `image`.
+"""Parse and check a picture upload to POST /predict/image (or /predict): a multipart/form-data body with one file field `image`.
 
 python-multipart does the parsing, over the whole body at once (its size was already bounded by
 app.body_limit), in the worker thread that then decodes the picture, so the event loop only
@@ -14,10 +14,14 @@ from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import Field, File, parse_options_header
 
 from app.errors import MULTIPART, InputError
+from app.parsing import check_target
 from model.constants import NUM_CLASSES
 
 FIELDS = ("image", "explain", "target")
 _DIGITS = frozenset(str(digit) for digit in range(NUM_CLASSES))
+_TRUE = frozenset({"true", "1", "on", "yes"})
+"""How forms say yes: an HTML checkbox sends "on", generated clients "true" or "True"; read in any case."""
+_FALSE = frozenset({"false", "0", "off", "no"})
 
 
 @dataclass(frozen=True)
@@ -91,14 +95,17 @@ def parse_upload(body: bytes, content_type: str) -> PictureInput:
         raise InputError("send one image per request")
 
     explain_text = _text(fields.get("explain", []), "explain")
-    if explain_text is not None and explain_text.lower() not in ("true", "false"):
-        raise InputError(f"explain must be true or false, not {explain_text[:20]!r}")
+    explain = False
+    if explain_text is not None:
+        spelling = explain_text.lower()
+        if spelling not in _TRUE | _FALSE:
+            raise InputError(f"explain must be true or false (or 1/0, on/off, yes/no), not {explain_text[:20]!r}")
+        explain = spelling in _TRUE
     target_text = _text(fields.get("target", []), "target")
     target = None
     if target_text is not None:
         if target_text not in _DIGITS:
             raise InputError(f"target must be an integer digit 0-{NUM_CLASSES - 1}, not {target_text[:20]!r}")
         target = int(target_text)
-    return PictureInput(
-        data=images[0], explain=explain_text is not None and explain_text.lower() == "true", target=target
-    )
+    check_target(explain=explain, target=target)
+    return PictureInput(data=images[0], explain=explain, target=target)
