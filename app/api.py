@@ -9,11 +9,13 @@ from typing import Annotated, Any
 import anyio
 import numpy as np
 import orjson
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Header, HTTPException, Request
 from fastapi.responses import Response
 from numpy.typing import NDArray
+from pydantic.json_schema import SkipJsonSchema
 from starlette.concurrency import run_in_threadpool
 
+from app.caching import cached, matches, not_modified, weak_etag
 from app.dependencies import RuntimeDep
 from app.errors import JSON, MULTIPART, NoSuchNeuronError, media_type
 from app.parsing import PredictInput, parse_predict_body
@@ -33,14 +35,9 @@ HEALTH_PATH = "/healthz"
 router = APIRouter()
 
 
-def json_response(content: Any, status_code: int = 200) -> Response:
-    """Return `content` encoded by orjson (numpy arrays included) as a JSON response."""
-    return Response(orjson.dumps(content, option=_DUMPS_OPTIONS), status_code=status_code, media_type=JSON)
-
-
 @dataclass(frozen=True)
 class PredictBody:
-    """The body of a POST /predict, read whole (app.body_limit bounds it), and its declared content type."""
+    """The body of a POST /predict or /predict/image, read whole (app.body_limit bounds it), and its content type."""
 
     content: bytes
     content_type: str
@@ -61,7 +58,27 @@ async def predict_body(request: Request) -> PredictBody:
     return PredictBody(await request.body(), content_type)
 
 
+async def upload_body(request: Request) -> PredictBody:
+    """Return the request body; raise 415 unless it is declared multipart/form-data."""
+    content_type = request.headers.get("content-type", "")
+    if media_type(content_type) != MULTIPART:
+        raise HTTPException(415, "the body must be multipart/form-data, with the picture in a file field named image")
+    return PredictBody(await request.body(), content_type)
+
+
 Body = Annotated[PredictBody, Depends(predict_body)]
+Upload = Annotated[PredictBody, Depends(upload_body)]
+IfNoneMatch = Annotated[
+    str | SkipJsonSchema[None],
+    Header(description="The ETag of the answer you have: 304 without a body when it is still the same."),
+]
+
+TAGS = [
+    {"name": "reading", "description": "Read a digit: a drawing (JSON) or a picture (multipart upload)."},
+    {"name": "model", "description": "The network being served: its description and each neuron's weights."},
+    {"name": "health", "description": "For load balancers and uptime monitors."},
+]
+"""The operations' groups, in the order /docs and generated clients show them."""
 
 
 def _error(description: str, example: str) -> dict[str, Any]:
@@ -138,27 +155,24 @@ def describe_neuron(*, runtime: Runtime, layer: int, index: int) -> dict[str, An
 
 @router.post(
     "/predict",
-    summary="Read a drawn or photographed digit",
+    operation_id="predict",
+    tags=["reading"],
+    summary="Read a drawn digit",
     description=(
         "Send a drawing as JSON, exactly one of `strokes` (raw pen points, preprocessed like MNIST) or "
-        "`pixels` (a 28x28 image used as-is), or a picture as multipart/form-data: a file field `image` "
-        "(PNG, JPEG, WebP, GIF or BMP, recognised from its bytes; a photo, a scan or an image file), "
-        "preprocessed like MNIST too. Both answer the same: the digit, the ten probabilities, the image "
+        "`pixels` (a 28x28 image used as-is). The answer: the digit, the ten probabilities, the image "
         "the network saw, every layer's z and a, the uncertainty flags and, with `explain`, a saliency map. "
-        "Another content type is answered 415. "
-        "Limits: a JSON body at most $max_body_bytes bytes, at most $max_strokes strokes and $max_points "
+        "Limits: a body at most $max_body_bytes bytes, at most $max_strokes strokes and $max_points "
         "points (413 beyond); coordinates finite with |x|, |y| <= $max_coordinate; pixels 28x28 in [0, 1] (422). "
-        "An upload at most $max_upload_bytes bytes and $max_image_pixels pixels (413 beyond); another "
-        "format 415; a corrupt file, a form without `image` or a blank picture 422."
+        "Another content type is answered 415, except multipart/form-data: a picture sent here is read as "
+        "POST /predict/image reads it, so that older clients keep working."
     ),
     response_model=PredictResponse,
     responses={
-        413: _error(
-            "The body, strokes, points or picture are over the limits.", "too many strokes: 101 (the limit is 100)"
-        ),
+        413: _error("The body, strokes or points are over the limits.", "too many strokes: 101 (the limit is 100)"),
         415: _error(
-            "The body is neither JSON nor multipart, or the picture is not an accepted format.",
-            f"not a picture that can be read: send {accepted_text()}",
+            "The body is neither JSON nor multipart.",
+            "the body must be application/json (strokes or pixels) or multipart/form-data (an image file)",
         ),
         422: _error("The input is invalid; `detail` says how.", "no ink: the drawing has no points"),
         503: _error("The model is not loaded yet.", "the model is not loaded yet"),
@@ -166,21 +180,14 @@ def describe_neuron(*, runtime: Runtime, layer: int, index: int) -> dict[str, An
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {
-                JSON: {"schema": {"$ref": "#/components/schemas/PredictRequest"}},
-                MULTIPART: {"schema": {"$ref": "#/components/schemas/PredictUpload"}},
-            },
+            "content": {JSON: {"schema": {"$ref": "#/components/schemas/PredictRequest"}}},
         }
     },
 )
 async def predict_digit(runtime: RuntimeDep, body: Body) -> Response:
     """Return the network's reading of the drawing or picture in the body (see PredictRequest, PredictUpload)."""
     if body.is_upload:
-        # Decoding and preprocessing a photo takes tens of milliseconds: always off the event loop, and
-        # only a few at once, so that the threads leave the event loop its share of the GIL.
-        read = partial(answer_upload, runtime=runtime, body=body.content, content_type=body.content_type)
-        encoded = await anyio.to_thread.run_sync(read, limiter=runtime.picture_threads)
-        return Response(encoded, media_type=JSON)
+        return await read_upload(runtime=runtime, body=body)
     drawing = parse_predict_body(body.content, runtime.limits)
     # async def on purpose: a usual drawing takes well under a millisecond, less than a hop to the
     # thread pool and back; only a very long drawing is sent there, to keep the event loop free.
@@ -191,28 +198,96 @@ async def predict_digit(runtime: RuntimeDep, body: Body) -> Response:
     return Response(encoded, media_type=JSON)
 
 
-@router.get("/api/model", response_model=ModelInfo, summary="Describe the model being served")
-async def model_info(runtime: RuntimeDep) -> Response:
-    """Return the layer sizes, accuracies, training info, SHA-256 and limits (built once at startup)."""
-    return Response(runtime.info_json, media_type=JSON)
+@router.post(
+    "/predict/image",
+    operation_id="predictImage",
+    tags=["reading"],
+    summary="Read a photographed or scanned digit",
+    description=(
+        "Send a picture as multipart/form-data: a file field `image` (PNG, JPEG, WebP, GIF or BMP, recognised "
+        "from its bytes; a photo, a scan or an image file), preprocessed like MNIST, and optionally `explain` "
+        "and `target`. The answer is the same as for a drawing (POST /predict). "
+        "Limits: at most $max_upload_bytes bytes and $max_image_pixels pixels (413 beyond); a body that is not "
+        "multipart or a picture of another format 415; a corrupt file, a form without `image` or a blank picture 422."
+    ),
+    response_model=PredictResponse,
+    responses={
+        413: _error("The upload or the picture is over the limits.", "upload too large: the limit is 8388608 bytes"),
+        415: _error(
+            "The body is not multipart, or the picture is not an accepted format.",
+            f"not a picture that can be read: send {accepted_text()}",
+        ),
+        422: _error(
+            "The form or the picture is invalid; `detail` says how.",
+            "no image: send the picture as a file field named image",
+        ),
+        503: _error("The model is not loaded yet.", "the model is not loaded yet"),
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {MULTIPART: {"schema": {"$ref": "#/components/schemas/PredictUpload"}}},
+        }
+    },
+)
+async def predict_image(runtime: RuntimeDep, body: Upload) -> Response:
+    """Return the network's reading of the picture in the multipart body (see PredictUpload)."""
+    return await read_upload(runtime=runtime, body=body)
+
+
+async def read_upload(*, runtime: Runtime, body: PredictBody) -> Response:
+    """Return the answer to a picture upload (its errors are raised, and answered by app.errors)."""
+    # Decoding and preprocessing a photo takes tens of milliseconds: always off the event loop, and
+    # only a few at once, so that the threads leave the event loop its share of the GIL.
+    read = partial(answer_upload, runtime=runtime, body=body.content, content_type=body.content_type)
+    encoded = await anyio.to_thread.run_sync(read, limiter=runtime.picture_threads)
+    return Response(encoded, media_type=JSON)
+
+
+@router.get(
+    "/api/model",
+    operation_id="getModel",
+    tags=["model"],
+    response_model=ModelInfo,
+    summary="Describe the model being served",
+    responses={304: {"description": "Not modified: the answer is still the one with the ETag sent."}},
+)
+async def model_info(runtime: RuntimeDep, if_none_match: IfNoneMatch = None) -> Response:
+    """Return the layer sizes, accuracies, training info, SHA-256 and limits (built once at startup).
+
+    Its ETag is the SHA-256 of this answer, which changes only with the weights or the limits.
+    """
+    return cached(runtime.info_json, etag=runtime.info_etag, if_none_match=if_none_match)
 
 
 @router.get(
     "/api/neurons/{layer}/{index}",
+    operation_id="getNeuron",
+    tags=["model"],
     response_model=Neuron,
     summary="One neuron's bias and weights",
     responses={
+        304: {"description": "Not modified: the answer is still the one with the ETag sent."},
         404: _error("No such layer or neuron.", "layer 3 has no neuron 30 (it has 30: 0-29)"),
         422: _error("layer or index is not an integer.", "path.layer: Input should be a valid integer"),
     },
 )
-async def neuron(runtime: RuntimeDep, layer: int, index: int) -> Response:
-    """Return neuron `index` of layer `layer` (1 = first hidden layer, L = output): bias, weights in and out."""
-    return json_response(describe_neuron(runtime=runtime, layer=layer, index=index))
+async def neuron(runtime: RuntimeDep, layer: int, index: int, if_none_match: IfNoneMatch = None) -> Response:
+    """Return neuron `index` of layer `layer` (1 = first hidden layer, L = output): bias, weights in and out.
+
+    Its ETag is the weights' SHA-256: a neuron changes only with the weights.
+    """
+    body = describe_neuron(runtime=runtime, layer=layer, index=index)
+    etag = weak_etag(runtime.model.sha256)
+    if matches(if_none_match, etag):
+        return not_modified(etag)  # without encoding the weights
+    return cached(orjson.dumps(body, option=_DUMPS_OPTIONS), etag=etag, if_none_match=None)
 
 
 @router.get(
     HEALTH_PATH,
+    operation_id="getHealth",
+    tags=["health"],
     response_model=Health,
     summary="Liveness and readiness",
     responses={503: _error("The model is not loaded yet.", "the model is not loaded yet")},

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import HTMLResponse, Response
-from fastapi.staticfiles import StaticFiles
 from swagger_ui_bundle import swagger_ui_path
+
+from app.caching import RevalidatedStaticFiles
 
 SWAGGER_UI_DIR = Path(str(swagger_ui_path))
 
@@ -61,4 +62,4 @@ def add_docs(app: FastAPI, *, title: str) -> None:
         return Response(init, media_type="text/javascript")
 
     app.include_router(router)
-    app.mount("/docs/assets", StaticFiles(directory=SWAGGER_UI_DIR), name="docs-assets")
+    app.mount("/docs/assets", RevalidatedStaticFiles(directory=SWAGGER_UI_DIR), name="docs-assets")

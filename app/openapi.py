@@ -1,33 +1,67 @@
-"""The OpenAPI document: FastAPI's, plus the hand-checked PredictRequest and PredictUpload, with the limits in force.
+"""The OpenAPI document: FastAPI's, plus the hand-checked request bodies, with the limits in force.
 
-POST /predict parses its body itself (app.parsing, app.uploads), so FastAPI does not see PredictRequest
-or PredictUpload; their schemas are added here, PredictRequest bounded by the configured limits. Wherever a description says `$name` for a
-field of Limits (`$max_points`), the document shows that limit's value: a route or a model that
-mentions a limit names it, and never copies its number.
+POST /predict and /predict/image parse their bodies themselves (app.parsing, app.uploads), so FastAPI
+does not see PredictRequest or PredictUpload; their schemas are added here, the drawing's bounded by
+the configured limits. Wherever a description says `$name` for a field of Limits (`$max_points`), the
+document shows that limit's value: a route or a model that mentions a limit names it, and never
+copies its number. The document passes openapi-spec-validator, and the clients that
+openapi-python-client and openapi-typescript generate from it type-check (tests/app/clients/).
 """
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from pydantic.json_schema import models_json_schema
 
+from app.api import TAGS
 from app.limits import Limits
-from app.schemas import PredictRequest, PredictUpload
+from app.schemas import PREDICT_REQUEST, PixelsRequest, PredictUpload, StrokesRequest
 
 _PLACEHOLDER = re.compile(r"\$([a-z_]+)")
+_REF = "#/components/schemas/{model}"
 
 
-def predict_request_schema(limits: Limits) -> dict[str, Any]:
-    """Return PredictRequest's JSON schema (its $defs included) with `limits` as its bounds."""
-    request = PredictRequest.model_json_schema(ref_template="#/components/schemas/{model}")
-    strokes = request["properties"]["strokes"]
+def predict_request_schemas(limits: Limits) -> dict[str, Any]:
+    """Return the schemas of POST /predict's JSON body, by name: PredictRequest (one of StrokesRequest and
+    PixelsRequest) and those two, with `limits` as their bounds."""
+    _, top = models_json_schema([(StrokesRequest, "validation"), (PixelsRequest, "validation")], ref_template=_REF)
+    schemas: dict[str, Any] = top["$defs"]
+    strokes = schemas["StrokesRequest"]["properties"]["strokes"]
     strokes["maxItems"] = limits.max_strokes
     coordinate = strokes["items"]["items"]["items"]
     coordinate["minimum"], coordinate["maximum"] = -limits.max_coordinate, limits.max_coordinate
-    return request
+    schemas["PredictRequest"] = copy.deepcopy(PREDICT_REQUEST)
+    return schemas
+
+
+def _allows_null(schema: dict[str, Any]) -> bool:
+    """Return whether a JSON schema lets a value be null (its type, or one of its anyOf/oneOf, is "null")."""
+    kinds = schema.get("type")
+    if kinds == "null" or (isinstance(kinds, list) and "null" in kinds):
+        return True
+    return any(_allows_null(option) for option in schema.get("anyOf", []) + schema.get("oneOf", []))
+
+
+def drop_null_defaults(node: Any) -> Any:
+    """Return `node` (a JSON value) without `"default": null` where the schema does not allow null.
+
+    Pydantic writes the Python default None of a field typed without null (an optional field left out
+    of the document's types, see app.schemas) as `default: null`, which makes the document invalid.
+    """
+    if isinstance(node, dict):
+        return {
+            key: drop_null_defaults(value)
+            for key, value in node.items()
+            if not (key == "default" and value is None and not _allows_null(node))
+        }
+    if isinstance(node, list):
+        return [drop_null_defaults(item) for item in node]
+    return node
 
 
 def fill_in(node: Any, shown: dict[str, str]) -> Any:
@@ -48,13 +82,18 @@ def openapi_schema(app: FastAPI, limits: Limits) -> dict[str, Any]:
     """Return the app's OpenAPI document with PredictRequest and the limits (built once, then cached)."""
     if app.openapi_schema:
         return app.openapi_schema
-    schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
-    request = predict_request_schema(limits)
+    schema = get_openapi(
+        title=app.title,
+        version=app.version,
+        description=app.description,
+        routes=app.routes,
+        tags=TAGS,
+        servers=[{"url": "/", "description": "This server"}],
+    )
     components = schema.setdefault("components", {}).setdefault("schemas", {})
-    components.update(request.pop("$defs", {}))
-    components["PredictRequest"] = request
-    components["PredictUpload"] = PredictUpload.model_json_schema(ref_template="#/components/schemas/{model}")
-    app.openapi_schema = fill_in(schema, limits.shown())
+    components.update(predict_request_schemas(limits))
+    components["PredictUpload"] = PredictUpload.model_json_schema(ref_template=_REF)
+    app.openapi_schema = fill_in(drop_null_defaults(schema), limits.shown())
     return app.openapi_schema
 
 

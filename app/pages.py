@@ -7,7 +7,8 @@ from fastapi.responses import HTMLResponse
 
 from app.dependencies import RuntimeDep, TemplatesDep
 
-router = APIRouter(default_response_class=HTMLResponse)
+router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+"""Pages for people, not operations for clients: the API schema leaves them out."""
 
 
 @router.get("/", summary="The drawing page", response_class=HTMLResponse)

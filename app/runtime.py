@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from typing import Any
 import anyio
 import orjson
 
+from app.caching import weak_etag
 from app.limits import Limits
 from app.settings import Settings
 from model.serving.inference import ReadingNetwork
@@ -34,12 +36,18 @@ class Runtime:
     info: dict[str, Any]
     """The body of GET /api/model, also handed to the page templates."""
     info_json: bytes
+    info_etag: str
+    """The ETag of GET /api/model: from the SHA-256 of info_json (the weights' and the limits')."""
     evaluation: dict[str, Any] | None
     """static/report/evaluation.json, when the server started with one."""
     offload_points: int
     """Drawings with more points are rendered in a worker thread so the event loop stays responsive."""
     picture_threads: anyio.CapacityLimiter
     """At most this many pictures are decoded and preprocessed at once, each in a worker thread."""
+
+
+SHOWN_METADATA = frozenset({"sizes", "activations", "test_accuracy", "unipen_accuracy", "training", "uncertainty"})
+"""Metadata keys that GET /api/model shows as fields of their own (uncertainty: the thresholds in force)."""
 
 
 def layer_names(num_layers: int) -> tuple[str, ...]:
@@ -69,7 +77,8 @@ def describe(model: LoadedModel, thresholds: UncertaintyThresholds, limits: Limi
         "test_accuracy": metadata.get("test_accuracy"),
         "unipen_accuracy": metadata.get("unipen_accuracy"),
         "training": metadata.get("training"),
-        "metadata": metadata,
+        # Only what the fields above do not show already (the training block was in the answer twice).
+        "metadata": {key: value for key, value in metadata.items() if key not in SHOWN_METADATA},
         "uncertainty": thresholds.as_dict(),
         "limits": limits.model_dump(),
     }
@@ -93,6 +102,8 @@ def build_runtime(model: LoadedModel, settings: Settings) -> Runtime:
     thresholds = UncertaintyThresholds.from_metadata(model.metadata)
     limits = settings.limits
     info = describe(model, thresholds, limits)
+    # Non-finite metadata numbers (json allows NaN) become null rather than failing the page.
+    info_json = orjson.dumps(info, option=orjson.OPT_NON_STR_KEYS)
     return Runtime(
         model=model,
         reader=ReadingNetwork(model.network),
@@ -100,8 +111,8 @@ def build_runtime(model: LoadedModel, settings: Settings) -> Runtime:
         limits=limits,
         layer_names=layer_names(len(model.network.weights)),
         info=info,
-        # Non-finite metadata numbers (json allows NaN) become null rather than failing the page.
-        info_json=orjson.dumps(info, option=orjson.OPT_NON_STR_KEYS),
+        info_json=info_json,
+        info_etag=weak_etag(hashlib.sha256(info_json).hexdigest()),
         evaluation=read_evaluation(settings.evaluation_path),
         offload_points=settings.offload_points,
         picture_threads=anyio.CapacityLimiter(settings.picture_threads),

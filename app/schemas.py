@@ -1,8 +1,10 @@
 """Request and response models: the contract of the JSON API, as shown in /docs and /openapi.json.
 
-POST /predict is checked by app.parsing (faster than building this model for thousands of floats)
-and answered with orjson; PredictRequest and PredictResponse document exactly what those accept
-and produce, and the tests hold the two together.
+POST /predict is checked by app.parsing (faster than building these models for thousands of floats)
+and answered with orjson; StrokesRequest, PixelsRequest (together PREDICT_REQUEST), PredictUpload and
+PredictResponse document exactly what those accept and produce, and the tests hold them together.
+Optional request fields are typed without null: a client that sends null anyway is understood
+(NULL_IS_ABSENT), but the document shows the one way to leave a field out.
 """
 
 from __future__ import annotations
@@ -27,21 +29,31 @@ Image = Annotated[list[Row], Field(min_length=IMAGE_SIDE, max_length=IMAGE_SIDE)
 _EXAMPLE_STROKES: JsonValue = [[[120, 40], [150, 40], [150, 90], [150, 160]], [[110, 100], [170, 100]]]
 
 
-class PredictRequest(BaseModel):
-    """A drawing to read: exactly one of `strokes` and `pixels`."""
+NULL_IS_ABSENT = (
+    "A field sent as null counts as not sent: `explain: null` is false, `target: null` the predicted digit, and "
+    '`{"strokes": ..., "pixels": null}` a strokes request.'
+)
+"""The one rule for null in a request, shown in the schema and followed by app.parsing and app.uploads."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {"strokes": _EXAMPLE_STROKES},
-                {"strokes": _EXAMPLE_STROKES, "explain": True, "target": 4},
-            ]
-        },
-    )
+_EXPLAIN = "Also return the saliency map for `target`."
+_TARGET = "The digit the saliency map explains (only with `explain`; 422 without it); default: the predicted digit."
 
-    strokes: list[Stroke] | SkipJsonSchema[None] = Field(
-        None,
+
+class _Options(BaseModel):
+    """The optional fields of every request: `explain` and `target`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    explain: bool = Field(False, description=_EXPLAIN)
+    target: Digit | SkipJsonSchema[None] = Field(None, description=_TARGET)
+
+
+class StrokesRequest(_Options):
+    """A drawing as pen strokes."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"strokes": _EXAMPLE_STROKES}]})
+
+    strokes: list[Stroke] = Field(
         description=(
             "Raw pen strokes, rendered to 28x28 the way MNIST was made (scaled to a 20x20 box, centred "
             "by mass). At most $max_strokes strokes and $max_points points in all (413 beyond); "
@@ -49,18 +61,33 @@ class PredictRequest(BaseModel):
             "No point at all is answered 422 'no ink'."
         ),
     )
-    pixels: Image | SkipJsonSchema[None] = Field(
-        None,
+
+
+class PixelsRequest(_Options):
+    """A drawing as a ready 28x28 image."""
+
+    pixels: Image = Field(
         description="A ready 28x28 image, rows top to bottom, 0 background and 1 ink; fed to the network as-is.",
     )
-    explain: bool = Field(False, description="Also return the saliency map for `target`.")
-    target: Digit | SkipJsonSchema[None] = Field(
-        None, description="The digit the saliency map explains; default: the predicted digit."
-    )
+
+
+PREDICT_REQUEST = {
+    "title": "PredictRequest",
+    "description": f"A drawing to read: exactly one of `strokes` and `pixels`. {NULL_IS_ABSENT}",
+    "oneOf": [{"$ref": "#/components/schemas/StrokesRequest"}, {"$ref": "#/components/schemas/PixelsRequest"}],
+    "examples": [
+        {"strokes": _EXAMPLE_STROKES},
+        {"strokes": _EXAMPLE_STROKES, "explain": True, "target": 4},
+    ],
+}
+"""The JSON body of POST /predict, as the OpenAPI document shows it (app/openapi.py adds the two schemas)."""
 
 
 class PredictUpload(BaseModel):
-    """A picture to read, sent as multipart/form-data: the same answer as a drawing gets."""
+    """A picture to read, sent as multipart/form-data: the same answer as a drawing gets.
+
+    An empty field, or one that says null, counts as not sent.
+    """
 
     image: bytes = Field(
         description=(
@@ -70,10 +97,10 @@ class PredictUpload(BaseModel):
         ),
         json_schema_extra={"format": "binary"},
     )
-    explain: bool = Field(False, description="Also return the saliency map for `target` (true or false).")
-    target: Digit | SkipJsonSchema[None] = Field(
-        None, description="The digit the saliency map explains; default: the predicted digit."
+    explain: bool = Field(
+        False, description=f"{_EXPLAIN} true or false; 1/0, on/off and yes/no are read too, in any case."
     )
+    target: Digit | SkipJsonSchema[None] = Field(None, description=_TARGET)
 
 
 class Layer(BaseModel):
@@ -106,7 +133,7 @@ class PredictResponse(BaseModel):
 class ErrorResponse(BaseModel):
     """Every error: `detail` says what was wrong."""
 
-    detail: Any = Field(examples=["no ink: the drawing has no points"])
+    detail: str = Field(examples=["no ink: the drawing has no points"])
 
 
 class UncertaintyInfo(BaseModel):
@@ -137,7 +164,9 @@ class ModelInfo(BaseModel):
     test_accuracy: float | None = Field(description="From the weights metadata, if recorded.")
     unipen_accuracy: float | None = Field(description="From the weights metadata, if recorded.")
     training: dict[str, Any] | None = Field(description="From the weights metadata, if recorded.")
-    metadata: dict[str, Any] = Field(description="All the metadata saved with the weights.")
+    metadata: dict[str, Any] = Field(
+        description="The rest of the metadata saved with the weights: what the fields above do not show already."
+    )
     uncertainty: UncertaintyInfo
     limits: Limits = Field(description="The request limits in force (DIGITS_* settings).")
 

@@ -110,23 +110,41 @@ def test_the_limits_are_settings(settings: Settings, serving: Callable[[Settings
         assert client.get("/api/model").json()["limits"]["max_upload_bytes"] == len(data) + 1000
 
 
-def test_only_a_multipart_media_type_gets_the_upload_limit(
+def test_the_content_type_is_judged_before_the_size(
     settings: Settings, serving: Callable[[Settings], FastAPI]
 ) -> None:
-    """The body limit and the route read the Content-Type by one rule (app.errors.media_type)."""
+    """An unaccepted content type gets 415 whatever its size; the body limit and the route read it by one rule."""
     body = b"x" * (settings.max_body_bytes + 1)  # over the JSON limit, far under the upload limit
     with TestClient(serving(settings)) as client:
-        for content_type in ("multipart/form-dataX", "multipart/form-data-like; boundary=x"):
+        for content_type in ("image/png", "multipart/form-dataX", "multipart/form-data-like; boundary=x"):
             response = client.post("/predict", content=body, headers={"Content-Type": content_type})
-            assert response.status_code == 413 and "request body too large" in response.json()["detail"]
+            assert response.status_code == 415 and "multipart/form-data" in response.json()["detail"]
+        response = client.post("/predict", content=body, headers={"Content-Type": "application/json"})
+        assert response.status_code == 413 and "request body too large" in response.json()["detail"]
         response = client.post("/predict", content=body, headers={"Content-Type": " Multipart/Form-Data ; boundary=x"})
-        assert response.status_code != 413  # an upload: under its limit, so the form itself is read (and refused)
+        assert response.status_code == 422  # an upload: under its limit, so the form itself is read (and refused)
+        response = client.post("/predict/image", content=body, headers={"Content-Type": "application/json"})
+        assert response.status_code == 415 and "multipart/form-data" in response.json()["detail"]
+        response = client.put("/predict", content=body, headers={"Content-Type": "application/json"})
+        assert response.status_code == 405 and response.headers["allow"] == "POST"
 
 
-def test_openapi_documents_both_bodies(client: TestClient) -> None:
+def test_openapi_documents_each_body_in_its_own_operation(client: TestClient) -> None:
+    """One media type per operation, which client generators handle; POST /predict still reads uploads."""
     schema = client.get("/openapi.json").json()
-    content = schema["paths"]["/predict"]["post"]["requestBody"]["content"]
-    assert set(content) == {"application/json", "multipart/form-data"}
+    assert set(schema["paths"]["/predict"]["post"]["requestBody"]["content"]) == {"application/json"}
+    content = schema["paths"]["/predict/image"]["post"]["requestBody"]["content"]
+    assert content == {"multipart/form-data": {"schema": {"$ref": "#/components/schemas/PredictUpload"}}}
     upload_schema = schema["components"]["schemas"]["PredictUpload"]
     assert upload_schema["properties"]["image"]["format"] == "binary" and upload_schema["required"] == ["image"]
     assert "8388608 bytes" in upload_schema["properties"]["image"]["description"]
+
+
+def test_a_picture_reads_the_same_on_both_routes(client: TestClient) -> None:
+    data = SAMPLE.read_bytes()
+    answers = [
+        client.post(path, files={"image": ("seven.jpg", data, "image/jpeg")}, data={"explain": "on", "target": "3"})
+        for path in ("/predict/image", "/predict")
+    ]
+    assert [answer.status_code for answer in answers] == [200, 200]
+    assert answers[0].json() == answers[1].json() and answers[0].json()["target"] == 3

@@ -109,21 +109,27 @@ def test_docs_can_be_turned_off(settings: Settings, serving: Callable[[Settings]
 
 def test_openapi_documents_the_request_response_and_limits(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
-    assert {"/predict", "/api/model", "/api/neurons/{layer}/{index}", "/healthz", "/", "/model"} <= set(schema["paths"])
+    assert set(schema["paths"]) == {"/predict", "/predict/image", "/api/model", "/api/neurons/{layer}/{index}", "/healthz"}
     predict = schema["paths"]["/predict"]["post"]
     assert predict["requestBody"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/PredictRequest"
     }
     assert {"200", "413", "415", "422"} <= set(predict["responses"])
     assert "256" in predict["description"] or "262144" in predict["description"]
-    request = schema["components"]["schemas"]["PredictRequest"]
-    assert set(request["properties"]) == {"strokes", "pixels", "explain", "target"}
-    assert request["additionalProperties"] is False
-    assert request["examples"]
-    strokes = request["properties"]["strokes"]
+    components = schema["components"]["schemas"]
+    request = components["PredictRequest"]
+    assert request["oneOf"] == [
+        {"$ref": "#/components/schemas/StrokesRequest"},
+        {"$ref": "#/components/schemas/PixelsRequest"},
+    ]
+    assert request["examples"] and "null counts as not sent" in request["description"]
+    for name, field in (("StrokesRequest", "strokes"), ("PixelsRequest", "pixels")):
+        assert set(components[name]["properties"]) == {field, "explain", "target"}
+        assert components[name]["required"] == [field] and components[name]["additionalProperties"] is False
+    strokes = components["StrokesRequest"]["properties"]["strokes"]
     assert strokes["maxItems"] == 100 and "10000 points" in strokes["description"]
     assert strokes["items"]["items"]["items"]["maximum"] == 1e6
-    response = schema["components"]["schemas"]["PredictResponse"]
+    response = components["PredictResponse"]
     assert {"digit", "probabilities", "input", "layers", "unsure", "not_a_digit", "top2", "saliency", "target"} <= set(
         response["properties"]
     )
@@ -134,7 +140,7 @@ def test_limits_in_settings_reach_the_schema_and_the_checks(
 ) -> None:
     small = settings.model_copy(update={"max_strokes": 3, "max_points": 5, "max_coordinate": 10.0})
     with TestClient(serving(small)) as client:
-        strokes = client.get("/openapi.json").json()["components"]["schemas"]["PredictRequest"]["properties"]["strokes"]
+        strokes = client.get("/openapi.json").json()["components"]["schemas"]["StrokesRequest"]["properties"]["strokes"]
         assert strokes["maxItems"] == 3 and strokes["items"]["items"]["items"]["maximum"] == 10
         assert client.post("/predict", json={"strokes": [[[1, 1]]] * 4}).status_code == 413
         assert client.post("/predict", json={"strokes": [[[1, 1]] * 6]}).status_code == 413
