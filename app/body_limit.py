@@ -25,9 +25,10 @@ class BodyTooLargeError(Exception):
 class BodySizeLimitMiddleware:
     """Answer 413 to any HTTP request whose body is larger than its limit (by its declared content type).
 
-    The declared Content-Length is checked before the app runs; the bytes actually received are
-    counted too, because a client may send no Content-Length (chunked) or lie about it. Either way
-    the answer comes without reading the rest of the body, and closes the connection.
+    The declared Content-Length is checked when the app first asks for the body, so an answer that does
+    not need it comes first: 404, 405, or 415 for a content type the route does not take. The bytes actually
+    received are counted too, because a client may send no Content-Length (chunked) or lie about it.
+    Either way the answer comes without reading the rest of the body, and closes the connection.
     """
 
     def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_upload_bytes: int) -> None:
@@ -46,21 +47,22 @@ class BodySizeLimitMiddleware:
         # The route's own rule, so "multipart/form-dataX" is not an upload here and a 415 there.
         upload = media_type(headers.get(b"content-type", b"").decode("latin-1")) == MULTIPART
         limit, detail = self.limits[upload], self.details[upload]
+        declared_too_large = False
         if b"content-length" in headers:
             try:
                 declared = int(headers[b"content-length"])
             except ValueError:
                 await self._refuse(send, 400, "invalid Content-Length header")
                 return
-            if declared > limit:
-                await self._refuse(send, 413, detail)
-                return
+            declared_too_large = declared > limit
 
         received = 0
         response_started = False
 
         async def counting_receive() -> Message:
             nonlocal received
+            if declared_too_large:
+                raise BodyTooLargeError  # before reading a byte of it
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
@@ -72,6 +74,9 @@ class BodySizeLimitMiddleware:
             nonlocal response_started
             if message["type"] == "http.response.start":
                 response_started = True
+                if declared_too_large:
+                    # Answered without the body (404, 405, 415): do not read the rest of it to keep the connection.
+                    message = {**message, "headers": [*message.get("headers", []), (b"connection", b"close")]}
             await send(message)
 
         try:

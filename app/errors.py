@@ -1,4 +1,7 @@
-"""Every error is JSON {"detail": ...}: the response, and the handlers that give Starlette's and FastAPI's errors that form."""
+"""Every error is JSON {"detail": ...}: the response, and the handlers that give Starlette's and FastAPI's errors that form.
+
+The one exception is for people: a browser (Accept: text/html) that opens a page that does not exist gets an HTML 404.
+"""
 
 from __future__ import annotations
 
@@ -68,9 +71,38 @@ def error_response(status_code: int, detail: str) -> Response:
     return Response(orjson.dumps({"detail": detail}), status_code=status_code, media_type=JSON)
 
 
+def wants_html(accept: str) -> bool:
+    """Return whether an Accept header asks for HTML before JSON: a browser opening a page, not an API client.
+
+    Browsers list text/html first; curl, requests, fetch() and generated clients send */* or application/json.
+    """
+    quality: dict[str, float] = {}
+    for entry in accept.split(","):
+        kind, *parameters = (part.strip() for part in entry.split(";"))
+        q = 1.0
+        for parameter in parameters:
+            name, _, value = parameter.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        quality.setdefault(kind.lower(), q)
+    html = quality.get("text/html", 0.0)
+    return html > 0 and html >= quality.get(JSON, 0.0)
+
+
 async def _http_error(request: Request, error: Exception) -> Response:
-    """Return an HTTPException (404, 405, 503, ...) as a JSON error, keeping its headers (Allow, ...)."""
+    """Return an HTTPException (404, 405, 503, ...) as a JSON error, keeping its headers (Allow, ...).
+
+    A browser that opens a page that does not exist gets an HTML 404 page instead (templates/not_found.html).
+    """
     assert isinstance(error, StarletteHTTPException)
+    if error.status_code == 404 and wants_html(request.headers.get("accept", "")):
+        context = {"path": request.url.path, "detail": str(error.detail)}
+        templates = request.app.state.templates
+        page: Response = templates.TemplateResponse(request, "not_found.html", context, status_code=404)
+        return page
     response = error_response(error.status_code, str(error.detail))
     if error.headers:
         response.headers.update(error.headers)

@@ -8,19 +8,28 @@ own module; this one only puts them together.
 from __future__ import annotations
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 
 from app import api, figures, pages
 from app.body_limit import BodySizeLimitMiddleware
+from app.caching import RevalidatedStaticFiles
 from app.docs import add_docs
 from app.errors import add_error_handlers
+from app.head import HeadMiddleware
 from app.openapi import use_openapi
 from app.security import SecurityHeadersMiddleware
 from app.settings import Settings, load_settings
 from app.startup import StartupErrorMiddleware, lifespan
 
 TITLE = "Digit reader"
+GZIP_MIN_BYTES = 1024
+"""Answers smaller than this go uncompressed (see docs/performance.md, "Compression")."""
+GZIP_LEVEL = 6
+"""zlib's level: see docs/performance.md, "Compression"."""
+CORS_MAX_AGE_S = 600
+"""How long a browser may keep a CORS preflight's answer."""
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -45,16 +54,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(figures.router)
     if settings.docs:
         add_docs(app, title=TITLE)
-    app.mount("/static", StaticFiles(directory=settings.static_dir, check_dir=False), name="static")
+    app.mount("/static", RevalidatedStaticFiles(directory=settings.static_dir, check_dir=False), name="static")
     add_error_handlers(app)
     use_openapi(app, settings.limits)
-    # The last added runs first: startup errors, then the headers on every answer, then the body limit.
+    # The last added runs first: startup errors, CORS (so that every answer carries it), HEAD as GET (outside
+    # gzip, so a HEAD's headers are the GET's), the headers on every answer, compression, then the body limit.
     app.add_middleware(
         BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes, max_upload_bytes=settings.max_upload_bytes
     )
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES, compresslevel=GZIP_LEVEL)
     app.add_middleware(
         SecurityHeadersMiddleware, framable_paths=figures.FIGURE_PATHS, frame_ancestors=settings.frame_ancestors
     )
+    app.add_middleware(HeadMiddleware)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "HEAD", "POST"],
+            allow_headers=["Content-Type", "If-None-Match"],
+            expose_headers=["ETag"],
+            allow_credentials=False,
+            max_age=CORS_MAX_AGE_S,
+        )
     app.add_middleware(StartupErrorMiddleware)
     return app
 

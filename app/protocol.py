@@ -15,6 +15,7 @@ with GuardedProtocol, uvicorn's httptools protocol plus:
   may pass without a byte arriving (408 and close). There is no total deadline, so a slow but
   steady upload always gets through. The client gets a whole timeout again after the server itself
   held the body back (reading paused, or "100 Continue" not sent yet);
+- a request that cannot be parsed is answered with a JSON 400, not uvicorn's plain text;
 - a cap on open connections per worker (Settings.max_connections). A connection opened beyond it
   may ask GET /healthz, so a load balancer still gets its answer; anything else gets 503 at once,
   and one that says nothing is closed after OVER_CAP_HEADER_TIMEOUT_S.
@@ -232,6 +233,11 @@ class GuardedProtocol(HttpToolsProtocol):
             cycle.message_event.set()
         else:
             self.transport.close()
+
+    def send_400_response(self, msg: str) -> None:
+        """Answer a request that cannot be parsed (a malformed Content-Length, say) with JSON, as every error is."""
+        # uvicorn's own answer is text/plain "Invalid HTTP request received."; the message stays the same.
+        self._refuse(b"400 Bad Request", msg)
 
     def _refuse(self, status: bytes, detail: str) -> None:
         """Send the error `status` with `detail` and close the connection."""

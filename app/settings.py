@@ -62,13 +62,21 @@ class Settings(BaseSettings, Limits):
             "e.g. https://blog.example.org; every other page can never be framed."
         ),
     )
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(),
+        description=(
+            "Origins whose pages may call the API from a browser (CORS), separated by spaces or commas, e.g. "
+            "https://app.example.org, or * for any; never with cookies or credentials. Default: none, so only "
+            "this server's own pages can read its answers in a browser (programs and curl are not affected)."
+        ),
+    )
     mnist_dir: Path | None = Field(
         default=None,
         validation_alias=AliasChoices("DIGITS_MNIST_DIR", "MNIST_DIR"),
         description="Folder of the MNIST files, for the figures' ?mnist=INDEX; also read from MNIST_DIR.",
     )
 
-    @field_validator("frame_ancestors", mode="before")
+    @field_validator("frame_ancestors", "cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: Any) -> Any:
         """Return the origins of a space- or comma-separated string, or of a JSON list (a list is taken as it is)."""
@@ -87,6 +95,18 @@ class Settings(BaseSettings, Limits):
         for origin in origins:
             if not ORIGIN.fullmatch(origin):
                 raise ValueError(f"{origin!r} is not an origin like https://blog.example.org or http://localhost:1313")
+        return origins
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _check_cors_origins(cls, origins: tuple[str, ...]) -> tuple[str, ...]:
+        """Return the origins without a trailing slash; raise ValueError for anything but exact origins or a lone *."""
+        if origins == ("*",):
+            return origins
+        origins = tuple(origin.rstrip("/") for origin in origins)
+        for origin in origins:
+            if not ORIGIN.fullmatch(origin) or "*" in origin:
+                raise ValueError(f"{origin!r} is not an origin like https://app.example.org (or give * alone, for any)")
         return origins
 
     @property
