@@ -19,6 +19,7 @@ from fastapi.openapi.utils import get_openapi
 from pydantic.json_schema import models_json_schema
 
 from app.api import TAGS
+from app.errors import JSON
 from app.limits import Limits
 from app.schemas import PREDICT_REQUEST, PixelsRequest, PredictUpload, StrokesRequest
 
@@ -36,7 +37,21 @@ def predict_request_schemas(limits: Limits) -> dict[str, Any]:
     coordinate = strokes["items"]["items"]["items"]
     coordinate["minimum"], coordinate["maximum"] = -limits.max_coordinate, limits.max_coordinate
     schemas["PredictRequest"] = copy.deepcopy(PREDICT_REQUEST)
+    for name in ("StrokesRequest", "PixelsRequest"):
+        schemas[name] = without_defaults(schemas[name])
     return schemas
+
+
+def without_defaults(request: dict[str, Any]) -> dict[str, Any]:
+    """Return a request body's schema without its properties' `default`s (their descriptions say them).
+
+    openapi-typescript types a property with a default as always present, so a body without `explain`
+    would not type-check in a TypeScript client.
+    """
+    properties = {
+        name: {k: v for k, v in field.items() if k != "default"} for name, field in request["properties"].items()
+    }
+    return {**request, "properties": properties}
 
 
 def _allows_null(schema: dict[str, Any]) -> bool:
@@ -78,6 +93,26 @@ def fill_in(node: Any, shown: dict[str, str]) -> Any:
     return node
 
 
+def validation_errors_as_error_responses(schema: dict[str, Any]) -> dict[str, Any]:
+    """Return the document with FastAPI's 422 (HTTPValidationError, `detail` a list) as the ErrorResponse it is.
+
+    app.errors answers a parameter FastAPI refuses with {"detail": "a sentence"}, as every other error.
+    """
+    invalid = {
+        "description": "A parameter is invalid; `detail` says how.",
+        "content": {JSON: {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}},
+    }
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            responses = operation.get("responses", {})
+            if "HTTPValidationError" in str(responses.get("422", "")):
+                responses["422"] = copy.deepcopy(invalid)
+    components = schema["components"]["schemas"]
+    for name in ("HTTPValidationError", "ValidationError"):
+        components.pop(name, None)
+    return schema
+
+
 def openapi_schema(app: FastAPI, limits: Limits) -> dict[str, Any]:
     """Return the app's OpenAPI document with PredictRequest and the limits (built once, then cached)."""
     if app.openapi_schema:
@@ -92,7 +127,8 @@ def openapi_schema(app: FastAPI, limits: Limits) -> dict[str, Any]:
     )
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     components.update(predict_request_schemas(limits))
-    components["PredictUpload"] = PredictUpload.model_json_schema(ref_template=_REF)
+    components["PredictUpload"] = without_defaults(PredictUpload.model_json_schema(ref_template=_REF))
+    validation_errors_as_error_responses(schema)
     app.openapi_schema = fill_in(drop_null_defaults(schema), limits.shown())
     return app.openapi_schema
 

@@ -35,7 +35,7 @@ NULL_IS_ABSENT = (
 )
 """The one rule for null in a request, shown in the schema and followed by app.parsing and app.uploads."""
 
-_EXPLAIN = "Also return the saliency map for `target`."
+_EXPLAIN = "Also return the saliency map for `target` (default false)."
 _TARGET = "The digit the saliency map explains (only with `explain`; 422 without it); default: the predicted digit."
 
 
@@ -89,6 +89,8 @@ class PredictUpload(BaseModel):
     An empty field, or one that says null, counts as not sent.
     """
 
+    model_config = ConfigDict(extra="forbid")  # another field is refused (422), as in the JSON body
+
     image: bytes = Field(
         description=(
             "The picture file: PNG, JPEG, WebP, GIF (first frame) or BMP, recognised from its bytes; a photo, a "
@@ -98,7 +100,7 @@ class PredictUpload(BaseModel):
         json_schema_extra={"format": "binary"},
     )
     explain: bool = Field(
-        False, description=f"{_EXPLAIN} true or false; 1/0, on/off and yes/no are read too, in any case."
+        False, description=f"{_EXPLAIN} true or false; 1/0, on/off and yes/no are read too, in any case"
     )
     target: Digit | SkipJsonSchema[None] = Field(None, description=_TARGET)
 
