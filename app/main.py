@@ -24,10 +24,6 @@ from app.settings import Settings, load_settings
 from app.startup import StartupErrorMiddleware, lifespan
 
 TITLE = "Digit reader"
-GZIP_MIN_BYTES = 1024
-"""Answers smaller than this go uncompressed (see docs/performance.md, "Compression")."""
-GZIP_LEVEL = 6
-"""zlib's level: see docs/performance.md, "Compression"."""
 CORS_MAX_AGE_S = 600
 """How long a browser may keep a CORS preflight's answer."""
 
@@ -62,7 +58,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes, max_upload_bytes=settings.max_upload_bytes
     )
-    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES, compresslevel=GZIP_LEVEL)
+    if settings.gzip_level:
+        app.add_middleware(GZipMiddleware, minimum_size=settings.gzip_min_bytes, compresslevel=settings.gzip_level)
     app.add_middleware(
         SecurityHeadersMiddleware, framable_paths=figures.FIGURE_PATHS, frame_ancestors=settings.frame_ancestors
     )

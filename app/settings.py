@@ -62,6 +62,17 @@ class Settings(BaseSettings, Limits):
             "e.g. https://blog.example.org; every other page can never be framed."
         ),
     )
+    gzip_min_bytes: int = Field(
+        default=1024,
+        ge=0,
+        description="Answers of at least this many bytes are gzipped for clients that accept it (docs/performance.md).",
+    )
+    gzip_level: int = Field(
+        default=6,
+        ge=0,
+        le=9,
+        description="zlib's compression level for those answers; 0 turns compression off (behind a proxy that compresses).",
+    )
     cors_origins: Annotated[tuple[str, ...], NoDecode] = Field(
         default=(),
         description=(
