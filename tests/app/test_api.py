@@ -97,6 +97,17 @@ def test_without_explain_there_is_no_saliency(client: TestClient) -> None:
     assert "saliency" not in body and "target" not in body
 
 
+def test_a_field_sent_as_null_counts_as_not_sent(client: TestClient) -> None:
+    """Clients that write unset fields as null (TypeScript objects, Jackson, pydantic) are understood."""
+    plain = client.post("/predict", json={"strokes": SEVEN}).json()
+    nulls = client.post("/predict", json={"strokes": SEVEN, "pixels": None, "explain": None, "target": None})
+    assert nulls.status_code == 200 and nulls.json() == plain
+    pixels = [[0.0] * IMAGE_SIDE] * (IMAGE_SIDE - 1) + [[1.0] * IMAGE_SIDE]
+    assert client.post("/predict", json={"strokes": None, "pixels": pixels}).status_code == 200
+    explained = client.post("/predict", json={"strokes": SEVEN, "explain": True, "target": None}).json()
+    assert explained["target"] == explained["digit"]
+
+
 def test_a_one_point_stroke_is_a_dot(client: TestClient) -> None:
     response = client.post("/predict", json={"strokes": DOT})
     assert response.status_code == 200

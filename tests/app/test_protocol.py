@@ -286,3 +286,18 @@ def test_beyond_the_cap_healthz_is_answered_and_anything_else_gets_503() -> None
         assert silent_transport.is_closing() and silent_transport.written == b""
 
     run(test)
+
+
+def test_a_request_that_cannot_be_parsed_gets_a_json_400() -> None:
+    """uvicorn's own answer is plain text; every error of this server is JSON."""
+
+    async def test() -> None:
+        protocol, transport = connect()
+        protocol.data_received(b"POST /predict HTTP/1.1\r\nHost: x\r\nContent-Length: 12abc\r\n\r\n{}")
+        await asyncio.sleep(0)
+        head, _, body = bytes(transport.written).partition(b"\r\n\r\n")
+        assert transport.responses() == [400] and b"content-type: application/json" in head
+        assert json.loads(body) == {"detail": "Invalid HTTP request received."}
+        assert transport.closed_at is not None and seen == []
+
+    run(test)

@@ -36,8 +36,10 @@ def test_the_image_and_its_options_are_read() -> None:
 
 @pytest.mark.parametrize(
     ("spelling", "explain"),
-    [("true", True), ("True", True), ("1", True), ("on", True), ("YES", True)]
-    + [("false", False), ("False", False), ("0", False), ("off", False), ("no", False)],
+    [
+        *[("true", True), ("True", True), ("1", True), ("on", True), ("YES", True)],
+        *[("false", False), ("False", False), ("0", False), ("off", False), ("no", False)],
+    ],
 )
 def test_explain_is_read_in_the_usual_boolean_spellings(spelling: str, explain: bool) -> None:
     """An HTML checkbox sends "on", generated Python clients "True"; all the usual spellings are read."""
@@ -53,7 +55,11 @@ def test_explain_is_read_in_the_usual_boolean_spellings(spelling: str, explain: 
         (form(("image", b"a", "a"), ("colour", b"red", None)), CONTENT_TYPE, "unknown form fields"),
         (form(("image", b"a", "a"), ("explain", b"maybe", None)), CONTENT_TYPE, "explain must be true or false"),
         (form(("image", b"a", "a"), ("explain", b"1", None), ("target", b"10", None)), CONTENT_TYPE, "integer digit"),
-        (form(("image", b"a", "a"), ("explain", b"1", None), ("target", "²".encode(), None)), CONTENT_TYPE, "target must"),
+        (
+            form(("image", b"a", "a"), ("explain", b"1", None), ("target", "²".encode(), None)),
+            CONTENT_TYPE,
+            "target must",
+        ),
         (form(("image", b"a", "a"), ("target", b"3", None)), CONTENT_TYPE, "target is used only with explain: true"),
         (form(("image", b"a", "a")), "multipart/form-data", "boundary"),
         (b"--x-boundary-7\r\nthis is not a part", CONTENT_TYPE, "malformed multipart"),
