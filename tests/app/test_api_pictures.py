@@ -110,9 +110,7 @@ def test_the_limits_are_settings(settings: Settings, serving: Callable[[Settings
         assert client.get("/api/model").json()["limits"]["max_upload_bytes"] == len(data) + 1000
 
 
-def test_the_content_type_is_judged_before_the_size(
-    settings: Settings, serving: Callable[[Settings], FastAPI]
-) -> None:
+def test_the_content_type_is_judged_before_the_size(settings: Settings, serving: Callable[[Settings], FastAPI]) -> None:
     """An unaccepted content type gets 415 whatever its size; the body limit and the route read it by one rule."""
     body = b"x" * (settings.max_body_bytes + 1)  # over the JSON limit, far under the upload limit
     with TestClient(serving(settings)) as client:

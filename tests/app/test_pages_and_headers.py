@@ -109,7 +109,13 @@ def test_docs_can_be_turned_off(settings: Settings, serving: Callable[[Settings]
 
 def test_openapi_documents_the_request_response_and_limits(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
-    assert set(schema["paths"]) == {"/predict", "/predict/image", "/api/model", "/api/neurons/{layer}/{index}", "/healthz"}
+    assert set(schema["paths"]) == {
+        "/predict",
+        "/predict/image",
+        "/api/model",
+        "/api/neurons/{layer}/{index}",
+        "/healthz",
+    }
     predict = schema["paths"]["/predict"]["post"]
     assert predict["requestBody"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/PredictRequest"
