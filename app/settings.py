@@ -68,7 +68,7 @@ class Settings(BaseSettings, Limits):
         description="Answers of at least this many bytes are gzipped for clients that accept it (docs/performance.md).",
     )
     gzip_level: int = Field(
-        default=6,
+        default=1,
         ge=0,
         le=9,
         description="zlib's compression level for those answers; 0 turns compression off (behind a proxy that compresses).",
