@@ -92,18 +92,21 @@ def wants_html(accept: str) -> bool:
     return html > 0 and html >= quality.get(JSON, 0.0)
 
 
-async def _http_error(request: Request, error: Exception) -> Response:
-    """Return an HTTPException (404, 405, 503, ...) as a JSON error, keeping its headers (Allow, ...).
-
-    A browser that opens a page that does not exist gets an HTML 404 page instead (templates/not_found.html).
-    """
-    assert isinstance(error, StarletteHTTPException)
-    if error.status_code == 404 and wants_html(request.headers.get("accept", "")):
-        context = {"path": request.url.path, "detail": str(error.detail)}
-        templates = request.app.state.templates
-        page: Response = templates.TemplateResponse(request, "not_found.html", context, status_code=404)
+def answer_error(request: Request, status_code: int, detail: str) -> Response:
+    """Return the JSON error {"detail": detail}, or for a browser's 404 the HTML page templates/not_found.html."""
+    if status_code == 404 and wants_html(request.headers.get("accept", "")):
+        context = {"path": request.url.path, "detail": detail}
+        page: Response = request.app.state.templates.TemplateResponse(
+            request, "not_found.html", context, status_code=404
+        )
         return page
-    response = error_response(error.status_code, str(error.detail))
+    return error_response(status_code, detail)
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    """Return an HTTPException (404, 405, 503, ...) as a JSON error, keeping its headers (Allow, ...)."""
+    assert isinstance(error, StarletteHTTPException)
+    response = answer_error(request, error.status_code, str(error.detail))
     if error.headers:
         response.headers.update(error.headers)
     return response
@@ -111,7 +114,7 @@ async def _http_error(request: Request, error: Exception) -> Response:
 
 async def _known_error(request: Request, error: Exception) -> Response:
     """Return one of the errors in STATUS_OF as {"detail": its message} with its status."""
-    return error_response(status_of(error), str(error))
+    return answer_error(request, status_of(error), str(error))
 
 
 async def _validation_error(request: Request, error: Exception) -> Response:

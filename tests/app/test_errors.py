@@ -46,3 +46,9 @@ def test_api_clients_keep_json_404s(client: TestClient, accept: str | None) -> N
 def test_other_errors_stay_json_for_browsers(client: TestClient) -> None:
     response = client.post("/healthz", headers={"accept": BROWSER})
     assert response.status_code == 405 and response.json() == {"detail": "Method Not Allowed"}
+
+
+def test_a_browser_gets_the_html_404_for_a_figure_that_does_not_exist(client: TestClient) -> None:
+    response = client.get("/figures/neuron?layer=9", headers={"accept": BROWSER})
+    assert response.status_code == 404 and response.headers["content-type"].startswith("text/html")
+    assert client.get("/figures/neuron?layer=9").json()["detail"]  # JSON for anything else
