@@ -6,8 +6,10 @@ wrk (benchmarks/driver.py) with `Accept-Encoding: gzip`, as browsers send it:
   model     GET /api/model, about 2 KB: a small answer above the threshold;
   strokes   POST /predict, the typical drawing, about 39 KB: the answer the live page asks for at every stroke;
   explain   the same with explain, about 48 KB.
-Then, in this process, the time zlib takes to gzip the first N bytes of a /predict answer (and all of it) at each level, beside
-the server's time per small answer (1 / healthz's requests per second with compression off), and what it saves.
+Beside requests per second, each run gives the server's CPU time per request (from /proc), which a busy
+machine disturbs less than the throughput. Then, in this process, the time zlib takes to gzip the first
+N bytes of a /predict answer (and all of it) at each level, beside the server's CPU time per small answer
+(healthz, compression off), and what it saves.
 
     python benchmarks/compression.py [--duration 3] [--connections 8] [--levels 1,6,9] [--min-bytes 1024]
 """
@@ -25,6 +27,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import driver  # benchmarks/ is a folder of scripts, not a package
+import proc
 from drawings import drawing
 
 SIZES = (256, 512, 1024, 2048, 4096, 8192)
@@ -84,24 +87,32 @@ def main(argv: list[str] | None = None) -> int:
                 _, body = request.fetch(server.port)
                 if level == 0 and name == "strokes":
                     plain_answer = body
+                cpu_before = proc.cpu_seconds(server.pid)
                 run = driver.run_wrk(server.port, [request], connections=args.connections, duration_s=args.duration)
-                results[level][name] = {"rps": round(run.rps, 1), "p50_ms": run.latency_ms["p50"], "bytes": len(body)}
+                cpu_us = 1e6 * (proc.cpu_seconds(server.pid) - cpu_before) / max(run.requests, 1)
+                results[level][name] = {
+                    "rps": round(run.rps, 1),
+                    "cpu_us": round(cpu_us, 1),
+                    "p50_ms": run.latency_ms["p50"],
+                    "bytes": len(body),
+                }
                 if run.failed:
                     raise RuntimeError(f"{name} at level {level}: {run.failed} failed requests")
 
-    print(f"\n{'request':<9}" + "".join(f"{'off' if level == 0 else f'level {level}':>22}" for level in levels))
+    header = "".join(f"{'off' if level == 0 else f'level {level}':>30}" for level in levels)
+    print(f"\n{'request':<9}{header}")
     for name in requests:
         cells = []
         for level in levels:
             figures = results[level][name]
             ratio = figures["rps"] / results[0][name]["rps"]
-            cells.append(f"{figures['rps']:>7.0f}/s {ratio:>4.0%} {figures['bytes']:>7} B")
-        print(f"{name:<9}" + "".join(f"{cell:>22}" for cell in cells))
-    print("  (requests per second, as a share of no compression, and the bytes of one answer)")
+            cells.append(f"{figures['rps']:>6.0f}/s {ratio:>4.0%} {figures['cpu_us']:>6.0f} us {figures['bytes']:>6} B")
+        print(f"{name:<9}" + "".join(f"{cell:>30}" for cell in cells))
+    print("  (requests per second and their share of no compression; server CPU per request; bytes of one answer)")
 
-    small_us = 1e6 / results[0]["healthz"]["rps"]
+    small_us = results[0]["healthz"]["cpu_us"]
     print(
-        f"\nzlib in this process on the first N bytes of a /predict answer; a small answer takes the server {small_us:.0f} us"
+        f"\nzlib here on the first N bytes of a /predict answer; a small answer costs the server {small_us:.0f} us of CPU"
     )
     print(f"{'N':>7}" + "".join(f"{f'level {level}':>24}" for level in levels[1:]))
     timing: dict[int, dict[int, dict[str, float]]] = {}
