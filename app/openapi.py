@@ -5,7 +5,8 @@ does not see PredictRequest or PredictUpload; their schemas are added here, the 
 the configured limits. Wherever a description says `$name` for a field of Limits (`$max_points`), the
 document shows that limit's value: a route or a model that mentions a limit names it, and never
 copies its number. The document passes openapi-spec-validator, and the clients that
-openapi-python-client and openapi-typescript generate from it type-check (tests/app/clients/).
+openapi-python-client and openapi-typescript generate from it type-check and work
+(tests/app/test_openapi.py, tests/app/test_openapi_clients.py).
 """
 
 from __future__ import annotations
