@@ -1,5 +1,7 @@
 # Digit reader: a from-scratch NumPy network behind a FastAPI app.
 # A newcomer needs only Python >= 3.11 and make:  `make run`  or  `make test`.
+# `make run` installs only what the server needs (requirements.lock); `make test`, `make lint` and the
+# other targets add the development tools (requirements-dev.lock) to the same .venv.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -8,8 +10,6 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
-HOST ?= 127.0.0.1
-PORT ?= 8000
 MNIST_DIR ?=
 PYTEST_ARGS ?=
 TRAIN_ARGS ?=
@@ -24,31 +24,53 @@ STROKES ?=
 LAYER ?= 1
 INDEX ?= 0
 
-# The stamp is newer than the lock files and pyproject.toml once they are installed, so a second
-# `make install` (and every `make run` / `make test`) does nothing unless one of them changed.
-STAMP := $(VENV)/.installed-dev
-BENCH_STAMP := $(VENV)/.installed-bench
+# Where `make run` listens is the server's own setting, DIGITS_HOST / DIGITS_PORT (app/settings.py), from the
+# environment or make's command line alike: `DIGITS_PORT=8651 make run` or `make run DIGITS_PORT=8651`.
+# HOST= and PORT= are refused rather than silently ignored.
+ifneq ($(filter command line,$(origin HOST) $(origin PORT)),)
+$(error make run listens where DIGITS_HOST= and DIGITS_PORT= say (for example make run DIGITS_PORT=8080); HOST= and PORT= are not read)
+endif
+
 # The front end's lint and type check (ESLint, TypeScript) come from package-lock.json, into node_modules;
 # `npm ci` runs again only when package.json or the lock changed, as pip does for the venv.
 NODE_STAMP := node_modules/.installed
 NEED_NODE = @command -v node >/dev/null && command -v npm >/dev/null || { echo "Node.js >= 18.18 and npm are needed for the front end's lint and tests: apt-get install nodejs npm" >&2; exit 1; }
 
-.PHONY: help install run test test-all lint train figures bench lock docker clean
+# Each stamp is newer than the files it installed, so a second `make run` or `make test` installs nothing
+# unless one of them changed. RUN_STAMP: the runtime lock alone, without .pyc files (the server compiles what
+# it imports); STAMP: the dev lock and the project (editable).
+RUN_STAMP := $(VENV)/.installed-run
+STAMP := $(VENV)/.installed-dev
+BENCH_STAMP := $(VENV)/.installed-bench
+# The system's pip installs into .venv when it can (pip >= 22.3: --python), so that `make run` neither waits
+# for venv to install pip and setuptools nor keeps them (about 10 s and 25 MB); .venv gets its own pip
+# when a dev target needs it (pip-compile imports it), or when the system has no such pip.
+PIP = $(if $(wildcard $(BIN)/pip),$(PY) -m pip,$(PYTHON) -m pip --python $(PY)) install --quiet --disable-pip-version-check
+
+.PHONY: help install run test test-all lint train figures bench lock docker docs-assets clean
 
 help: ## List the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
 
-install: $(STAMP) ## Create .venv with the locked dependencies and the project (editable)
+install: $(STAMP) ## Create .venv with the locked dependencies, the dev tools and the project (editable)
 
-$(STAMP): requirements.lock requirements-dev.lock pyproject.toml
+$(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is needed, $(PYTHON) is " + sys.version.split()[0] + ": run make PYTHON=python3.11 ...")'
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(PYTHON) -m venv --without-pip $(VENV)
+	@$(PYTHON) -m pip --python $(PY) --version >/dev/null 2>&1 || $(PY) -m ensurepip --default-pip >/dev/null
+
+$(RUN_STAMP): requirements.lock | $(PY)
+	$(PIP) --no-compile --no-deps --require-hashes -r requirements.lock
 	@touch $@
 
-run: $(STAMP) ## Serve the app on http://127.0.0.1:8000 (override HOST=, PORT=)
-	DIGITS_HOST=$(HOST) DIGITS_PORT=$(PORT) $(PY) -m app
+$(STAMP): requirements.lock requirements-dev.lock pyproject.toml | $(PY)
+	@test -x $(BIN)/pip || $(PY) -m ensurepip --upgrade --default-pip >/dev/null
+	$(PIP) --require-hashes -r requirements-dev.lock
+	$(PIP) --no-deps -e .
+	@touch $@ $(RUN_STAMP)
+
+run: $(RUN_STAMP) ## Serve the app on http://127.0.0.1:8000 (DIGITS_HOST=, DIGITS_PORT= to change it)
+	$(PY) -m app
 
 $(NODE_STAMP): package.json package-lock.json
 	$(NEED_NODE)
