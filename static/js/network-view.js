@@ -73,6 +73,12 @@ class LayerGrid {
 
   #listen() {
     const c = this.canvas;
+    // A pointer press focuses the grid too; that focus is no keyboard visit, so it must not move the
+    // keyboard cursor (to neuron 0, with its hover card and outline, when nothing was selected yet).
+    let pressed = false;
+    c.addEventListener("pointerdown", () => {
+      pressed = true;
+    });
     c.addEventListener("pointermove", (e) => {
       const i = this.hit(e.clientX, e.clientY);
       this.onHover(i < 0 ? null : { layer: this.layer, index: i }, { x: e.clientX, y: e.clientY });
@@ -80,11 +86,20 @@ class LayerGrid {
     c.addEventListener("pointerleave", () => this.onHover(null));
     c.addEventListener("click", (e) => {
       const i = this.hit(e.clientX, e.clientY);
-      if (i >= 0 && this.layer > 0) this.onSelect({ layer: this.layer, index: i });
+      if (i >= 0 && this.layer > 0) {
+        this.#describe(i); // the slider's value follows the clicked neuron; a later arrow key starts there
+        this.onSelect({ layer: this.layer, index: i });
+      }
     });
     if (this.layer === 0) return;
-    c.addEventListener("focus", () => this.#moveCursor(this.cursor >= 0 ? this.cursor : Math.max(0, this.selected)));
+    c.addEventListener("focus", () => {
+      const byPointer = pressed;
+      pressed = false;
+      if (byPointer) return;
+      this.#moveCursor(this.cursor >= 0 ? this.cursor : Math.max(0, this.selected));
+    });
     c.addEventListener("blur", () => {
+      pressed = false;
       this.cursor = -1;
       this.draw();
       this.onHover(null);
@@ -93,10 +108,11 @@ class LayerGrid {
       const step = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: this.cols, ArrowUp: -this.cols, Home: -this.n, End: this.n }[e.key];
       if (step !== undefined) {
         e.preventDefault();
-        this.#moveCursor(Math.min(this.n - 1, Math.max(0, this.cursor + step)));
-      } else if ((e.key === "Enter" || e.key === " ") && this.cursor >= 0) {
+        const from = this.cursor >= 0 ? this.cursor : Math.max(0, this.selected);
+        this.#moveCursor(Math.min(this.n - 1, Math.max(0, from + step)));
+      } else if ((e.key === "Enter" || e.key === " ") && (this.cursor >= 0 || this.selected >= 0)) {
         e.preventDefault();
-        this.onSelect({ layer: this.layer, index: this.cursor });
+        this.onSelect({ layer: this.layer, index: this.cursor >= 0 ? this.cursor : this.selected });
       }
     });
   }
@@ -125,7 +141,7 @@ class LayerGrid {
   setValues(values) {
     if (values) this.values.set(values);
     else this.values.fill(0);
-    if (this.layer > 0) this.#describe(Math.max(0, this.cursor));
+    if (this.layer > 0) this.#describe(this.cursor >= 0 ? this.cursor : Math.max(0, this.selected));
     this.draw();
   }
 
