@@ -3,7 +3,7 @@
 /** An error answer from the API, with its HTTP status and the server's `detail`. */
 export class ApiError extends Error {
   constructor(status, detail) {
-    super(typeof detail === "string" ? detail : JSON.stringify(detail));
+    super(describe(detail));
     this.name = "ApiError";
     this.status = status;
     this.detail = detail;
@@ -13,6 +13,13 @@ export class ApiError extends Error {
   get noInk() {
     return this.status === 422 && /ink/i.test(String(this.detail));
   }
+}
+
+/** A readable message from an error's `detail`: the string itself, or the messages of a validation error's list. */
+function describe(detail) {
+  if (typeof detail === "string") return detail;
+  if (Array.isArray(detail)) return detail.map((item) => item?.msg ?? JSON.stringify(item)).join("; ");
+  return JSON.stringify(detail);
 }
 
 async function json(response) {

@@ -137,9 +137,12 @@ export class Inspector {
       const sum = contributions.reduce((s, c) => s + c, 0);
       const z = p.layers[layer - 1].z[index];
       const top = topIndices(contributions, 3);
-      const terms = top.map((i) => `(${fmt(neuron.weights[i], 2)}·${fmt(x[i], 2)})`).join(" + ");
+      // Each term is unbreakable and the line breaks between them, so a narrow card wraps the sum
+      // instead of hiding its end (the bias) past the card's edge.
+      const pieces = [...top.map((i) => `(${fmt(neuron.weights[i], 2)}·${fmt(x[i], 2)})`), "…", `(${fmt(neuron.bias)})`];
+      const terms = pieces.flatMap((text, k) => [k ? " + " : "", h("span", { class: "eq-term", "data-term": k === pieces.length - 1 ? "b" : null }, text)]);
       eq.append(
-        h("div", { class: "eq-line" }, h("span", { class: "eq-pad" }, "= "), `${terms} + … + (${fmt(neuron.bias)})`),
+        h("div", { class: "eq-line eq-wrap", "data-testid": "inspector-expansion" }, h("span", { class: "eq-pad" }, "= "), ...terms),
         h("div", { class: "eq-line" }, h("span", { class: "eq-pad" }, "= "), h("span", { class: "term", "data-label": `Σ w${sym}` }, fmt(sum)), " + ", h("span", { class: "term", "data-label": "b" }, `(${fmt(neuron.bias)})`)),
         h("div", { class: "eq-line eq-result" }, h("span", { class: "eq-pad" }, "= "), h("strong", {}, fmt(z))),
       );

@@ -38,7 +38,11 @@ const seen = new SeenView(
   },
   shape,
   {
-    onToggle: () => requestPrediction({ now: true }),
+    onToggle: (on) => {
+      // The map lies over the input image, which a short screen may show only in part: bring it in.
+      if (on) $("seen-input").scrollIntoView({ block: "nearest", behavior: "smooth" });
+      requestPrediction({ now: true });
+    },
     onTarget: pickTarget,
   },
 );
@@ -77,6 +81,7 @@ const pictures = new PictureSource(
     figure: $("picture"),
     thumb: $("picture-thumb"),
     caption: $("picture-caption"),
+    name: $("picture-name"),
   },
   usePicture,
 );
@@ -133,31 +138,51 @@ function inspect(ref) {
   inspector.open(ref, state.prediction);
 }
 
+/**
+ * Set the answer's state (empty, confident, unsure, not-digit, error) in both places that show it: the
+ * answer card, and the compact answer under the pad that narrow screens show beside the drawing.
+ */
+function setAnswer(kind, { digit = "", status, detail = "", brief = "" }) {
+  for (const id of ["answer", "pad-answer"]) $(id).dataset.state = kind;
+  $("prediction").textContent = digit;
+  $("answer-status").textContent = status;
+  $("answer-detail").textContent = detail;
+  $("pad-answer-digit").textContent = digit;
+  $("pad-answer-text").textContent = brief || status;
+}
+
+/** The compact answer's words: how sure, and the runners-up ("99.9% sure · then 1 0.0%, 3 0.0%"). */
+function brief(result, first, second) {
+  const p = result.probabilities;
+  const others = Array.from(p.keys()).sort((i, j) => p[j] - p[i]).slice(1, 3);
+  if (result.not_a_digit) return `Not a digit? Best guess ${first}, ${pct(p[first])}`;
+  if (result.unsure) return `Unsure: ${first} ${pct(p[first])} or ${second} ${pct(p[second])}`;
+  return `${pct(p[result.digit])} sure · then ${others.map((d) => `${d} ${pct(p[d])}`).join(", ")}`;
+}
+
 /** Apply an answer from /predict. */
 function show(result, body) {
   if (!hasInput()) return;
   state.prediction = result;
-  const answer = $("answer");
   const [first, second] = result.top2 ?? [result.digit, null];
   const p = result.probabilities;
+  let kind;
   let status;
   let detail = "";
   if (result.not_a_digit) {
-    answer.dataset.state = "not-digit";
+    kind = "not-digit";
     status = "This doesn't look like a digit.";
     detail = `If forced to choose: ${first} (${pct(p[first])}). Try one clear digit.`;
   } else if (result.unsure) {
-    answer.dataset.state = "unsure";
+    kind = "unsure";
     status = `Unsure: ${first} or ${second}?`;
     detail = `${first}: ${pct(p[first])} · ${second}: ${pct(p[second])}`;
   } else {
-    answer.dataset.state = "confident";
+    kind = "confident";
     status = `It's a ${result.digit}.`;
     detail = `${pct(p[result.digit])} sure`;
   }
-  $("prediction").textContent = String(result.digit);
-  $("answer-status").textContent = status;
-  $("answer-detail").textContent = detail;
+  setAnswer(kind, { digit: String(result.digit), status, detail, brief: brief(result, first, second) });
   if (state.announce) {
     $("announcer").textContent = `${status} ${detail}`;
     state.announce = false;
@@ -176,36 +201,43 @@ function renderSaliency() {
   seen.showSaliency(p?.saliency ?? null, { target, winner: p?.digit ?? -1, picked: state.target !== null });
 }
 
+/**
+ * Say why there is no answer. The views are emptied first: what they showed belonged to the previous
+ * drawing or picture, not to the one that failed. The server's message is shown as it is, without its
+ * status code.
+ */
 function showError(error) {
   const noInk = error instanceof ApiError && error.noInk;
   if (noInk && !state.picture) return;
+  clearViews();
   const status = state.picture ? "The network could not read this picture." : "The network could not answer.";
-  $("answer-status").textContent = status;
-  $("answer-detail").textContent = error instanceof ApiError ? `${error.status}: ${error.message}` : "Is the server running?";
-  $("answer").dataset.state = "error";
+  const detail = error instanceof ApiError ? error.message : "Is the server running?";
+  setAnswer("error", { status, detail, brief: state.picture ? "Could not read this picture." : "No answer." });
   if (state.announce) {
-    $("announcer").textContent = `${status} ${$("answer-detail").textContent}`;
+    $("announcer").textContent = `${status} ${detail}`;
     state.announce = false;
   }
 }
 
-/** Back to the empty page. */
-function reset() {
-  live.cancel();
-  showPicture(null);
+/** Empty every view of the answer: bars, input image, saliency, network, hover card, inspector. */
+function clearViews() {
   state.prediction = null;
-  state.target = null;
-  $("prediction").textContent = "";
-  $("answer").dataset.state = "empty";
-  $("answer-status").textContent = "Draw a digit to begin.";
-  $("answer-detail").textContent = "";
-  $("announcer").textContent = "Cleared.";
   bars.update(null);
   seen.showInput(null);
   renderSaliency();
   network.update(null);
   hover.refresh(null);
   inspector.refresh(null);
+}
+
+/** Back to the empty page. */
+function reset() {
+  live.cancel();
+  showPicture(null);
+  state.target = null;
+  setAnswer("empty", { status: "Draw a digit to begin.", brief: "The answer appears here." });
+  $("announcer").textContent = "Cleared.";
+  clearViews();
 }
 
 $("undo").addEventListener("click", () => pad.undo());
@@ -217,6 +249,8 @@ function clearAll() {
   else pad.clear();
   $("clear").disabled = true;
 }
+// The hover card is fixed to the viewport beside a neuron; once the page scrolls it would point at nothing.
+addEventListener("scroll", () => hover.show(null), { passive: true });
 document.addEventListener("keydown", (e) => {
   if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === "z") {
     e.preventDefault();

@@ -15,18 +15,26 @@ function firstImage(files) {
 export class PictureSource {
   #thumb;
   #caption;
+  #name;
   #figure;
   #url = null;
 
   /**
    * @param {{inputs: HTMLInputElement[], dropZone: HTMLElement, figure: HTMLElement,
-   *          thumb: HTMLImageElement, caption: HTMLElement}} elements
+   *          thumb: HTMLImageElement, caption: HTMLElement, name: HTMLElement}} elements
    * @param {(file: File) => void} onPicture
    */
-  constructor({ inputs, dropZone, figure, thumb, caption }, onPicture) {
+  constructor({ inputs, dropZone, figure, thumb, caption, name }, onPicture) {
     this.#figure = figure;
     this.#thumb = thumb;
     this.#caption = caption;
+    this.#name = name;
+    // A file the browser cannot show (not an image at all, or a broken one) is shown by its name instead
+    // of a broken-image icon.
+    thumb.addEventListener("error", () => {
+      if (thumb.getAttribute("src")) figure.classList.add("is-unshown");
+    });
+    thumb.addEventListener("load", () => figure.classList.remove("is-unshown"));
     for (const input of inputs) {
       input.addEventListener("change", () => {
         const file = firstImage(input.files);
@@ -61,13 +69,17 @@ export class PictureSource {
     if (this.#url) URL.revokeObjectURL(this.#url);
     this.#url = file ? URL.createObjectURL(file) : null;
     this.#figure.hidden = !file;
+    this.#figure.classList.remove("is-unshown");
     if (!file) {
       this.#thumb.removeAttribute("src");
       this.#caption.textContent = "";
+      this.#name.textContent = "";
       return;
     }
     this.#thumb.src = this.#url;
+    const name = file.name || "pasted picture";
     const kib = Math.max(1, Math.round(file.size / 1024));
-    this.#caption.textContent = `Sent: ${file.name || "pasted picture"} (${kib.toLocaleString()} KiB). Draw or Clear to go back to the pad.`;
+    this.#name.textContent = name;
+    this.#caption.textContent = `Sent: ${name} (${kib.toLocaleString()} KiB). Draw or Clear to go back to the pad.`;
   }
 }

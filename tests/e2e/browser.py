@@ -93,6 +93,49 @@ def stroke(page: Page, points: list[tuple[float, float]]) -> None:
     page.mouse.up()
 
 
+def touch_stroke(page: Page, points: list[tuple[float, float]]) -> None:
+    """Draw one stroke with a finger, through points given as fractions of the pad's size, where the pad is now.
+
+    Playwright's touchscreen only taps, so the touches go through the DevTools protocol, as a phone's would
+    arrive; the page needs a context with has_touch. The page is not scrolled first: the pad must be in view.
+    """
+    box = page.get_by_test_id("canvas").bounding_box()
+    assert box is not None
+    at = [(box["x"] + fx * box["width"], box["y"] + fy * box["height"]) for fx, fy in points]
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": at[0][0], "y": at[0][1]}]})
+    for x, y in at[1:]:
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    cdp.detach()
+
+
+SEVEN = [(0.3, 0.2), (0.5, 0.2), (0.7, 0.2), (0.64, 0.42), (0.57, 0.64), (0.5, 0.85)]
+"""A 7 as fractions of the pad: a bar, then a stroke down and to the left."""
+
+
+def in_viewport(page: Page, testid: str) -> dict[str, float]:
+    """Return the element's box after asserting that all of it lies inside the viewport."""
+    box = page.get_by_test_id(testid).bounding_box()
+    size = page.viewport_size
+    assert box is not None and size is not None, testid
+    inside = box["x"] >= 0 and box["y"] >= 0
+    inside = inside and box["x"] + box["width"] <= size["width"] and box["y"] + box["height"] <= size["height"]
+    assert inside, f"{testid} at {box} is not wholly inside the {size['width']}x{size['height']} viewport"
+    return box
+
+
+def wait_for_scroll_to_settle(page: Page) -> None:
+    """Wait until the page (and every scrolled box) has stopped moving: smooth scrolling takes a moment."""
+    page.wait_for_function(
+        """() => new Promise((done) => {
+          const where = () => [...document.querySelectorAll("*")].filter((e) => e.scrollTop).map((e) => e.scrollTop).join() + scrollY;
+          const before = where();
+          setTimeout(() => done(where() === before), 250);
+        })"""
+    )
+
+
 def draw_one(page: Page) -> None:
     stroke(page, [(0.5, 0.15 + 0.7 * i / 20) for i in range(21)])
 

@@ -9,7 +9,20 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.browser import ARTIFACTS, Browser, Route, canvas_png, draw_zero, expect, open_page, pad_box, stroke
+from tests.e2e.browser import (
+    ARTIFACTS,
+    SEVEN,
+    Browser,
+    Route,
+    canvas_png,
+    draw_zero,
+    expect,
+    in_viewport,
+    open_page,
+    pad_box,
+    stroke,
+    wait_for_scroll_to_settle,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -132,6 +145,49 @@ def test_uncertainty_is_shown(server: str, browser: Browser, flag: str, state: s
     if flag == "unsure":
         expect(status).to_contain_text(f"{top2[-1][0]} or {top2[-1][1]}")
     page.unroute_all(behavior="wait")
+    problems.check()
+    page.context.close()
+
+
+# The colour of the first hidden layer's neuron 0 where its outline would be drawn, in canvas pixels.
+CELL_0_CORNER = "(() => Array.from(document.querySelector('[data-testid=layer-1]').getContext('2d').getImageData(0, 0, 2, 2).data).join())()"
+
+
+def test_the_inspector_and_the_saliency_map_open_in_view_beside_the_drawing(server: str, browser: Browser) -> None:
+    """At 1280x800: the inspector opens without taking the pad and the answer off the screen, clicking a
+    neuron moves no keyboard cursor to neuron 0, and ticking "Why?" shows the whole saliency map."""
+    page, problems = open_page(browser, f"{server}/", width=1280, height=800)
+    stroke(page, SEVEN)
+    expect(page.get_by_test_id("prediction")).to_have_text("7")
+
+    page.get_by_test_id("saliency-toggle").check()
+    overlay = page.get_by_test_id("saliency-overlay")
+    expect(overlay).to_be_visible()
+    wait_for_scroll_to_settle(page)
+    in_viewport(page, "saliency-overlay")
+    in_viewport(page, "canvas")
+
+    grid = page.get_by_test_id("layer-1")
+    corner = page.evaluate(CELL_0_CORNER)
+    grid.click(position={"x": 60, "y": 20})
+    inspector = page.get_by_test_id("inspector")
+    expect(inspector).to_be_visible()
+    expect(page.get_by_test_id("inspector-equation")).to_contain_text("+ b")
+    wait_for_scroll_to_settle(page)
+    index = inspector.get_attribute("data-index")
+    assert index not in (None, "0"), index
+    # The pad, the answer and the top of the inspector are all on the screen.
+    in_viewport(page, "canvas")
+    in_viewport(page, "prediction")
+    top = inspector.bounding_box()
+    assert top is not None and 0 <= top["y"] < 800 - 100, top
+    # The click focused the grid, as a click does, without a keyboard cursor on neuron 0: no outline
+    # there, no card for it, and the slider's value is the clicked neuron.
+    assert page.evaluate(CELL_0_CORNER) == corner
+    expect(page.get_by_test_id("hovercard")).not_to_contain_text("#0 ")
+    expect(grid).to_have_attribute("aria-valuenow", index or "")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "inspector-1280x800.png"))
     problems.check()
     page.context.close()
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import io
 import re
+from collections.abc import Callable
 
 import pytest
 
@@ -74,13 +76,55 @@ def test_paste_or_drop_a_picture(server: str, browser: Browser, how: str) -> Non
     page.context.close()
 
 
-def test_a_file_that_is_no_picture_says_why(server: str, browser: Browser) -> None:
+def white_png() -> bytes:
+    """A blank white page, as PNG: a picture with no ink."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("L", (200, 200), 255).save(out, format="PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "mime", "content", "shown"),
+    [
+        ("notes.png", "image/png", lambda: b"not a picture at all", False),
+        ("blank.png", "image/png", white_png, True),
+        ("cut.jpg", "image/jpeg", lambda: SAMPLE_PHOTO.read_bytes()[: SAMPLE_PHOTO.stat().st_size // 3], None),
+    ],
+    ids=["text-named-png", "blank-page", "truncated-jpeg"],
+)
+def test_a_picture_that_cannot_be_read_clears_the_old_answer_and_says_why(
+    server: str, browser: Browser, name: str, mime: str, content: Callable[[], bytes], shown: bool | None
+) -> None:
+    """After a 7 was read, a failed picture leaves no trace of that 7: no digit, no bars, a blank input,
+    a blank network; the message is the server's, without a status code; a file the browser cannot show
+    is shown by its name, not as a broken image."""
     page, problems = open_page(browser, f"{server}/")
-    page.get_by_test_id("upload-input").set_input_files(
-        files=[{"name": "notes.png", "mimeType": "image/png", "buffer": b"not a picture at all"}]
-    )
+    blank_input = canvas_png(page, "input-image")
+    page.get_by_test_id("upload-input").set_input_files(str(SAMPLE_PHOTO))
+    prediction = page.get_by_test_id("prediction")
+    expect(prediction).to_have_text("7")
+
+    page.get_by_test_id("upload-input").set_input_files(files=[{"name": name, "mimeType": mime, "buffer": content()}])
     expect(page.get_by_test_id("status")).to_have_text("The network could not read this picture.")
-    expect(page.locator("#answer-detail")).to_contain_text("415")
-    problems.messages = [m for m in problems.messages if "415" not in m]  # the browser logs the failed request
+    detail = page.locator("#answer-detail")
+    expect(detail).not_to_be_empty()
+    expect(detail).not_to_have_text(re.compile(r"^\s*\d{3}\b"))
+    expect(prediction).to_have_text("")
+    expect(page.get_by_test_id("pad-answer-digit")).to_have_text("")
+    expect(page.get_by_test_id("probabilities")).to_have_attribute("data-hash", "")
+    expect(page.get_by_test_id("network")).to_have_attribute("data-hash", "")
+    assert canvas_png(page, "input-image") == blank_input
+    thumbnail, file_name = page.get_by_test_id("picture-thumbnail"), page.get_by_test_id("picture-name")
+    if shown is False:
+        expect(thumbnail).to_be_hidden()
+        expect(file_name).to_be_visible()
+        expect(file_name).to_have_text(name)
+    elif shown:
+        expect(thumbnail).to_be_visible()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"picture-error-{name}.png"))
+    problems.messages = [m for m in problems.messages if "Failed to load resource" not in m]  # the failed request
     problems.check()
     page.context.close()
