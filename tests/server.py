@@ -65,8 +65,8 @@ def get_status(port: int, path: str = "/healthz", timeout: float = 1.0) -> int |
 class Server:
     """A server process on a free port of 127.0.0.1; use it as a context manager (start, wait ready, stop).
 
-    `command` is run with `--port PORT` appended (uvicorn_command) unless it holds a "--port" already
-    or is app_command; DIGITS_PORT is set either way. `env` adds to this process's environment, or
+    `command` is run with `--port PORT` appended (uvicorn_command) unless it holds a "--port" already,
+    is app_command or port_flag is False (`make run`); DIGITS_PORT is set either way. `env` adds to this process's environment, or
     is the whole of it with inherit_env=False (an image's environment, say). The process runs in a session of its own, so
     stop() reaches its worker processes too. Its output goes to a temporary file (a pipe could fill
     up and stall it): `log()`.
@@ -80,10 +80,11 @@ class Server:
         cwd: Path = REPO,
         port: int | None = None,
         inherit_env: bool = True,
+        port_flag: bool = True,
     ) -> None:
         self.port = port or free_port()
         base = list(command) if command is not None else uvicorn_command()
-        takes_port = base[-2:] != ["-m", "app"] and "--port" not in base
+        takes_port = port_flag and base[-2:] != ["-m", "app"] and "--port" not in base
         self.command = [*base, "--port", str(self.port)] if takes_port else base
         inherited = os.environ if inherit_env else {}
         self.env = {**inherited, **(env or {}), "DIGITS_PORT": str(self.port)}
