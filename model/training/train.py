@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -30,7 +31,7 @@ from model.datasets import mnist as data
 from model.datasets import unipen
 from model.evaluation.scoring import confusion, outputs
 from model.network import Network
-from model.serving.weights import WeightsError, save
+from model.serving.weights import WeightsError, load, save
 from model.training.augment import augment
 from model.training.averaging import WeightAverage
 from model.training.config import TrainConfig, load_init, parse_args
@@ -194,6 +195,20 @@ def write_metrics(history: list[dict[str, float]], out: Path) -> None:
         writer.writerows(history)
 
 
+def training_steps(init: str | None, command: str, wall_seconds: float) -> list[dict[str, Any]]:
+    """Return the runs that made these weights, oldest first, each {"command", "wall_seconds"}: the --init
+    file's own steps (or its one run), then this run. A fine-tune's weights so carry the whole recipe, and
+    the /model page shows every command and the total time (`make train` makes two runs)."""
+    steps: list[dict[str, Any]] = []
+    if init is not None:
+        earlier = load(Path(init)).metadata.get("training") or {}
+        recorded = earlier.get("steps") or [
+            {"command": earlier.get("command"), "wall_seconds": earlier.get("wall_seconds")}
+        ]
+        steps = [step for step in recorded if isinstance(step, dict)]
+    return [*steps, {"command": command, "wall_seconds": round(wall_seconds, 1)}]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Train, write the run folder (weights, metrics, plots) and return the exit status."""
     from model.evaluation import plots  # matplotlib is a training-only dependency
@@ -224,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     wall = time.perf_counter() - started
+    command = "python -m model.training " + shlex.join(argv if argv is not None else sys.argv[1:])
     test_predicted = predictions(network, datasets.test.x)
     test_accuracy = float((test_predicted == datasets.test.y).mean())
     pen_accuracy = accuracy(network, datasets.pen_test)
@@ -233,9 +249,10 @@ def main(argv: list[str] | None = None) -> int:
         "validation_accuracy": accuracy(network, datasets.validation),  # not the last epoch's: it may be an average
         "pen_validation_accuracy": accuracy(network, datasets.pen_validation),
         "training": {
-            "command": "python -m model.training " + shlex.join(argv if argv is not None else sys.argv[1:]),
+            "command": command,
             "config": dataclasses.asdict(config),
             "wall_seconds": round(wall, 1),
+            "steps": training_steps(config.init, command, wall),
             "date": datetime.now(UTC).isoformat(timespec="seconds"),
             "machine": f"{platform.machine()}, {platform.processor() or platform.system()}",
             "numpy": np.__version__,

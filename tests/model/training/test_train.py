@@ -201,3 +201,27 @@ def test_every_config_field_is_an_option(tmp_path: Path) -> None:
     assert config.hidden == (30, 20) and config.train_limit == 50 and not config.use_unipen
     assert config.init == str(start)
     assert config.augment == dataclasses.replace(AugmentConfig(), shift=2.5, elastic_sigma=3.0)
+
+
+def test_a_fine_tune_records_every_run_that_made_its_weights(tmp_path: Path) -> None:
+    """The --init file's steps come first, so the shipped weights say what `make train` ran and how long."""
+    network = Network.initialise([784, 30, 10], np.random.default_rng(0))
+    main_run = tmp_path / "main.npz"
+    save(
+        network,
+        main_run,
+        {"training": {"command": "python -m model.training --out runs/train/main", "wall_seconds": 60.0}},
+    )
+    steps = train.training_steps(str(main_run), "python -m model.training --init main.npz", 30.04)
+    assert steps == [
+        {"command": "python -m model.training --out runs/train/main", "wall_seconds": 60.0},
+        {"command": "python -m model.training --init main.npz", "wall_seconds": 30.0},
+    ]
+    # A fine-tune of a fine-tune keeps the whole chain; a run without --init is one step.
+    fine_tune = tmp_path / "averaged.npz"
+    save(network, fine_tune, {"training": {"command": "b", "wall_seconds": 30.0, "steps": steps}})
+    assert [s["command"] for s in train.training_steps(str(fine_tune), "c", 1.0)] == [
+        *(s["command"] for s in steps),
+        "c",
+    ]
+    assert train.training_steps(None, "a", 5.0) == [{"command": "a", "wall_seconds": 5.0}]
