@@ -124,6 +124,9 @@ lock: $(STAMP) ## Regenerate the lock files from pyproject.toml (PIP_COMPILE_ARG
 		--strip-extras --no-emit-index-url --no-emit-find-links --extra dev --extra train \
 		-o requirements-dev.lock pyproject.toml
 
+docs-assets: $(STAMP) ## Remake the README's screenshots and example answer from the running app (Chromium, Playwright)
+	$(PY) tools/docs_assets.py
+
 docker: ## Build the container image digit-reader (needs a Docker engine)
 	docker build -t digit-reader .
 
