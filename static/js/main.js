@@ -249,8 +249,16 @@ function clearAll() {
   else pad.clear();
   $("clear").disabled = true;
 }
-// The hover card is fixed to the viewport beside a neuron; once the page scrolls it would point at nothing.
-addEventListener("scroll", () => hover.show(null), { passive: true });
+// The hover card is fixed to the viewport beside a neuron. When the page or the network's column scrolls
+// (capture: an element's scroll does not bubble), the keyboard's card moves with its neuron; one that came
+// from the mouse or a finger would point at nothing, so it goes.
+document.addEventListener(
+  "scroll",
+  () => {
+    if (!$("hovercard").hidden && !network.followScroll()) hover.show(null);
+  },
+  { capture: true, passive: true },
+);
 document.addEventListener("keydown", (e) => {
   if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === "z") {
     e.preventDefault();

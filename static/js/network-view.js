@@ -117,6 +117,13 @@ class LayerGrid {
     });
   }
 
+  /** Report the keyboard cursor's neuron again where it now is (after a scroll); return whether there is one. */
+  followCursor() {
+    if (this.cursor < 0) return false;
+    this.#moveCursor(this.cursor);
+    return true;
+  }
+
   #moveCursor(i) {
     this.cursor = i;
     this.draw();
@@ -182,21 +189,32 @@ class LayerGrid {
 class OutputCells {
   constructor(layer, classes, { onHover, onSelect }) {
     this.layer = layer;
+    this.onHover = onHover;
     this.root = h("div", { class: "out-cells", "data-testid": `layer-${layer}` });
     this.cells = Array.from({ length: classes }, (_, d) => {
       const cell = h("button", { type: "button", class: "out-cell", "data-index": d, "aria-label": `Output neuron ${d}` }, d);
       const ref = { layer, index: d };
       cell.addEventListener("pointerenter", (e) => onHover(ref, { x: e.clientX, y: e.clientY }));
       cell.addEventListener("pointerleave", () => onHover(null));
-      cell.addEventListener("focus", () => {
-        const r = cell.getBoundingClientRect();
-        onHover(ref, { x: r.right, y: r.bottom });
-      });
+      cell.addEventListener("focus", () => this.#report(cell, ref));
       cell.addEventListener("blur", () => onHover(null));
       cell.addEventListener("click", () => onSelect(ref));
       this.root.append(cell);
       return cell;
     });
+  }
+
+  #report(cell, ref) {
+    const r = cell.getBoundingClientRect();
+    this.onHover(ref, { x: r.right, y: r.bottom });
+  }
+
+  /** Report the keyboard-focused cell again where it now is (after a scroll); return whether there is one. */
+  followCursor() {
+    const d = this.cells.findIndex((cell) => cell.matches(":focus-visible"));
+    if (d < 0) return false;
+    this.#report(this.cells[d], { layer: this.layer, index: d });
+    return true;
   }
 
   setValues(values, selected) {
@@ -254,6 +272,14 @@ export class NetworkView {
       else view.setValues(values);
     });
     this.#root.dataset.hash = prediction ? digest(prediction.layers.flatMap((l) => l.a)) : "";
+  }
+
+  /**
+   * After a scroll: put the keyboard cursor's hover card back beside its neuron. Returns whether the
+   * keyboard has a cursor; a card that follows the mouse or a finger should then be hidden instead.
+   */
+  followScroll() {
+    return this.#grids.some((view) => view.followCursor());
   }
 
   /** Mark a neuron as the inspected one (null for none). */

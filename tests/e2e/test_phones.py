@@ -16,6 +16,7 @@ from tests.e2e.browser import (
     expect,
     in_viewport,
     open_page,
+    tap_until,
     touch_stroke,
     wait_for_scroll_to_settle,
 )
@@ -46,6 +47,10 @@ def test_the_answer_is_in_view_with_the_pad_after_drawing_by_touch(
     server: str, browser: Browser, width: int, height: int
 ) -> None:
     page, problems = open_phone(browser, f"{server}/", width, height)
+    # A touch screen cannot drop a file on the pad, so the pad does not offer it.
+    placeholder = page.locator(".pad-placeholder")
+    expect(placeholder).to_be_visible()
+    assert "drop" not in placeholder.inner_text(), placeholder.inner_text()
     in_viewport(page, "canvas")  # where a person starts drawing, before any scrolling
     touch_stroke(page, SEVEN)
     expect(page.get_by_test_id("prediction")).to_have_text("7")
@@ -62,11 +67,6 @@ def test_the_answer_is_in_view_with_the_pad_after_drawing_by_touch(
     # The full answer stays below, with every bar.
     expect(page.get_by_test_id("probabilities").locator("button")).to_have_count(10)
 
-    # A touch screen cannot drop a file on the pad, so the pad does not offer it.
-    placeholder = page.locator(".pad-placeholder")
-    page.get_by_test_id("clear").tap()
-    expect(placeholder).to_be_visible()
-    assert "drop" not in placeholder.inner_text(), placeholder.inner_text()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"phone-{width}x{height}.png"))
     problems.check()
@@ -80,11 +80,11 @@ def test_a_tapped_neuron_opens_its_own_inspector_and_its_sum_keeps_the_bias(serv
 
     grid = page.get_by_test_id("layer-1")
     grid.scroll_into_view_if_needed()
-    grid.tap(position={"x": 120, "y": 30})
     inspector = page.get_by_test_id("inspector")
-    expect(inspector).to_be_visible()
+    tap_until(grid, inspector, position={"x": 120, "y": 30})
     index = inspector.get_attribute("data-index")
     assert index not in (None, "0"), index
+    expect(grid).to_have_attribute("aria-valuenow", index or "")  # the tap's focus moved no cursor to neuron 0
     hovercard = page.get_by_test_id("hovercard")
     if hovercard.is_visible():  # a card may show the tapped neuron, never neuron 0's
         expect(hovercard).to_contain_text(f"#{index}")
