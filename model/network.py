@@ -1,11 +1,15 @@
-"""A feedforward network of sigmoid neurons with a softmax output: the maths, and nothing else.
+"""A feedforward network of sigmoid neurons: the maths, and nothing else.
 
 Notation (as in the text this app accompanies):
     layer l has weights w^l (rows: neurons of layer l, columns: neurons of layer l-1) and biases b^l;
     weighted input  z^l = w^l a^{l-1} + b^l,
     activation      a^l = sigma(z^l)        for hidden layers,
-                    a^L = softmax(z^L)      for the output layer,
-    cost            C = -(1/m) sum_x ln a^L_y(x)   (cross-entropy over a mini-batch of m inputs).
+                    a^L = softmax(z^L)      for the output layer of the served network ("softmax"), or
+                    a^L = sigma(z^L)        as in the article ("sigmoid"),
+    cost            C = (1/m) sum_x C_x over a mini-batch of m inputs, y = y(x) the one-hot label, with
+                    C_x = -ln a^L_y                                  softmax output, cross-entropy;
+                    C_x = (1/2) ||y - a^L||^2                        sigmoid output, "quadratic";
+                    C_x = -sum_j [y_j ln a^L_j + (1-y_j) ln(1-a^L_j)]  sigmoid output, "cross-entropy".
 
 Departure from the notation: the maths writes one input as a column vector. Here a mini-batch of m
 inputs is a matrix with one input per *row*, so z^l = w^l a^{l-1} + b^l becomes z = a @ w.T + b.
@@ -36,6 +40,18 @@ def sigmoid(z: Array) -> Array:
     return a
 
 
+OUTPUTS = ("softmax", "sigmoid")
+"""The output layer's activation function: softmax (the served network) or sigmoid (the article's, /learn's)."""
+
+COSTS = ("cross-entropy", "quadratic")
+"""The cost functions; "quadratic" needs a sigmoid output."""
+
+
+def softplus(z: Array) -> Array:
+    """Return ln(1 + e^z), element-wise, without overflow: -ln sigma(-z), so ln sigma(z) = -softplus(-z)."""
+    return np.logaddexp(0, z)
+
+
 def softmax(z: Array) -> Array:
     """Return e^{z_j} / sum_k e^{z_k} for each row of z.
 
@@ -57,12 +73,17 @@ class Gradients:
     nabla_w: list[Array]
     nabla_b: list[Array]
     nabla_x: Array | None
+    delta: list[Array]
+    """delta[l] = dC/dz^{l+1}, one row per input: row x is delta^x / m, the input's own delta^x = dC_x/dz
+    divided by m because C is the mean over the mini-batch. nabla_b[l] is its column sum."""
 
 
 class Network:
-    """Layers of sigmoid neurons ending in a softmax layer; `weights[l]` has shape (n_out, n_in)."""
+    """Layers of sigmoid neurons ending in a softmax or sigmoid layer (`output`); `weights[l]` has shape (n_out, n_in)."""
 
-    def __init__(self, weights: list[Array], biases: list[Array]) -> None:
+    def __init__(self, weights: list[Array], biases: list[Array], *, output: str = "softmax") -> None:
+        if output not in OUTPUTS:
+            raise ValueError(f"output must be one of {', '.join(OUTPUTS)}, got {output!r}")
         if not weights or len(weights) != len(biases):
             raise ValueError("need one bias vector per weight matrix, and at least one layer")
         for l, (w, b) in enumerate(zip(weights, biases, strict=True)):
@@ -72,16 +93,19 @@ class Network:
                 raise ValueError(f"layer {l + 1} expects {w.shape[1]} inputs, layer {l} has {weights[l - 1].shape[0]}")
         self.weights = weights
         self.biases = biases
+        self.output = output
 
     @classmethod
-    def initialise(cls, sizes: list[int], rng: np.random.Generator, dtype: type = np.float32) -> Network:
+    def initialise(
+        cls, sizes: list[int], rng: np.random.Generator, dtype: type = np.float32, *, output: str = "softmax"
+    ) -> Network:
         """Return a network with w ~ N(0, 1/n_in) and b ~ N(0, 1), so that z starts near the sigmoid's slope."""
         weights = [
             (rng.standard_normal((n_out, n_in)) / np.sqrt(n_in)).astype(dtype)
             for n_in, n_out in itertools.pairwise(sizes)
         ]
         biases: list[Array] = [rng.standard_normal(n_out).astype(dtype) for n_out in sizes[1:]]
-        return cls(weights, biases)
+        return cls(weights, biases, output=output)
 
     @property
     def sizes(self) -> list[int]:
@@ -91,7 +115,7 @@ class Network:
     @property
     def activations(self) -> list[str]:
         """Return the activation function's name for each layer after the input."""
-        return ["sigmoid"] * (len(self.weights) - 1) + ["softmax"]
+        return ["sigmoid"] * (len(self.weights) - 1) + [self.output]
 
     @property
     def num_parameters(self) -> int:
@@ -110,7 +134,7 @@ class Network:
         for l in range(last + 1):
             z = self.weighted_input(l, a)
             zs.append(z)
-            a = softmax(z) if l == last else sigmoid(z)
+            a = softmax(z) if l == last and self.output == "softmax" else sigmoid(z)
             activations.append(a)
         return zs, activations
 
@@ -135,7 +159,9 @@ class Network:
         n = len(self.weights)
         nabla_w: list[Array] = [np.empty(0, dtype=delta.dtype)] * n
         nabla_b: list[Array] = [np.empty(0, dtype=delta.dtype)] * n
+        deltas: list[Array] = [np.empty(0, dtype=delta.dtype)] * n
         for l in range(n - 1, -1, -1):
+            deltas[l] = delta  # the next delta is a new array: the in-place products below leave this one alone
             nabla_b[l] = delta.sum(axis=0)
             nabla_w[l] = delta.T @ activations[l]
             if l > 0:
@@ -144,23 +170,44 @@ class Network:
                 delta *= a
                 delta *= 1 - a
         nabla_x = delta @ self.weights[0] if to_input else None
-        return Gradients(nabla_w=nabla_w, nabla_b=nabla_b, nabla_x=nabla_x)
+        return Gradients(nabla_w=nabla_w, nabla_b=nabla_b, nabla_x=nabla_x, delta=deltas)
 
-    def backprop(self, x: Array, y: NDArray[np.integer]) -> tuple[float, Gradients, Array]:
-        """Return the mean cross-entropy cost over the mini-batch (x, y), its gradients, and the output a^L.
+    def backprop(
+        self, x: Array, y: NDArray[np.integer], *, cost: str = "cross-entropy"
+    ) -> tuple[float, Gradients, Array]:
+        """Return the mean cost C over the mini-batch (x, y), its gradients, and the output a^L.
 
-        For a softmax output with the cross-entropy cost, delta^L = a^L - y (y one-hot), divided by m
-        because the cost is the mean over the m inputs.
+        y holds the labels (the maths' one-hot y is y_j = 1 for j = label). The output error, divided by m
+        because C is the mean over the m inputs:
+            softmax, cross-entropy:   delta^L = a^L - y
+            sigmoid, cross-entropy:   delta^L = a^L - y            (the sigma' cancels)
+            sigmoid, quadratic:       delta^L = (a^L - y) * sigma'(z^L),  sigma'(z) = a (1 - a)
+        Raises ValueError for the quadratic cost on a softmax output (its delta is not written here).
         """
-        _, activations = self.forward(x)
+        if cost not in COSTS:
+            raise ValueError(f"cost must be one of {', '.join(COSTS)}, got {cost!r}")
+        if cost == "quadratic" and self.output == "softmax":
+            raise ValueError("the quadratic cost needs a sigmoid output layer")
+        zs, activations = self.forward(x)
         output = activations[-1]
         m = x.shape[0]
         rows = np.arange(m)
-        cost = float(-np.log(np.maximum(output[rows, y], np.finfo(output.dtype).tiny)).mean())
+        if self.output == "softmax":
+            mean_cost = float(-np.log(np.maximum(output[rows, y], np.finfo(output.dtype).tiny)).mean())
+        elif cost == "quadratic":
+            error = output.copy()
+            error[rows, y] -= 1
+            mean_cost = float(0.5 * np.square(error).sum()) / m
+        else:  # ln a = -softplus(-z) and ln(1 - a) = -softplus(z): exact where a rounds to 0 or 1
+            z = zs[-1]
+            mean_cost = float(softplus(z).sum() - z[rows, y].sum()) / m
         delta = output.copy()
         delta[rows, y] -= 1
+        if cost == "quadratic":
+            delta *= output
+            delta *= 1 - output
         delta /= m
-        return cost, self.backward(activations, delta), output
+        return mean_cost, self.backward(activations, delta), output
 
     def input_gradient(self, activations: list[Array], output: int) -> Array:
         """Return dz^L_k/dx for k = `output`: how each input pixel moves that output neuron's weighted input.

@@ -18,6 +18,7 @@ from model.network import Array, Network
 class Prediction:
     """One forward pass over one image.
 
+    `probabilities` are a^L, or for a sigmoid output layer a^L divided by its sum (then a^L stays in activations).
     `zs[l]` is z^{l+1} and `activations[l]` is a^l, as Network.forward returns them for a single row:
     activations[0] is the flattened input, activations[-1] the output probabilities.
     """
@@ -41,7 +42,7 @@ class ReadingNetwork(Network):
     """
 
     def __init__(self, network: Network) -> None:
-        super().__init__(network.weights, network.biases)
+        super().__init__(network.weights, network.biases, output=network.output)
         self.weights_by_pixel = np.ascontiguousarray(network.weights[0].T)
 
     def weighted_input(self, l: int, a: Array) -> Array:
@@ -70,6 +71,8 @@ def predict(*, network: Network, image: NDArray[np.floating]) -> Prediction:
     """Return the network's Prediction for one IMAGE_SIDE x IMAGE_SIDE image."""
     zs, activations = network.forward(as_input(image, network))
     probabilities = activations[-1][0]
+    if network.output == "sigmoid":  # ten independent sigmoids: scaled to sum to 1, as a softmax's do
+        probabilities = probabilities / probabilities.sum()
     return Prediction(
         digit=int(np.argmax(probabilities)),
         probabilities=probabilities,

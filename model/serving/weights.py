@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from model.constants import NUM_CLASSES, NUM_PIXELS
-from model.network import Network
+from model.network import OUTPUTS, Network
 
 DEFAULT_WEIGHTS = Path(__file__).parents[1] / "weights" / "default.npz"
 """The shipped model; its SHA-256 is in the file next to it with the suffix .sha256."""
@@ -38,8 +38,8 @@ def checksum_path(path: Path) -> Path:
     return path.with_name(path.name + ".sha256")
 
 
-def save(network: Network, path: Path, metadata: dict[str, Any]) -> str:
-    """Write the network and metadata to `path`, its SHA-256 beside it; return the SHA-256."""
+def encode(network: Network, metadata: dict[str, Any]) -> bytes:
+    """Return the weights file's bytes: the arrays as float32 and the metadata (sizes and activations added)."""
     arrays: dict[str, Any] = {}
     for l, (w, b) in enumerate(zip(network.weights, network.biases, strict=True), start=1):
         arrays[f"w{l}"] = w.astype(np.float32)
@@ -48,7 +48,12 @@ def save(network: Network, path: Path, metadata: dict[str, Any]) -> str:
     arrays["metadata"] = np.array(json.dumps(meta, sort_keys=True))
     buffer = io.BytesIO()
     np.savez_compressed(buffer, **arrays)
-    content = buffer.getvalue()
+    return buffer.getvalue()
+
+
+def save(network: Network, path: Path, metadata: dict[str, Any]) -> str:
+    """Write the network and metadata to `path`, its SHA-256 beside it; return the SHA-256."""
+    content = encode(network, metadata)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content)
     digest = hashlib.sha256(content).hexdigest()
@@ -79,8 +84,13 @@ def load(path: Path, expected_sha256: str | None = None) -> LoadedModel:
             biases = [np.ascontiguousarray(data[f"b{l}"], dtype=np.float32) for l in range(1, n + 1)]
     except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, json.JSONDecodeError) as error:
         raise WeightsError(f"{path}: not a readable weights file ({type(error).__name__}: {error})") from None
+    # The output layer's activation is the last of "activations"; files from before the choice existed are softmax.
+    activations = metadata.get("activations")
+    output = activations[-1] if isinstance(activations, list) and activations else "softmax"
+    if output not in OUTPUTS:
+        raise WeightsError(f"{path}: output activation {output!r} is not one of {', '.join(OUTPUTS)}")
     try:
-        network = Network(weights, biases)
+        network = Network(weights, biases, output=output)
     except ValueError as error:
         raise WeightsError(f"{path}: wrong shapes: {error}") from None
     if network.sizes[0] != NUM_PIXELS or network.sizes[-1] != NUM_CLASSES:

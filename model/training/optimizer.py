@@ -42,3 +42,17 @@ class MomentumSGD:
             v_b *= mu
             v_b -= eta * gradients.nabla_b[l]
             network.biases[l] += v_b
+
+
+class SGD:
+    """Plain gradient descent, as the article writes it: w -> w - (eta/m) sum_x dC_x/dw, and the same for b.
+
+    Departure from the notation: the gradients are those of the mean cost C = (1/m) sum_x C_x, so the
+    (1/m) sum is already in them and the step is w -> w - eta nabla_w.
+    """
+
+    def step(self, network: Network, gradients: Gradients, *, learning_rate: float) -> None:
+        """Move every weight and bias one step down the gradient (in place)."""
+        for l, w in enumerate(network.weights):
+            w -= np.multiply(gradients.nabla_w[l], learning_rate, dtype=w.dtype)
+            network.biases[l] -= np.multiply(gradients.nabla_b[l], learning_rate, dtype=w.dtype)

@@ -36,6 +36,7 @@ from model.training.augment import augment
 from model.training.averaging import WeightAverage
 from model.training.config import TrainConfig, load_init, parse_args
 from model.training.optimizer import MomentumSGD
+from model.training.trainer import Trainer
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,7 @@ def train(
     network = Network.initialise(config.sizes, rng)  # drawn even for --init, so the batches are the same either way
     if config.init is not None:
         network = load_init(config)
-    optimizer = MomentumSGD(network, momentum=config.momentum, weight_decay=config.weight_decay)
+    trainer = Trainer(network, MomentumSGD(network, momentum=config.momentum, weight_decay=config.weight_decay))
     train_set = datasets.train
     n = len(train_set.y)
     batches_per_epoch = n // config.batch_size
@@ -150,10 +151,9 @@ def train(
             x = augment(train_set.x[idx], rng, config.augment)
             y = train_set.y[idx]
             eta = learning_rate(config, (epoch * batches_per_epoch + b) / (config.epochs * batches_per_epoch))
-            cost, gradients, output = network.backprop(x, y)
-            optimizer.step(network, gradients, learning_rate=eta)
-            cost_sum += cost * len(y)
-            correct += int((output.argmax(axis=1) == y).sum())
+            step = trainer.step(x, y, learning_rate=eta)
+            cost_sum += step.cost * len(y)
+            correct += int((step.output.argmax(axis=1) == y).sum())
             seen += len(y)
             if b % 20 == 0:
                 bar.set_postfix(loss=f"{cost_sum / seen:.4f}", acc=f"{correct / seen:.4f}", lr=f"{eta:.4f}")

@@ -7,18 +7,22 @@ import pytest
 
 from model.network import Network, sigmoid, softmax
 
+OUTPUT_AND_COST = [("softmax", "cross-entropy"), ("sigmoid", "quadratic"), ("sigmoid", "cross-entropy")]
+
 EPS = 1e-6
 
 
-def numerical_cost_gradient(network: Network, x: np.ndarray, y: np.ndarray, array: np.ndarray) -> np.ndarray:
+def numerical_cost_gradient(
+    network: Network, x: np.ndarray, y: np.ndarray, array: np.ndarray, cost: str = "cross-entropy"
+) -> np.ndarray:
     """Return dC/d(array) by central differences, perturbing `array` (a weight or bias) in place."""
     gradient = np.zeros_like(array)
     for index in np.ndindex(array.shape):
         original = array[index]
         array[index] = original + EPS
-        plus, _, _ = network.backprop(x, y)
+        plus, _, _ = network.backprop(x, y, cost=cost)
         array[index] = original - EPS
-        minus, _, _ = network.backprop(x, y)
+        minus, _, _ = network.backprop(x, y, cost=cost)
         array[index] = original
         gradient[index] = (plus - minus) / (2 * EPS)
     return gradient
@@ -66,6 +70,54 @@ def test_backprop_matches_finite_differences(small: tuple[Network, np.ndarray, n
     numeric_b = numerical_cost_gradient(network, x, y, network.biases[layer])
     assert relative_error(gradients.nabla_w[layer], numeric_w) < 1e-6
     assert relative_error(gradients.nabla_b[layer], numeric_b) < 1e-6
+
+
+@pytest.mark.parametrize(("output", "cost"), OUTPUT_AND_COST)
+@pytest.mark.parametrize("layer", [0, 1, 2])
+def test_every_cost_matches_finite_differences(output: str, cost: str, layer: int) -> None:
+    rng = np.random.default_rng(2)
+    network = Network.initialise([7, 5, 4, 3], rng, dtype=np.float64, output=output)
+    x, y = rng.random((6, 7)), rng.integers(0, 3, 6)
+    _, gradients, _ = network.backprop(x, y, cost=cost)
+    numeric_w = numerical_cost_gradient(network, x, y, network.weights[layer], cost)
+    numeric_b = numerical_cost_gradient(network, x, y, network.biases[layer], cost)
+    assert relative_error(gradients.nabla_w[layer], numeric_w) < 1e-6
+    assert relative_error(gradients.nabla_b[layer], numeric_b) < 1e-6
+
+
+def test_sigmoid_costs_are_the_articles() -> None:
+    rng = np.random.default_rng(3)
+    network = Network.initialise([7, 5, 3], rng, dtype=np.float64, output="sigmoid")
+    x, y = rng.random((4, 7)), np.array([0, 2, 1, 2])
+    one_hot = np.eye(3)[y]
+    zs, activations = network.forward(x)
+    a = activations[-1]
+    np.testing.assert_allclose(a, 1 / (1 + np.exp(-zs[-1])))
+    quadratic, gq, _ = network.backprop(x, y, cost="quadratic")
+    assert quadratic == pytest.approx(0.5 * np.square(one_hot - a).sum(axis=1).mean(), rel=1e-12)
+    np.testing.assert_allclose(gq.delta[-1] * 4, (a - one_hot) * a * (1 - a), rtol=1e-12)
+    entropy, ge, _ = network.backprop(x, y, cost="cross-entropy")
+    expected = -(one_hot * np.log(a) + (1 - one_hot) * np.log(1 - a)).sum(axis=1).mean()
+    assert entropy == pytest.approx(expected, rel=1e-12)
+    np.testing.assert_allclose(ge.delta[-1] * 4, a - one_hot, rtol=1e-12)
+    np.testing.assert_allclose(ge.nabla_b[0], ge.delta[0].sum(axis=0))
+
+
+def test_cross_entropy_stays_finite_where_the_sigmoid_saturates() -> None:
+    network = Network([np.array([[100.0], [-100.0]])], [np.zeros(2)], output="sigmoid")
+    cost, gradients, _ = network.backprop(np.array([[1.0]]), np.array([1]), cost="cross-entropy")
+    assert cost == pytest.approx(200.0)
+    assert np.isfinite(gradients.nabla_w[0]).all()
+
+
+def test_the_quadratic_cost_needs_a_sigmoid_output_and_names_are_checked() -> None:
+    network = Network.initialise([4, 3], np.random.default_rng(0))
+    with pytest.raises(ValueError, match="sigmoid output"):
+        network.backprop(np.zeros((1, 4), np.float32), np.array([0]), cost="quadratic")
+    with pytest.raises(ValueError, match="cost must be one of"):
+        network.backprop(np.zeros((1, 4), np.float32), np.array([0]), cost="hinge")
+    with pytest.raises(ValueError, match="output must be one of"):
+        Network(network.weights, network.biases, output="relu")
 
 
 def test_backprop_cost_is_the_mean_cross_entropy(small: tuple[Network, np.ndarray, np.ndarray]) -> None:
