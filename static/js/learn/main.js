@@ -1,0 +1,296 @@
+/**
+ * Entry point of /learn: the settings (mirrored in the address), the controls, one training job on the
+ * server over a WebSocket, and the views it feeds (curves, readouts, weights, confusion, step, the pads).
+ */
+import { SettingsForm } from "./settings.js";
+import { SpeedControl } from "./speed.js";
+import { TrainingJob } from "./job.js";
+import { LinePlot } from "./plot.js";
+import { WeightTiles } from "./weights.js";
+import { showConfusion, showWrong } from "./confusion.js";
+import { StepPanel } from "./step.js";
+import { AskPad } from "./ask.js";
+import { OwnDigits } from "./own-digits.js";
+import { DrawingPad } from "../draw.js";
+import { bytesOf } from "./images.js";
+
+const $ = (id) => document.getElementById(id);
+const root = $("learn");
+const pixels = Number(root.dataset.pixels);
+const classes = Number(root.dataset.classes);
+
+/**
+ * idle: no job · connecting: socket opening · queued: waiting for a place · running · paused ·
+ * stopped: the job ended (time limit) but its network can still be downloaded · closed: the socket closed.
+ */
+const state = { phase: "idle", epoch: 0, seen: 0, config: null, sizes: null };
+
+const settings = new SettingsForm($("settings"), {
+  pixels,
+  classes,
+  architecture: $("architecture"),
+  error: $("settings-error"),
+  onChange: remember,
+});
+settings.read(location.search);
+
+const speed = new SpeedControl($("speed"), $("speed-value"), (rate) => {
+  job.send({ type: "speed", batches_per_second: rate });
+  remember();
+});
+const initialSpeed = new URLSearchParams(location.search).get("speed");
+if (initialSpeed !== null) speed.position = Number(initialSpeed);
+
+const costPlot = new LinePlot($("cost-plot"), {
+  series: [
+    { key: "train", colour: "#4f46e5" },
+    { key: "validation", colour: "#b45309", dash: [5, 3] },
+  ],
+  format: (v) => (v >= 1 ? v.toFixed(1) : v.toFixed(2)),
+  range: (values) => [0, Math.max(1e-3, ...values) * 1.05],
+});
+const accuracyPlot = new LinePlot($("accuracy-plot"), {
+  series: [
+    { key: "validation", colour: "#0f766e" },
+    { key: "own", colour: "#e11d48", dash: [4, 3] },
+  ],
+  format: (v) => `${Math.round(v)}%`,
+  range: (values) => [values.length ? Math.max(0, Math.floor((Math.min(...values) - 5) / 10) * 10) : 0, 100],
+});
+
+const weights = new WeightTiles($("weights"), (index) => {
+  step.pick(1, index);
+  $("step-panel").scrollIntoView({ block: "nearest", behavior: "smooth" });
+});
+const step = new StepPanel({ body: $("step-body"), picker: $("neuron-picker") }, (ref) => {
+  job.send({ type: "focus", layer: ref.layer, neuron: ref.index });
+  weights.select(ref.layer === 1 ? ref.index : -1);
+});
+const ask = new AskPad(
+  { canvas: $("ask-pad"), digit: $("ask-digit"), status: $("ask-status"), bars: $("ask-probabilities"), clear: $("ask-clear") },
+  (strokes) => job.send({ type: "ask", strokes }),
+);
+const own = new OwnDigits(
+  { list: $("own-list"), count: $("own-count") },
+  { key: root.dataset.storageKey, classes, max: Number(root.dataset.maxOwn) },
+);
+const ownPad = new DrawingPad($("own-pad"), () => {
+  $("own-add").disabled = ownPad.isEmpty;
+  $("own-clear").disabled = ownPad.isEmpty;
+});
+
+const job = new TrainingJob(root.dataset.socket, { onMessage: receive, onClose: closed });
+
+/** Put the settings and the speed in the address, so a link reproduces the run. */
+function remember() {
+  history.replaceState(null, "", settings.query({ speed: speed.position }));
+}
+
+/** Enable the controls that make sense in `phase`, and say where things stand. */
+function enter(phase, text) {
+  state.phase = phase;
+  const live = phase === "running" || phase === "paused";
+  $("start").disabled = !(phase === "idle" || phase === "closed");
+  $("pause").disabled = phase !== "running";
+  $("resume").disabled = phase !== "paused";
+  $("step").disabled = phase !== "paused";
+  $("reset").disabled = phase === "idle";
+  $("download").disabled = !(live || phase === "stopped");
+  settings.disabled = !(phase === "idle" || phase === "closed");
+  ask.ready = live;
+  const status = $("status");
+  status.dataset.state = phase;
+  if (text !== undefined) status.textContent = text;
+}
+
+/** After a button disables itself, give the focus to the one that takes over. */
+function focusNext(id) {
+  if (document.activeElement === document.body || document.activeElement?.disabled) $(id).focus();
+}
+
+function start() {
+  const problem = settings.problem();
+  if (problem) {
+    settings.showProblem(problem);
+    return;
+  }
+  clearViews();
+  state.config = settings.config;
+  remember();
+  job.start(state.config, state.config.own_mix > 0 ? own.digits : [], { speed: speed.rate, paused: false });
+  enter("connecting", "Connecting…");
+  focusNext("reset");
+}
+
+/** Dispatch a message from the job. */
+function receive(message) {
+  switch (message.type) {
+    case "queued":
+      $("status").dataset.position = String(message.position);
+      enter("queued", `Queued: you are number ${message.position} in the line. Training starts when a place frees up.`);
+      break;
+    case "started":
+      state.sizes = message.sizes;
+      state.config = message.config ?? state.config;
+      step.setup(message.sizes);
+      delete $("status").dataset.position;
+      enter("running", `Training ${message.sizes.join("–")}.`);
+      focusNext("pause");
+      break;
+    case "progress":
+      progress(message);
+      break;
+    case "snapshot":
+      if (message.first_layer) weights.update(message.first_layer);
+      if (message.confusion) showConfusion($("confusion"), message.confusion);
+      if (message.wrong) showWrong($("wrong"), message.wrong);
+      break;
+    case "step":
+      step.show(message);
+      ask.again();
+      break;
+    case "answer":
+      ask.answer(message, state.seen);
+      break;
+    case "weights":
+      save(message.filename, message.data, message.serve);
+      break;
+    case "stopped":
+      enter("stopped", {
+        "time-limit": "Stopped at the time limit. The network is kept: download it below.",
+        finished: "Finished. Download the network below.",
+      }[message.reason] ?? `Stopped: ${message.detail ?? message.reason}.`);
+      $("announcer").textContent = $("status").textContent;
+      break;
+    case "error":
+      if (state.phase === "connecting" || state.phase === "queued") settings.showProblem(message.detail);
+      $("status").textContent = `The server says: ${message.detail}`;
+      break;
+    default:
+      break;
+  }
+}
+
+/** Show a "progress" message: the readouts, the curves, and a new epoch's news. */
+function progress(p) {
+  state.seen = p.examples_seen;
+  $("examples-seen").value = String(p.examples_seen);
+  $("epoch").textContent = String(p.epoch);
+  if (Number.isFinite(p.cost)) $("cost").value = p.cost.toFixed(4);
+  if (Number.isFinite(p.validation_accuracy)) $("accuracy").value = (100 * p.validation_accuracy).toFixed(2);
+  costPlot.add("train", p.examples_seen, p.cost);
+  costPlot.add("validation", p.examples_seen, p.validation_cost);
+  accuracyPlot.add("validation", p.examples_seen, Number.isFinite(p.validation_accuracy) ? 100 * p.validation_accuracy : null);
+  accuracyPlot.add("own", p.examples_seen, Number.isFinite(p.own_accuracy) ? 100 * p.own_accuracy : null);
+  $("own-accuracy").textContent = Number.isFinite(p.own_accuracy) ? `${(100 * p.own_accuracy).toFixed(1)}%` : "—";
+  $("cost-plot").setAttribute("aria-label", `Cost against examples seen: ${p.cost?.toFixed(3) ?? "—"} after ${p.examples_seen} examples`);
+  $("accuracy-plot").setAttribute(
+    "aria-label",
+    `Validation accuracy against examples seen: ${$("accuracy").value || "—"}% after ${p.examples_seen} examples`,
+  );
+  if (p.epoch !== state.epoch) {
+    // Epochs count from 1, the one in progress: a new number means the one before has ended.
+    if (state.epoch > 0) {
+      $("announcer").textContent = `Epoch ${state.epoch} done: validation accuracy ${$("accuracy").value}%.`;
+      ask.again();
+    }
+    state.epoch = p.epoch;
+  }
+}
+
+/** The socket closed: by Reset, by the server, or a lost connection. */
+function closed(event) {
+  if (state.phase === "idle") return;
+  const why = event.reason ? ` (${event.reason})` : "";
+  enter("closed", `The training job has ended${why}. Start a new one, or change the settings first.`);
+  focusNext("start");
+}
+
+/** Save the downloaded weights (base64 npz) as a file, and show the line that serves it. */
+function save(filename, data, serve) {
+  const url = URL.createObjectURL(new Blob([bytesOf(data)], { type: "application/octet-stream" }));
+  const link = Object.assign(document.createElement("a"), { href: url, download: filename || "learned.npz" });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  $("download-command").textContent = serve ?? `DIGITS_WEIGHTS_PATH=${link.download} make run`;
+}
+
+function clearViews() {
+  state.epoch = 0;
+  state.seen = 0;
+  costPlot.clear();
+  accuracyPlot.clear();
+  weights.clear();
+  step.clear();
+  $("examples-seen").value = "0";
+  $("epoch").textContent = "0";
+  $("cost").value = "";
+  $("accuracy").value = "";
+  $("confusion").replaceChildren();
+  $("wrong").replaceChildren();
+  $("own-accuracy").textContent = "—";
+}
+
+$("start").addEventListener("click", start);
+$("pause").addEventListener("click", () => {
+  job.send({ type: "pause" });
+  enter("paused", "Paused. Step runs one mini-batch; Resume goes on.");
+  focusNext("step");
+});
+$("resume").addEventListener("click", () => {
+  job.send({ type: "resume" });
+  enter("running", "Training.");
+  focusNext("pause");
+});
+$("step").addEventListener("click", () => job.send({ type: "step" }));
+$("reset").addEventListener("click", () => {
+  job.close();
+  clearViews();
+  enter("idle", "Choose the settings, then Start.");
+  focusNext("start");
+});
+$("download").addEventListener("click", () => job.send({ type: "download" }));
+
+$("own-add").addEventListener("click", () => {
+  const label = Number($("own-label").value);
+  if (!own.add(ownPad.strokes, label)) {
+    $("own-count").textContent = "Your digits are full: remove some first.";
+    return;
+  }
+  ownPad.clear();
+  $("own-pad").focus();
+});
+$("own-clear").addEventListener("click", () => ownPad.clear());
+$("own-export").addEventListener("click", () => {
+  const url = URL.createObjectURL(own.export());
+  const link = Object.assign(document.createElement("a"), { href: url, download: "your-digits.json" });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+});
+$("own-import").addEventListener("change", async (event) => {
+  const file = event.target.files?.[0];
+  event.target.value = "";
+  if (!file) return;
+  try {
+    const added = own.import(await file.text());
+    $("own-count").textContent += ` Imported ${added}.`;
+  } catch (error) {
+    $("own-count").textContent = `Could not import ${file.name}: ${error.message}.`;
+  }
+});
+
+document.addEventListener("keydown", (e) => {
+  if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === "z") {
+    if (document.activeElement === $("ask-pad")) ask.undo();
+    else if (document.activeElement === $("own-pad")) ownPad.undo();
+    else return;
+    e.preventDefault();
+  }
+});
+
+enter("idle");
+remember();
