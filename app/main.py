@@ -18,6 +18,8 @@ from app.caching import RevalidatedStaticFiles
 from app.docs import add_docs
 from app.errors import add_error_handlers
 from app.head import HeadMiddleware
+from app.learn import routes as learn
+from app.learn.service import build_service
 from app.openapi import use_openapi
 from app.security import SecurityHeadersMiddleware
 from app.settings import Settings, load_settings
@@ -45,14 +47,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.runtime = None  # set by the lifespan once the weights are loaded
     app.state.settings = settings
     app.state.templates = Jinja2Templates(directory=settings.templates_dir)
+    app.state.learn = build_service(settings)
     app.include_router(api.router)
+    app.include_router(learn.router)
     app.include_router(pages.router)
     app.include_router(figures.router)
     if settings.docs:
         add_docs(app, title=TITLE)
     app.mount("/static", RevalidatedStaticFiles(directory=settings.static_dir, check_dir=False), name="static")
     add_error_handlers(app)
-    use_openapi(app, settings.limits)
+    use_openapi(app, settings.limits, settings.learn_limits)
     # The last added runs first: startup errors, CORS (so that every answer carries it), HEAD as GET (outside
     # gzip, so a HEAD's headers are the GET's), the headers on every answer, compression, then the body limit.
     app.add_middleware(

@@ -21,6 +21,7 @@ from pydantic.json_schema import models_json_schema
 
 from app.api import TAGS
 from app.errors import JSON
+from app.learn.limits import LearnLimits
 from app.limits import Limits
 from app.schemas import PREDICT_REQUEST, PixelsRequest, PredictUpload, StrokesRequest
 
@@ -114,8 +115,8 @@ def validation_errors_as_error_responses(schema: dict[str, Any]) -> dict[str, An
     return schema
 
 
-def openapi_schema(app: FastAPI, limits: Limits) -> dict[str, Any]:
-    """Return the app's OpenAPI document with PredictRequest and the limits (built once, then cached)."""
+def openapi_schema(app: FastAPI, limits: Limits, learn: LearnLimits | None = None) -> dict[str, Any]:
+    """Return the app's OpenAPI document with PredictRequest and the limits, /learn's too (built once, then cached)."""
     if app.openapi_schema:
         return app.openapi_schema
     schema = get_openapi(
@@ -130,10 +131,10 @@ def openapi_schema(app: FastAPI, limits: Limits) -> dict[str, Any]:
     components.update(predict_request_schemas(limits))
     components["PredictUpload"] = without_defaults(PredictUpload.model_json_schema(ref_template=_REF))
     validation_errors_as_error_responses(schema)
-    app.openapi_schema = fill_in(drop_null_defaults(schema), limits.shown())
+    app.openapi_schema = fill_in(drop_null_defaults(schema), limits.shown() | (learn or LearnLimits()).shown())
     return app.openapi_schema
 
 
-def use_openapi(app: FastAPI, limits: Limits) -> None:
-    """Make `app` serve openapi_schema(app, limits) at /openapi.json and to /docs."""
-    app.openapi = lambda: openapi_schema(app, limits)  # type: ignore[method-assign]
+def use_openapi(app: FastAPI, limits: Limits, learn: LearnLimits | None = None) -> None:
+    """Make `app` serve openapi_schema(app, limits, learn) at /openapi.json and to /docs."""
+    app.openapi = lambda: openapi_schema(app, limits, learn)  # type: ignore[method-assign]

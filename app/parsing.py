@@ -40,7 +40,7 @@ class PredictInput:
         return sum(len(stroke) for stroke in self.strokes) if self.strokes is not None else 0
 
 
-def _parse_strokes(strokes: Any, limits: Limits) -> list[list[list[float]]]:
+def parse_strokes(strokes: Any, limits: Limits) -> list[list[list[float]]]:
     """Return the strokes, unchanged, after checking their shape, count and coordinates."""
     if type(strokes) is not list:
         raise InputError("strokes must be a list of strokes, each a list of [x, y] points")
@@ -120,5 +120,5 @@ def parse_predict_body(body: bytes, limits: Limits) -> PredictInput:
     check_target(explain=explain, target=target)
 
     if strokes is not None:
-        return PredictInput(strokes=_parse_strokes(strokes, limits), pixels=None, explain=explain, target=target)
+        return PredictInput(strokes=parse_strokes(strokes, limits), pixels=None, explain=explain, target=target)
     return PredictInput(strokes=None, pixels=_parse_pixels(pixels), explain=explain, target=target)

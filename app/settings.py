@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from pydantic import AliasChoices, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from app.learn.limits import LearnLimits
 from app.limits import Limits
 from model.serving.weights import DEFAULT_WEIGHTS
 
@@ -19,8 +20,9 @@ ORIGIN = re.compile(r"https?://(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:[0-9]{1,5
 """An origin as CSP's frame-ancestors takes it: scheme, host (maybe *.domain) and port; no path, no quotes."""
 
 
-class Settings(BaseSettings, Limits):
-    """Where the weights and web assets are, where to listen, and the request limits (the fields of Limits).
+class Settings(BaseSettings, Limits, LearnLimits):
+    """Where the weights and web assets are, where to listen, the request limits (the fields of Limits) and
+    /learn's (the fields of LearnLimits).
 
     Every field can be set with an environment variable named DIGITS_ + the field name in capitals,
     e.g. DIGITS_WEIGHTS_PATH=/models/net.npz or DIGITS_MAX_BODY_BYTES=131072.
@@ -81,13 +83,23 @@ class Settings(BaseSettings, Limits):
             "this server's own pages can read its answers in a browser (programs and curl are not affected)."
         ),
     )
+    learn_origins: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(),
+        description=(
+            "Origins besides the server's own whose pages may open /learn's WebSocket (start training jobs), "
+            "separated by spaces or commas; browsers apply no CORS to WebSockets, so the server checks Origin."
+        ),
+    )
     mnist_dir: Path | None = Field(
         default=None,
         validation_alias=AliasChoices("DIGITS_MNIST_DIR", "MNIST_DIR"),
-        description="Folder of the MNIST files, for the figures' ?mnist=INDEX; also read from MNIST_DIR.",
+        description=(
+            "Folder of the MNIST files, for the figures' ?mnist=INDEX and /learn's full training set; "
+            "also read from MNIST_DIR."
+        ),
     )
 
-    @field_validator("frame_ancestors", "cors_origins", mode="before")
+    @field_validator("frame_ancestors", "cors_origins", "learn_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: Any) -> Any:
         """Return the origins of a space- or comma-separated string, or of a JSON list (a list is taken as it is)."""
@@ -98,7 +110,7 @@ class Settings(BaseSettings, Limits):
                 raise ValueError('a list of origins must be JSON, like ["https://x.org"]') from None
         return tuple(re.split(r"[\s,]+", value.strip())) if isinstance(value, str) and value.strip() else value or ()
 
-    @field_validator("frame_ancestors")
+    @field_validator("frame_ancestors", "learn_origins")
     @classmethod
     def _check_origins(cls, origins: tuple[str, ...]) -> tuple[str, ...]:
         """Return the origins without a trailing slash; raise ValueError for anything that is not an origin."""
@@ -124,6 +136,11 @@ class Settings(BaseSettings, Limits):
     def limits(self) -> Limits:
         """Return the request limits among these settings."""
         return Limits.of(self)
+
+    @property
+    def learn_limits(self) -> LearnLimits:
+        """Return the /learn limits among these settings."""
+        return LearnLimits.learn_of(self)
 
     @property
     def evaluation_path(self) -> Path:

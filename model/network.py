@@ -172,6 +172,19 @@ class Network:
         nabla_x = delta @ self.weights[0] if to_input else None
         return Gradients(nabla_w=nabla_w, nabla_b=nabla_b, nabla_x=nabla_x, delta=deltas)
 
+    def cost(self, z: Array, a: Array, y: NDArray[np.integer], *, cost: str = "cross-entropy") -> float:
+        """Return C = (1/m) sum_x C_x (this module's docstring) for the output layer's z^L and a^L of m inputs."""
+        m: int = a.shape[0]
+        rows = np.arange(m)
+        if self.output == "softmax":
+            return float(-np.log(np.maximum(a[rows, y], np.finfo(a.dtype).tiny)).mean())
+        if cost == "quadratic":
+            error = a.copy()
+            error[rows, y] -= 1
+            return float(0.5 * np.square(error).sum()) / m
+        # ln a = -softplus(-z) and ln(1 - a) = -softplus(z): exact where a rounds to 0 or 1
+        return float(softplus(z).sum() - z[rows, y].sum()) / m
+
     def backprop(
         self, x: Array, y: NDArray[np.integer], *, cost: str = "cross-entropy"
     ) -> tuple[float, Gradients, Array]:
@@ -192,15 +205,7 @@ class Network:
         output = activations[-1]
         m = x.shape[0]
         rows = np.arange(m)
-        if self.output == "softmax":
-            mean_cost = float(-np.log(np.maximum(output[rows, y], np.finfo(output.dtype).tiny)).mean())
-        elif cost == "quadratic":
-            error = output.copy()
-            error[rows, y] -= 1
-            mean_cost = float(0.5 * np.square(error).sum()) / m
-        else:  # ln a = -softplus(-z) and ln(1 - a) = -softplus(z): exact where a rounds to 0 or 1
-            z = zs[-1]
-            mean_cost = float(softplus(z).sum() - z[rows, y].sum()) / m
+        mean_cost = self.cost(zs[-1], output, y, cost=cost)
         delta = output.copy()
         delta[rows, y] -= 1
         if cost == "quadratic":

@@ -1,0 +1,46 @@
+"""The /learn limits: one pydantic model, the single source of each (a DIGITS_LEARN_* setting, shown in GET /api/learn)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class LearnLimits(BaseModel):
+    """How many jobs train at once, how large and how long they may be, and how many messages flow."""
+
+    model_config = ConfigDict(frozen=True)
+
+    learn_jobs_per_worker: int = Field(
+        default=1, ge=0, le=64, description="Jobs training at once per worker process (0 turns /learn off)."
+    )
+    learn_queue_length: int = Field(
+        default=8, ge=0, description="Visitors waiting for a job per worker; beyond it a start is refused."
+    )
+    learn_max_hidden_layers: int = Field(default=2, ge=1, le=4, description="Most hidden layers in a network.")
+    learn_min_layer_size: int = Field(default=10, ge=1, description="Fewest neurons in a hidden layer.")
+    learn_max_layer_size: int = Field(default=100, ge=1, le=1000, description="Most neurons in a hidden layer.")
+    learn_max_batch_size: int = Field(default=100, ge=1, le=10_000, description="Largest mini-batch m.")
+    learn_max_job_s: float = Field(
+        default=600.0,
+        gt=0,
+        description="Longest job, in seconds; at the limit it stops and keeps its network for download.",
+    )
+    learn_updates_per_second: float = Field(
+        default=5.0, ge=1, le=30, description="Progress and snapshot messages a job sends per second."
+    )
+    learn_max_messages_per_second: float = Field(
+        default=20.0, gt=0, description="Messages a page may send per second; more are answered with an error."
+    )
+    learn_max_message_bytes: int = Field(
+        default=1024 * 1024, ge=1024, description="Largest message a page may send (the start, with its own digits)."
+    )
+    learn_max_own_digits: int = Field(default=200, ge=0, description="Most of the learner's own digits in a start.")
+
+    @classmethod
+    def learn_of(cls, settings: BaseModel) -> LearnLimits:
+        """Return the /learn limits configured in `settings` (a Settings, which has every field of this model)."""
+        return cls.model_validate(settings.model_dump(include=set(cls.model_fields)))
+
+    def shown(self) -> dict[str, str]:
+        """Return each limit as the documentation writes it (numbers like 600 or 1e+06)."""
+        return {name: f"{value:g}" if isinstance(value, float) else str(value) for name, value in self}
