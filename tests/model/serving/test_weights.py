@@ -72,3 +72,26 @@ def test_shipped_weights_score_at_least_98_8_percent_on_mnist_test(mnist_dir: Pa
     predicted = network.feedforward(mnist.test_images).argmax(axis=1)
     accuracy = float((predicted == mnist.test_labels).mean())
     assert accuracy >= 0.988, f"MNIST test accuracy {accuracy:.4f}"
+
+
+def test_a_sigmoid_output_network_is_saved_and_served_as_one(tmp_path: Path) -> None:
+    """The /learn download: metadata records the output activation and the cost; loading honours the activation."""
+    from model.serving.inference import ReadingNetwork, predict
+
+    network = Network.initialise([784, 12, 10], np.random.default_rng(0), output="sigmoid")
+    weights.save(network, tmp_path / "learned.npz", {"cost": "quadratic"})
+    loaded = weights.load(tmp_path / "learned.npz")
+    assert loaded.network.output == "sigmoid" and loaded.metadata["cost"] == "quadratic"
+    image = np.random.default_rng(1).random((28, 28), dtype=np.float32)
+    prediction = predict(network=ReadingNetwork(loaded.network), image=image)
+    a = network.feedforward(image.reshape(1, -1))[0]
+    np.testing.assert_allclose(prediction.activations[-1], a, rtol=1e-5)
+    np.testing.assert_allclose(prediction.probabilities, a / a.sum(), rtol=1e-5)
+
+
+def test_an_unknown_output_activation_is_refused(tmp_path: Path) -> None:
+    network = Network.initialise([784, 12, 10], np.random.default_rng(0))
+    weights.save(network, tmp_path / "odd.npz", {"activations": ["sigmoid", "relu"]})
+    (tmp_path / "odd.npz.sha256").unlink()
+    with pytest.raises(WeightsError, match="output activation 'relu'"):
+        weights.load(tmp_path / "odd.npz")

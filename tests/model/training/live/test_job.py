@@ -1,0 +1,187 @@
+"""The job process, run as the web worker runs it: by name, JSON lines both ways; it never outlives its parent."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[4]
+ENV = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}
+
+
+def start_line(**overrides: Any) -> bytes:
+    line = {
+        "type": "start",
+        "config": {
+            "hidden": [12],
+            "cost": "cross-entropy",
+            "eta": 0.5,
+            "batch_size": 7,
+            "train_size": 700,
+            "seed": 0,
+            "own_mix": 0.0,
+            "epochs": None,
+        },
+        "max_s": 60,
+        "updates_per_second": 5,
+        "speed": None,
+        "paused": False,
+        "limits": {},
+    }
+    return json.dumps(line | overrides).encode() + b"\n"
+
+
+@pytest.fixture
+def job() -> Iterator[subprocess.Popen[bytes]]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "model.training.live"], cwd=REPO, env=ENV, stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
+    yield process
+    process.kill()
+    process.wait()
+
+
+def send(process: subprocess.Popen[bytes], line: bytes | dict[str, Any]) -> None:
+    assert process.stdin is not None
+    process.stdin.write(line if isinstance(line, bytes) else json.dumps(line).encode() + b"\n")
+    process.stdin.flush()
+
+
+def until(process: subprocess.Popen[bytes], kind: str) -> dict[str, Any]:
+    assert process.stdout is not None
+    for line in process.stdout:
+        message: dict[str, Any] = json.loads(line)
+        if message["type"] == kind:
+            return message
+    raise AssertionError(f"the job ended before sending {kind}")
+
+
+def gone_within(pid: int, seconds: float) -> bool:
+    """Return True once `pid` has exited (or is a zombie) within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except FileNotFoundError:
+            return True
+        if state in ("Z", "X"):
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_step_while_paused_moves_exactly_one_mini_batch(job: subprocess.Popen[bytes]) -> None:
+    send(job, start_line(paused=True))
+    started = until(job, "started")
+    assert started["sizes"] == [784, 12, 10] and started["batches_per_epoch"] == 100
+    assert until(job, "progress")["examples_seen"] == 0
+    send(job, {"type": "step"})
+    step = until(job, "step")
+    assert step["m"] == 7 and step["examples_seen"] == 7 and len(step["delta"]) == 7
+    assert step["neuron"] == {"layer": 2, "index": step["batch"]["labels"][0], "inputs": 12}
+    assert until(job, "progress")["examples_seen"] == 7
+    send(job, {"type": "focus", "layer": 1, "neuron": 4})
+    send(job, {"type": "step"})
+    step = until(job, "step")
+    assert step["examples_seen"] == 14 and step["neuron"]["layer"] == 1 and len(step["nabla_w_sum"]) == 784
+
+
+def test_it_trains_answers_and_downloads(job: subprocess.Popen[bytes]) -> None:
+    send(job, start_line())
+    first = until(job, "progress")
+    time.sleep(1.5)
+    send(job, {"type": "pause"})
+    send(job, {"type": "ask", "pixels": [0.0] * 784})
+    answer = until(job, "answer")
+    assert 0 <= answer["digit"] <= 9 and sum(answer["probabilities"]) == pytest.approx(1, abs=1e-5)
+    send(job, {"type": "download"})
+    weights = until(job, "weights")
+    assert weights["filename"] == "learned-784-12-10.npz"
+    send(job, {"type": "progress-please"})  # an unknown command is ignored (the worker checks them first)
+    send(job, {"type": "resume"})
+    later = until(job, "progress")
+    assert later["examples_seen"] > first["examples_seen"]
+    assert later["validation_accuracy"] > 0.5
+
+
+def test_it_stops_at_the_time_limit_and_hands_over_its_network(job: subprocess.Popen[bytes]) -> None:
+    send(job, start_line(max_s=1))
+    assert until(job, "weights")["data"]
+    assert until(job, "stopped")["reason"] == "time-limit"
+    assert job.wait(5) == 0
+
+
+def test_it_finishes_after_its_epochs(job: subprocess.Popen[bytes]) -> None:
+    send(
+        job,
+        start_line(
+            config={
+                "hidden": [12],
+                "cost": "quadratic",
+                "eta": 3.0,
+                "batch_size": 10,
+                "train_size": 100,
+                "seed": 1,
+                "own_mix": 0.5,
+                "epochs": 2,
+            },
+            own={"pixels": [[0.5] * 784], "labels": [3]},
+        ),
+    )
+    assert until(job, "stopped")["reason"] == "finished"
+
+
+def test_a_bad_start_line_is_said_in_one_message(job: subprocess.Popen[bytes]) -> None:
+    send(job, start_line(config={"hidden": [], "cost": "quadratic"}))
+    stopped = until(job, "stopped")
+    assert stopped["reason"] == "error" and "hidden" in stopped["detail"]
+    assert job.wait(5) == 1
+
+
+def test_it_runs_at_the_lowest_priority_and_ends_when_its_stdin_does(job: subprocess.Popen[bytes]) -> None:
+    send(job, start_line())
+    until(job, "progress")
+    niceness = int(Path(f"/proc/{job.pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+    assert niceness == 19
+    assert job.stdin is not None
+    job.stdin.close()
+    assert gone_within(job.pid, 2.0)
+
+
+PARENT = """
+import subprocess, sys, time
+job = subprocess.Popen([sys.executable, "-m", "model.training.live"], stdin=int(sys.argv[1]), stdout=subprocess.DEVNULL)
+print(job.pid, flush=True)
+time.sleep(60)
+"""
+
+
+def test_it_dies_with_its_parent() -> None:
+    """SIGKILL the parent while the job's stdin stays open (this test holds the pipe): the kernel's parent-death
+    signal alone must end the job."""
+    read, write = os.pipe()
+    parent = subprocess.Popen(
+        [sys.executable, "-c", PARENT, str(read)], cwd=REPO, env=ENV, stdout=subprocess.PIPE, pass_fds=(read,)
+    )
+    os.close(read)
+    try:
+        assert parent.stdout is not None
+        os.write(write, start_line())
+        pid = int(parent.stdout.readline())
+        time.sleep(1.0)  # training by now
+        assert not gone_within(pid, 0)
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait()
+        assert gone_within(pid, 2.0)
+    finally:
+        parent.kill()
+        os.close(write)
