@@ -1,4 +1,4 @@
-"""The HTML pages: the drawing canvas at / and the model report at /model (templates/*.html extend base.html)."""
+"""The HTML pages: the drawing canvas at /, training live at /learn and the model report at /model (templates/*.html)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from app.dependencies import RuntimeDep, TemplatesDep
+from app.learn.routes import LearnDep, learn_info
+from model.constants import NUM_CLASSES, NUM_PIXELS
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 """Pages for people, not operations for clients: the API schema leaves them out."""
@@ -22,3 +24,14 @@ async def model_page(request: Request, runtime: RuntimeDep, templates: Templates
     """Return the page about the network and its evaluation (templates/model.html)."""
     context = {"info": runtime.info, "evaluation": runtime.evaluation}
     return templates.TemplateResponse(request, "model.html", context)
+
+
+@router.get("/learn", summary="The page where a network trains live", response_class=HTMLResponse)
+async def learn_page(request: Request, learn: LearnDep, templates: TemplatesDep) -> HTMLResponse:
+    """Return the page that trains a network in front of the learner (templates/learn.html).
+
+    Its form is filled from GET /api/learn's body (limits, defaults, costs, data); the layer sizes of the input
+    and the output come from model.constants, so the page's scripts hold no size of their own.
+    """
+    context = {"learn": learn_info(service=learn), "pixels": NUM_PIXELS, "classes": NUM_CLASSES}
+    return templates.TemplateResponse(request, "learn.html", context)

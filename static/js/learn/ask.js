@@ -36,7 +36,8 @@ export class AskPad {
   /** Whether a job can answer (set when one starts and ends). */
   set ready(value) {
     this.#ready = value;
-    if (!value && !this.#pad.isEmpty) this.#status.textContent = "Start training to ask it.";
+    if (this.#pad.isEmpty) this.#status.textContent = value ? "Draw a digit." : "Start training, then draw.";
+    else if (!value) this.#status.textContent = "Start training to ask it.";
   }
 
   /** Ask again about the drawing on the pad, if there is one. */

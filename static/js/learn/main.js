@@ -46,8 +46,9 @@ const costPlot = new LinePlot($("cost-plot"), {
     { key: "train", colour: "#4f46e5" },
     { key: "validation", colour: "#b45309", dash: [5, 3] },
   ],
-  format: (v) => (v >= 1 ? v.toFixed(1) : v.toFixed(2)),
-  range: (values) => [0, Math.max(1e-3, ...values) * 1.05],
+  format: (v) => String(+v.toPrecision(2)),
+  range: (values) => (values.length ? [Math.min(...values) / 1.25, Math.max(...values) * 1.25] : [0.01, 1]),
+  log: true,
 });
 const accuracyPlot = new LinePlot($("accuracy-plot"), {
   series: [
@@ -117,7 +118,8 @@ function start() {
   clearViews();
   state.config = settings.config;
   remember();
-  job.start(state.config, state.config.own_mix > 0 ? own.digits : [], { speed: speed.rate, paused: false });
+  // Your digits always go with the job: it reports the accuracy on them, and trains on them only as own_mix says.
+  job.start(state.config, own.digits, { speed: speed.rate, paused: false });
   enter("connecting", "Connecting…");
   focusNext("reset");
 }

@@ -21,34 +21,61 @@ function niceStep(span, count) {
   return unit * power;
 }
 
+/** Ticks at multiples of a nice step over [low, high]. */
+function linearTicks(low, high) {
+  const step = niceStep(high - low, 4);
+  const ticks = [];
+  for (let y = Math.ceil(low / step) * step; y <= high + 1e-9; y += step) ticks.push(y);
+  return ticks;
+}
+
+/** Ticks at 1, 2 and 5 times the powers of ten between 10^low and 10^high (fewer when the span is wide). */
+function logTicks(low, high) {
+  const units = high - low > 2 ? [1] : [1, 2, 5];
+  const ticks = [];
+  for (let k = Math.floor(low); k <= Math.ceil(high); k++) {
+    for (const u of units) {
+      const v = u * 10 ** k;
+      if (Math.log10(v) >= low - 1e-9 && Math.log10(v) <= high + 1e-9) ticks.push(v);
+    }
+  }
+  return ticks;
+}
+
 export class LinePlot {
   #canvas;
   #ctx;
   #series;
   #format;
   #range;
+  #log;
   #raf = 0;
 
   /**
    * @param {HTMLCanvasElement} canvas
    * @param {{series: {key: string, colour: string, dash?: number[]}[],
    *          format: (v: number) => string,
-   *          range: (values: number[]) => [number, number]}} options
-   *   format: a y tick's label; range: the y axis's [low, high] for the values shown
+   *          range: (values: number[]) => [number, number], log?: boolean}} options
+   *   format: a y tick's label; range: the y axis's [low, high] for the values shown; log: a logarithmic y axis
+   *   (a cost falls by orders of magnitude; values ≤ 0 are then left out)
    */
-  constructor(canvas, { series, format, range }) {
+  constructor(canvas, { series, format, range, log = false }) {
     this.#canvas = canvas;
     this.#ctx = canvas.getContext("2d");
     this.#series = series.map((s) => ({ ...s, points: [] }));
     this.#format = format;
     this.#range = range;
+    this.#log = log;
     new ResizeObserver(() => this.#schedule()).observe(canvas);
   }
 
-  /** Add a point to the series `key` (a null or non-finite value is skipped). */
+  /** Add a point to the series `key` (a null or non-finite value is skipped; a second value at the same x replaces the first). */
   add(key, x, y) {
-    if (y === null || y === undefined || !Number.isFinite(y)) return;
-    this.#series.find((s) => s.key === key)?.points.push([x, y]);
+    if (y === null || y === undefined || !Number.isFinite(y) || (this.#log && y <= 0)) return;
+    const points = this.#series.find((s) => s.key === key)?.points;
+    if (!points) return;
+    if (points.at(-1)?.[0] === x) points.at(-1)[1] = y;
+    else points.push([x, y]);
     this.#schedule();
   }
 
@@ -92,12 +119,13 @@ export class LinePlot {
 
     const all = this.#series.flatMap((s) => s.points);
     const xMax = Math.max(1, ...all.map(([x]) => x));
-    const [yLow, yHigh] = this.#range(all.map(([, y]) => y));
+    const scale = this.#log ? Math.log10 : (y) => y;
+    const [yLow, yHigh] = this.#range(all.map(([, y]) => y)).map(scale);
     const plotW = rect.width - MARGIN.left - MARGIN.right;
     const plotH = rect.height - MARGIN.top - MARGIN.bottom;
     if (plotW <= 0 || plotH <= 0) return;
     const px = (x) => MARGIN.left + (x / xMax) * plotW;
-    const py = (y) => MARGIN.top + (1 - (y - yLow) / (yHigh - yLow || 1)) * plotH;
+    const py = (y) => MARGIN.top + (1 - (scale(y) - yLow) / (yHigh - yLow || 1)) * plotH;
 
     ctx.font = FONT;
     ctx.lineWidth = 1;
@@ -105,8 +133,7 @@ export class LinePlot {
     ctx.fillStyle = ink;
     ctx.textAlign = "right";
     ctx.textBaseline = "middle";
-    const yStep = niceStep(yHigh - yLow, 4);
-    for (let y = Math.ceil(yLow / yStep) * yStep; y <= yHigh + 1e-9; y += yStep) {
+    for (const y of this.#log ? logTicks(yLow, yHigh) : linearTicks(yLow, yHigh)) {
       ctx.beginPath();
       ctx.moveTo(MARGIN.left, Math.round(py(y)) + 0.5);
       ctx.lineTo(MARGIN.left + plotW, Math.round(py(y)) + 0.5);

@@ -122,7 +122,7 @@ export class StepPanel {
         h("li", { class: "thumb" },
           digitCanvas(bytesOf(pixels), `example ${x + 1}, a ${labels[x]}`),
           h("span", { class: "thumb-caption" }, h("span", { class: "visually-hidden" }, "label "), String(labels[x])),
-          h("span", { class: "thumb-delta mono" }, "δ = ", num(step.delta[x])))));
+          h("span", { class: "thumb-delta mono" }, h("span", { class: "visually-hidden" }, "δ = "), num(step.delta[x])))));
 
     const deltaRule = layer === last
       ? cost === "cross-entropy"
@@ -167,6 +167,7 @@ export class StepPanel {
     this.#body.replaceChildren(
       h("p", { class: "step-title" }, h("strong", {}, `${capital(name)}`), ` · examples seen ${step.examples_seen.toLocaleString("en")}`,
         !this.#selected && layer === last ? " · by default, the output neuron of the first example's label" : ""),
+      h("p", { class: "hint" }, "Under each example of the mini-batch: its label ", v("y"), ", and the neuron's ", v("δ"), " for it."),
       thumbs,
       h("dl", { class: "rules" },
         h("dt", {}, "Error of the neuron, ", v("δ"), " = ∂", v("C"), "/∂", v("z")), h("dd", { class: "equation" }, ...deltaRule),
@@ -175,8 +176,7 @@ export class StepPanel {
         h("dt", {}, "Weight gradient"), h("dd", { class: "equation" }, "∂", v("C"), "/∂", v("w"), sup("l"), sub("jk"), " = ",
           v("a"), sup("l−1"), sub("k"), " ", v("δ"), sup("l"), sub("j"))),
       bUpdate,
-      image,
-      table,
+      ...[image, table].filter(Boolean),
     );
     this.#body.dataset.examplesSeen = String(step.examples_seen);
   }
