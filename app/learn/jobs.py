@@ -149,8 +149,16 @@ class JobProcess:
             yield line.rstrip(b"\n")
 
     async def stop(self) -> None:
-        """End the job now: close its stdin (it exits at once), kill it, and reap it."""
+        """End the job now: kill it, close its pipes, and reap it.
+
+        The first two are synchronous, so a stop cancelled at its first await (a closing test client) still ends
+        the job. asyncio's Process has no close(): its transport is closed here, not by the garbage collector,
+        which might run after the event loop has closed.
+        """
         with contextlib.suppress(ProcessLookupError):
             self.process.kill()
+        transport = getattr(self.process, "_transport", None)
+        if transport is not None:
+            transport.close()
         with contextlib.suppress(asyncio.TimeoutError, ProcessLookupError):
             await asyncio.wait_for(self.process.wait(), KILL_WAIT_S)

@@ -93,7 +93,7 @@ def parse_message(*, text: str | bytes, max_bytes: int) -> Message:
         where = ".".join(str(part) for part in first["loc"])
         if first["type"] in ("union_tag_invalid", "union_tag_not_found"):
             raise MessageError(f"a message is an object whose type is one of {', '.join(TYPES)}") from None
-        if first["type"] in ("json_invalid", "model_type", "model_attributes_type"):
+        if first["type"] in ("json_invalid", "model_type", "model_attributes_type", "dict_type") and not where:
             raise MessageError(f"a message is a JSON object: {first['msg']}") from None
         raise MessageError(f"{where}: {first['msg']}" if where else first["msg"]) from None
 

@@ -13,6 +13,7 @@ import logging
 import time
 from typing import Any
 
+import anyio
 import orjson
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
@@ -242,10 +243,11 @@ class Session:
         except Exception:  # never a dead worker: log it, end this socket's job
             logger.exception("learn session failed")
         finally:
-            if self.job is not None:
-                await self.job.stop()
             if self.lease is not None:
                 self.lease.release()
             for task in tasks:
                 task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            with anyio.CancelScope(shield=True):  # cancelled or not, the job ends here, and is reaped
+                if self.job is not None:
+                    await self.job.stop()
+                await asyncio.gather(*tasks, return_exceptions=True)

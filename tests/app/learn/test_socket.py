@@ -1,0 +1,205 @@
+"""/learn over its WebSocket (Starlette's test client): a job's whole life, the queue, the limits, bad messages."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from starlette.testclient import WebSocketTestSession
+from starlette.websockets import WebSocketDisconnect
+
+from app.settings import Settings
+from model.serving.weights import load
+from tests.app.learn.conftest import job_pids, wait_until
+
+SMALL = {"hidden": [12], "cost": "cross-entropy", "eta": 0.5, "batch_size": 7, "train_size": 700}
+
+
+@pytest.fixture
+def learn_client(settings: Settings, serving: Callable[[Settings], FastAPI]) -> Callable[..., TestClient]:
+    """Return a function giving a test client of the app with some /learn settings changed."""
+
+    def make(**changes: Any) -> TestClient:
+        return TestClient(serving(settings.model_copy(update=changes)))
+
+    return make
+
+
+@pytest.fixture
+def client(learn_client: Callable[..., TestClient]) -> Iterator[TestClient]:
+    with learn_client() as test_client:
+        yield test_client
+
+
+def until(ws: WebSocketTestSession, kind: str, limit: int = 500, **fields: Any) -> dict[str, Any]:
+    """Return the next message of type `kind` (with `fields`), failing on an error message or after `limit` messages."""
+    for _ in range(limit):
+        message: dict[str, Any] = ws.receive_json()
+        if message["type"] == kind and fields.items() <= message.items():
+            return message
+        assert message["type"] != "error", message
+    raise AssertionError(f"no {kind} in {limit} messages")
+
+
+def test_api_learn_shows_the_limits_defaults_and_data(learn_client: Callable[..., TestClient]) -> None:
+    with learn_client(learn_max_layer_size=64) as client:
+        info = client.get("/api/learn").json()
+        assert info["ws_path"] == "/api/learn/ws"
+        assert info["limits"]["learn_max_layer_size"] == 64 and info["limits"]["learn_jobs_per_worker"] == 1
+        assert info["limits"]["learn_max_job_s"] == 600
+        assert info["defaults"]["hidden"] == [30] and info["costs"] == ["quadratic", "cross-entropy"]
+        assert info["data"]["validation_size"] == 2000
+        described = client.get("/openapi.json").json()["paths"]["/api/learn"]["get"]["description"]
+        assert "neurons" in described and "10-64 neurons" in described and "$" not in described
+
+
+def test_a_job_trains_steps_answers_and_downloads(client: TestClient, tmp_path: Path) -> None:
+    with client.websocket_connect("/api/learn/ws") as ws:
+        ws.send_json({"type": "start", "config": SMALL})
+        started = until(ws, "started")
+        assert started["sizes"] == [784, 12, 10] and started["limits"]["learn_jobs_per_worker"] == 1
+        until(ws, "snapshot")
+        ws.send_json({"type": "pause"})
+        paused = until(ws, "progress", paused=True)
+        ws.send_json({"type": "step"})
+        step = until(ws, "step")
+        assert step["examples_seen"] == paused["examples_seen"] + 7
+        assert until(ws, "progress")["examples_seen"] == paused["examples_seen"] + 7
+        ws.send_json({"type": "ask", "strokes": [[[10, 10], [10, 60]]]})
+        assert 0 <= until(ws, "answer")["digit"] <= 9
+        ws.send_json({"type": "start"})
+        assert "open a new socket" in ws.receive_json()["detail"]
+        ws.send_json({"type": "download"})
+        weights = until(ws, "weights")
+    path = tmp_path / weights["filename"]
+    path.write_bytes(base64.b64decode(weights["data"]))
+    loaded = load(path)
+    assert loaded.network.sizes == [784, 12, 10] and loaded.network.output == "sigmoid"
+    assert loaded.metadata["cost"] == "cross-entropy"
+
+
+def test_closing_the_socket_ends_the_job_within_two_seconds(client: TestClient) -> None:
+    with client.websocket_connect("/api/learn/ws") as ws:
+        ws.send_json({"type": "start", "config": SMALL})
+        until(ws, "progress")
+        (pid,) = job_pids(os.getpid())
+    assert wait_until(lambda: pid not in job_pids(os.getpid()), 2.0) is not None
+
+
+def test_a_second_visitor_queues_and_is_shown_its_position(client: TestClient) -> None:
+    with client.websocket_connect("/api/learn/ws") as first:
+        first.send_json({"type": "start", "config": SMALL})
+        until(first, "started")
+        with client.websocket_connect("/api/learn/ws") as second:
+            second.send_json({"type": "start", "config": SMALL})
+            assert second.receive_json() == {"type": "queued", "position": 1}
+            first.close()
+            assert until(second, "started")["sizes"] == [784, 12, 10]
+
+
+def test_a_full_queue_is_said(learn_client: Callable[..., TestClient]) -> None:
+    with learn_client(learn_queue_length=0) as client, client.websocket_connect("/api/learn/ws") as first:
+        first.send_json({"type": "start", "config": SMALL})
+        until(first, "started")
+        with client.websocket_connect("/api/learn/ws") as second:
+            second.send_json({"type": "start", "config": SMALL})
+            assert "queue is full" in second.receive_json()["detail"]
+
+
+def test_at_the_time_limit_the_job_stops_keeps_its_network_and_frees_its_slot(
+    learn_client: Callable[..., TestClient],
+) -> None:
+    with learn_client(learn_max_job_s=1.0) as client, client.websocket_connect("/api/learn/ws") as first:
+        first.send_json({"type": "start", "config": SMALL})
+        with client.websocket_connect("/api/learn/ws") as second:
+            second.send_json({"type": "start", "config": SMALL})
+            assert second.receive_json()["type"] == "queued"
+            assert until(first, "stopped")["reason"] == "time-limit"
+            assert until(second, "started")
+            first.send_json({"type": "download"})
+            assert until(first, "weights")["filename"] == "learned-784-12-10.npz"
+            first.send_json({"type": "ask", "strokes": [[[0, 0], [5, 5]]]})
+            assert "has stopped" in first.receive_json()["detail"]
+
+
+def test_a_network_too_large_is_refused_and_the_socket_stays_open(client: TestClient) -> None:
+    with client.websocket_connect("/api/learn/ws") as ws:
+        ws.send_json({"type": "start", "config": {"hidden": [800]}})
+        assert ws.receive_json() == {
+            "type": "error",
+            "detail": "network too large: hidden layer 1 has 800 neurons, at most 100 here",
+        }
+        ws.send_json({"type": "start", "config": SMALL})
+        assert until(ws, "started")
+
+
+def test_another_sites_page_is_refused_at_the_handshake(learn_client: Callable[..., TestClient]) -> None:
+    with learn_client() as client:
+        evil = {"origin": "https://evil.example"}
+        with pytest.raises(WebSocketDisconnect) as refused, client.websocket_connect("/api/learn/ws", headers=evil):
+            pass
+        assert refused.value.code == 1008
+        with client.websocket_connect("/api/learn/ws", headers={"origin": "http://testserver"}) as ws:
+            ws.send_json({"type": "pause"})
+            assert ws.receive_json() == {"type": "error", "detail": "send start first"}
+    blog = {"origin": "https://blog.example.org"}
+    with (
+        learn_client(learn_origins=("https://blog.example.org",)) as client,
+        client.websocket_connect("/api/learn/ws", headers=blog) as ws,
+    ):
+        ws.send_json({"type": "pause"})
+        assert ws.receive_json()["type"] == "error"
+
+
+def test_too_many_messages_are_answered_with_an_error(learn_client: Callable[..., TestClient]) -> None:
+    with learn_client(learn_max_messages_per_second=3) as client, client.websocket_connect("/api/learn/ws") as ws:
+        for _ in range(5):
+            ws.send_json({"type": "pause"})
+        details = [ws.receive_json()["detail"] for _ in range(5)]
+        assert details.count("send start first") == 3
+        assert details[3:] == ["too many messages: at most 3 a second"] * 2
+
+
+frames = st.one_of(
+    st.text(max_size=300),
+    st.binary(max_size=50),
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["type", "config", "x"]), inner),
+        max_leaves=10,
+    ).map(lambda value: json.dumps(value)),
+    st.sampled_from(["pause", "resume", "step", "speed", "focus", "ask", "download"]).map(
+        lambda kind: json.dumps({"type": kind, "strokes": [[["a"]]], "layer": -1})
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def fuzz_socket(settings: Settings, serving: Callable[[Settings], FastAPI]) -> Iterator[tuple[TestClient, Any]]:
+    app = serving(settings.model_copy(update={"learn_max_messages_per_second": 1e9}))
+    with TestClient(app) as client, client.websocket_connect("/api/learn/ws") as ws:
+        yield client, ws
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(frame=frames)
+def test_fuzzed_frames_get_an_error_never_a_dead_socket(
+    fuzz_socket: tuple[TestClient, Any], frame: str | bytes
+) -> None:
+    client, ws = fuzz_socket
+    if isinstance(frame, bytes):
+        ws.send_bytes(frame)
+    else:
+        ws.send_text(frame)
+    reply = ws.receive_json()
+    assert reply["type"] == "error" and reply["detail"]
+    assert client.get("/healthz").status_code == 200
