@@ -1,0 +1,73 @@
+"""No orphans, with a real server (python -m app) and a real client process: whatever dies, the job ends within 2 s."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+
+from tests.app.learn.conftest import job_pids, wait_until
+from tests.server import REPO, Server, app_command, get_status
+
+CLIENT = """
+import json, sys, time
+from websockets.sync.client import connect
+ws = connect(sys.argv[1])
+ws.send(json.dumps({"type": "start", "config": {"hidden": [30], "train_size": 2000}}))
+while json.loads(ws.recv())["type"] != "progress":
+    pass
+print("training", flush=True)
+time.sleep(60)
+"""
+
+
+def start_client(server: Server) -> subprocess.Popen[str]:
+    """Return a client process whose job is training (it has printed "training")."""
+    client = subprocess.Popen(
+        [sys.executable, "-c", CLIENT, f"ws://127.0.0.1:{server.port}/api/learn/ws"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert client.stdout is not None and client.stdout.readline().strip() == "training"
+    return client
+
+
+def test_killing_the_client_ends_the_job_within_two_seconds() -> None:
+    with Server(app_command()) as server:
+        client = start_client(server)
+        try:
+            (pid,) = job_pids(server.pid)
+            os.kill(client.pid, signal.SIGKILL)
+            client.wait()
+            took = wait_until(lambda: pid not in job_pids(server.pid), 2.0)
+            assert took is not None, "the job outlived its client by more than 2 s"
+            assert get_status(server.port) == 200  # and the worker lives on
+            second = start_client(server)  # the slot is free again
+            second.kill()
+            second.wait()
+        finally:
+            client.kill()
+
+
+def test_killing_the_server_ends_the_job_within_two_seconds() -> None:
+    with Server(app_command()) as server:
+        client = start_client(server)
+        try:
+            (pid,) = job_pids(server.pid)
+            os.kill(server.pid, signal.SIGKILL)
+            server.wait()
+            assert wait_until(lambda: _gone(pid), 2.0) is not None, "the job outlived its server"
+        finally:
+            client.kill()
+            client.wait()
+
+
+def _gone(pid: int) -> bool:
+    """Return True when `pid` no longer runs (or is a zombie waiting for its reaper)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except FileNotFoundError:
+        return True
