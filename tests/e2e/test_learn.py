@@ -10,7 +10,6 @@ finds nothing at 390 and 1280 px. Screenshots go to artifacts/e2e/ (docs/learn-*
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from model.serving.weights import load
 from tests.e2e.browser import ARTIFACTS, Browser, Page, draw_one, expect, open_page, stroke
 from tests.e2e.test_accessibility import assert_no_axe_violations
 from tests.server import Server
@@ -98,7 +98,7 @@ def wait_above(page: Page, name: str, threshold: float, timeout_s: float) -> Non
     )
 
 
-def test_train_pause_step_resume_ask_and_close(learn_server: Server, browser: Browser) -> None:
+def test_train_pause_step_resume_ask_download_and_close(learn_server: Server, browser: Browser, tmp_path: Path) -> None:
     page, problems = open_page(browser, f"{learn_server.url}/learn")
     predict_requests: list[str] = []
     page.on("request", lambda request: predict_requests.append(request.url) if "/predict" in request.url else None)
@@ -168,6 +168,14 @@ def test_train_pause_step_resume_ask_and_close(learn_server: Server, browser: Br
     wait_above(page, "Examples seen", paused_at, timeout_s=15)
     expect(page.get_by_test_id("ask-status")).not_to_have_text(asked_at or "", timeout=60_000)
     expect(answer).to_have_text(re.compile(r"^\d$"))
+
+    # Download the network being trained: a weights file the server can serve, with the line that serves it.
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the network").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert load(saved).network.sizes == [784, 30, 10]
+    expect(page.get_by_test_id("download-command")).to_have_text(f"DIGITS_WEIGHTS_PATH={saved.name} make run")
 
     page.screenshot(path=str(ARTIFACTS / "learn.png"), full_page=True)
     problems.check()
@@ -298,13 +306,23 @@ def test_axe_finds_no_violation_on_learn(learn_server: Server, browser: Browser,
     page.get_by_role("button", name="Start", exact=True).click()
     expect(page.get_by_test_id("status")).to_have_attribute("data-state", "running", timeout=30_000)
     wait_above(page, "Validation accuracy", 0, timeout_s=30)
-    page.wait_for_timeout(3000 if os.environ.get("LEARN_SCREENSHOTS") else 500)
+    page.wait_for_timeout(2000)  # a few epochs, for the screenshot
     page.get_by_role("button", name="Pause", exact=True).click()
     page.get_by_role("button", name="Step", exact=True).click()
     expect(page.get_by_test_id("step-bias")).to_be_visible()
     draw_one(page)
     expect(page.get_by_test_id("ask-answer")).to_have_text(re.compile(r"^\d$"))
     assert_no_axe_violations(page, f"/learn at {width}x{height}, paused after a step, with an answer")
+
+    # The keyboard picks the neuron: one tab stop for the group, arrows move along it, Space picks.
+    chips = page.get_by_role("radiogroup", name="Neuron of output")
+    chips.get_by_role("radio").first.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Space")
+    expect(chips.get_by_role("radio", name="1", exact=True)).to_have_attribute("aria-checked", "true")
+    expect(page.get_by_test_id("step-next")).to_contain_text("output #1")
+    page.get_by_role("button", name="Step", exact=True).click()
+    expect(page.get_by_test_id("step-panel")).to_contain_text("Output #1")
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(ARTIFACTS / f"learn-{width}.png"))
     problems.check()

@@ -23,7 +23,7 @@ const classes = Number(root.dataset.classes);
  * idle: no job · connecting: socket opening · queued: waiting for a place · running · paused ·
  * stopped: the job ended (time limit) but its network can still be downloaded · closed: the socket closed.
  */
-const state = { phase: "idle", epoch: 0, seen: 0, config: null, sizes: null };
+const state = { phase: "idle", epoch: 0, seen: 0, config: null, sizes: null, error: null };
 
 const settings = new SettingsForm($("settings"), {
   pixels,
@@ -80,6 +80,7 @@ const ownPad = new DrawingPad($("own-pad"), () => {
   $("own-clear").disabled = ownPad.isEmpty;
 });
 
+const narrow = matchMedia("(max-width: 720px)");
 const job = new TrainingJob(root.dataset.socket, { onMessage: receive, onClose: closed });
 
 /** Put the settings and the speed in the address, so a link reproduces the run. */
@@ -97,7 +98,12 @@ function enter(phase, text) {
   $("step").disabled = phase !== "paused";
   $("reset").disabled = phase === "idle";
   $("download").disabled = !(live || phase === "stopped");
-  settings.disabled = !(phase === "idle" || phase === "closed");
+  const editable = phase === "idle" || phase === "closed";
+  settings.disabled = !editable;
+  $("settings-summary").textContent = settings.summary;
+  // On a phone the settings fold away while a job runs, so that the curves follow the controls.
+  if (editable) $("settings-details").open = true;
+  else if (narrow.matches && phase === "connecting") $("settings-details").open = false;
   ask.ready = live;
   const status = $("status");
   status.dataset.state = phase;
@@ -116,6 +122,7 @@ function start() {
     return;
   }
   clearViews();
+  state.error = null;
   state.config = settings.config;
   remember();
   // Your digits always go with the job: it reports the accuracy on them, and trains on them only as own_mix says.
@@ -165,6 +172,7 @@ function receive(message) {
       $("announcer").textContent = $("status").textContent;
       break;
     case "error":
+      state.error = message.detail;
       if (state.phase === "connecting" || state.phase === "queued") settings.showProblem(message.detail);
       $("status").textContent = `The server says: ${message.detail}`;
       break;
@@ -203,8 +211,8 @@ function progress(p) {
 /** The socket closed: by Reset, by the server, or a lost connection. */
 function closed(event) {
   if (state.phase === "idle") return;
-  const why = event.reason ? ` (${event.reason})` : "";
-  enter("closed", `The training job has ended${why}. Start a new one, or change the settings first.`);
+  const why = state.error ?? event.reason;
+  enter("closed", `The training job has ended${why ? ` (${why})` : ""}. Start a new one, or change the settings first.`);
   focusNext("start");
 }
 

@@ -141,6 +141,12 @@ export class SettingsForm {
     this.#architecture.textContent = this.sizes.join("–");
   }
 
+  /** The settings in one line: "784–30–10 · quadratic · η = 3 · m = 10 · 10000 examples · seed 0". */
+  get summary() {
+    const c = this.config;
+    return `${this.sizes.join("–")} · ${c.cost} · η = ${c.eta} · m = ${c.batch_size} · ${c.train_size} examples · seed ${c.seed}`;
+  }
+
   /** Show a problem (or clear it with null). */
   showProblem(text) {
     this.#error.textContent = text ?? "";

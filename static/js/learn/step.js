@@ -103,9 +103,13 @@ export class StepPanel {
       group.append(chip);
     }
     group.addEventListener("keydown", (event) => roveFocus(event, group));
+    const next = current
+      ? `The next step is written out for ${this.#names[current.layer]} #${current.index}.`
+      : "By default, the step is written out for the output neuron of the first example's label.";
     this.#picker.replaceChildren(
       h("label", { class: "field field-inline", for: "step-layer" }, h("span", {}, "Neuron in"), select),
       group,
+      h("p", { class: "hint", "data-testid": "step-next" }, next),
     );
   }
 
