@@ -54,12 +54,17 @@ COPY --from=builder /opt/venv /opt/venv
 COPY model/weights/default.npz model/weights/default.npz.sha256 model/weights/
 COPY static/ static/
 COPY templates/ templates/
-# The served packages, as folders (model/training and model/evaluation stay out: the server never imports them).
+# The served packages, as folders (model/evaluation stays out: nothing in the image imports it). model/datasets/
+# brings the /learn MNIST subset (learning.npz, 2.0 MB).
 COPY model/__init__.py model/constants.py model/network.py model/
 COPY model/serving/ model/serving/
 COPY model/reading/ model/reading/
 COPY model/datasets/ model/datasets/
 COPY model/figures/ model/figures/
+# Of model/training, only what the /learn job runs (python -m model.training.live, started by the worker):
+# the trainer, its optimiser and the job; not `make train`'s command line, augmentation or averaging.
+COPY model/training/__init__.py model/training/trainer.py model/training/optimizer.py model/training/
+COPY model/training/live/ model/training/live/
 COPY app/ app/
 
 # Files stay owned by root: the server only reads them.

@@ -281,9 +281,30 @@ def test_image_healthcheck_command_succeeds(container: tuple[str, list[str], dic
 
 
 @pytest.mark.slow
-def test_image_holds_no_training_code(container: tuple[str, list[str], dict[str, str], Path]) -> None:
+def test_image_holds_no_evaluation_and_only_the_live_trainer(
+    container: tuple[str, list[str], dict[str, str], Path],
+) -> None:
+    """The /learn job's code and data are in the image; evaluation and make train's command line are not."""
     _, _, _, root = container
     copied = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
-    assert not any(path.startswith(("model/training/", "model/evaluation/")) for path in copied)
+    assert not any(path.startswith("model/evaluation/") for path in copied)
+    training = {path for path in copied if path.startswith("model/training/")}
+    assert "model/training/trainer.py" in training and "model/training/live/job.py" in training
+    assert not training & {"model/training/train.py", "model/training/config.py", "model/training/augment.py"}
+    assert "model/datasets/learning.npz" in copied
     assert "model/serving/inference.py" in copied and "model/reading/pictures/pipeline.py" in copied
     assert not any("__pycache__" in path or path.startswith("tests/") for path in copied)
+
+
+@pytest.mark.slow
+def test_image_trains_a_learn_job(container: tuple[str, list[str], dict[str, str], Path]) -> None:
+    """/learn works in the image with no download: the job starts from the shipped subset, with the runtime's packages."""
+    import json
+
+    from websockets.sync.client import connect
+
+    base, _, _, _ = container
+    with connect(base.replace("http://", "ws://") + "/api/learn/ws", open_timeout=30) as ws:
+        ws.send(json.dumps({"type": "start", "config": {"train_size": 2000}}))
+        kinds = [json.loads(ws.recv(timeout=60))["type"] for _ in range(3)]
+    assert kinds[0] == "started" and "progress" in kinds, kinds
