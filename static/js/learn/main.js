@@ -11,8 +11,8 @@ import { showConfusion, showWrong } from "./confusion.js";
 import { StepPanel } from "./step.js";
 import { AskPad } from "./ask.js";
 import { OwnDigits } from "./own-digits.js";
-import { DrawingPad } from "../draw.js";
 import { bytesOf } from "./images.js";
+import { saveBlob } from "./files.js";
 
 const $ = (id) => document.getElementById(id);
 const root = $("learn");
@@ -72,13 +72,12 @@ const ask = new AskPad(
   (strokes) => job.send({ type: "ask", strokes }),
 );
 const own = new OwnDigits(
-  { list: $("own-list"), count: $("own-count") },
+  {
+    list: $("own-list"), count: $("own-count"), accuracy: $("own-accuracy"), pad: $("own-pad"), label: $("own-label"),
+    add: $("own-add"), clear: $("own-clear"), exportButton: $("own-export"), importInput: $("own-import"),
+  },
   { key: root.dataset.storageKey, classes, max: Number(root.dataset.maxOwn) },
 );
-const ownPad = new DrawingPad($("own-pad"), () => {
-  $("own-add").disabled = ownPad.isEmpty;
-  $("own-clear").disabled = ownPad.isEmpty;
-});
 
 const narrow = matchMedia("(max-width: 720px)");
 const job = new TrainingJob(root.dataset.socket, { onMessage: receive, onClose: closed });
@@ -192,7 +191,7 @@ function progress(p) {
   costPlot.add("validation", p.examples_seen, p.validation_cost);
   accuracyPlot.add("validation", p.examples_seen, Number.isFinite(p.validation_accuracy) ? 100 * p.validation_accuracy : null);
   accuracyPlot.add("own", p.examples_seen, Number.isFinite(p.own_accuracy) ? 100 * p.own_accuracy : null);
-  $("own-accuracy").textContent = Number.isFinite(p.own_accuracy) ? `${(100 * p.own_accuracy).toFixed(1)}%` : "—";
+  own.showAccuracy(p.own_accuracy);
   $("cost-plot").setAttribute("aria-label", `Cost against examples seen: ${p.cost?.toFixed(3) ?? "—"} after ${p.examples_seen} examples`);
   $("accuracy-plot").setAttribute(
     "aria-label",
@@ -218,13 +217,9 @@ function closed(event) {
 
 /** Save the downloaded weights (base64 npz) as a file, and show the line that serves it. */
 function save(filename, data, serve) {
-  const url = URL.createObjectURL(new Blob([bytesOf(data)], { type: "application/octet-stream" }));
-  const link = Object.assign(document.createElement("a"), { href: url, download: filename || "learned.npz" });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  $("download-command").textContent = serve ?? `DIGITS_WEIGHTS_PATH=${link.download} make run`;
+  const name = filename || "learned.npz";
+  saveBlob(new Blob([bytesOf(data)], { type: "application/octet-stream" }), name);
+  $("download-command").textContent = serve ?? `DIGITS_WEIGHTS_PATH=${name} make run`;
 }
 
 function clearViews() {
@@ -240,7 +235,7 @@ function clearViews() {
   $("accuracy").value = "";
   $("confusion").replaceChildren();
   $("wrong").replaceChildren();
-  $("own-accuracy").textContent = "—";
+  own.showAccuracy(null);
 }
 
 $("start").addEventListener("click", start);
@@ -263,40 +258,10 @@ $("reset").addEventListener("click", () => {
 });
 $("download").addEventListener("click", () => job.send({ type: "download" }));
 
-$("own-add").addEventListener("click", () => {
-  const label = Number($("own-label").value);
-  if (!own.add(ownPad.strokes, label)) {
-    $("own-count").textContent = "Your digits are full: remove some first.";
-    return;
-  }
-  ownPad.clear();
-  $("own-pad").focus();
-});
-$("own-clear").addEventListener("click", () => ownPad.clear());
-$("own-export").addEventListener("click", () => {
-  const url = URL.createObjectURL(own.export());
-  const link = Object.assign(document.createElement("a"), { href: url, download: "your-digits.json" });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-});
-$("own-import").addEventListener("change", async (event) => {
-  const file = event.target.files?.[0];
-  event.target.value = "";
-  if (!file) return;
-  try {
-    const added = own.import(await file.text());
-    $("own-count").textContent += ` Imported ${added}.`;
-  } catch (error) {
-    $("own-count").textContent = `Could not import ${file.name}: ${error.message}.`;
-  }
-});
-
 document.addEventListener("keydown", (e) => {
   if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === "z") {
     if (document.activeElement === $("ask-pad")) ask.undo();
-    else if (document.activeElement === $("own-pad")) ownPad.undo();
+    else if (document.activeElement === $("own-pad")) own.undo();
     else return;
     e.preventDefault();
   }

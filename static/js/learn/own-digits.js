@@ -4,6 +4,8 @@
  * strokes the pad gives, which the server preprocesses as it does for /predict.
  */
 import { h } from "../dom.js";
+import { DrawingPad } from "../draw.js";
+import { saveBlob } from "./files.js";
 
 const FORMAT = "digit-reader/your-digits";
 
@@ -27,20 +29,61 @@ export class OwnDigits {
   #max;
   #list;
   #count;
+  #accuracy;
+  #pad;
   #digits;
 
   /**
-   * @param {{list: HTMLUListElement, count: HTMLElement}} elements
+   * @param {{list: HTMLUListElement, count: HTMLElement, accuracy: HTMLElement, pad: HTMLCanvasElement,
+   *          label: HTMLSelectElement, add: HTMLButtonElement, clear: HTMLButtonElement,
+   *          exportButton: HTMLButtonElement, importInput: HTMLInputElement}} elements
    * @param {{key: string, classes: number, max: number}} options  the localStorage key; labels 0..classes−1; at most `max` kept
    */
-  constructor({ list, count }, { key, classes, max }) {
+  constructor(elements, { key, classes, max }) {
+    const { list, count, accuracy, pad, label, add, clear, exportButton, importInput } = elements;
     this.#list = list;
     this.#count = count;
+    this.#accuracy = accuracy;
     this.#key = key;
     this.#classes = classes;
     this.#max = max;
     this.#digits = this.#load();
     this.#render();
+    this.#pad = new DrawingPad(pad, () => {
+      add.disabled = this.#pad.isEmpty;
+      clear.disabled = this.#pad.isEmpty;
+    });
+    add.addEventListener("click", () => {
+      if (!this.add(this.#pad.strokes, Number(label.value))) {
+        count.textContent = "Your digits are full: remove some first.";
+        return;
+      }
+      this.#pad.clear();
+      pad.focus();
+    });
+    clear.addEventListener("click", () => this.#pad.clear());
+    exportButton.addEventListener("click", () => saveBlob(this.export(), "your-digits.json"));
+    importInput.addEventListener("change", async () => {
+      const file = importInput.files?.[0];
+      importInput.value = "";
+      if (!file) return;
+      try {
+        const added = this.import(await file.text());
+        count.textContent += ` Imported ${added}.`;
+      } catch (error) {
+        count.textContent = `Could not import ${file.name}: ${error.message}.`;
+      }
+    });
+  }
+
+  /** Show the network's accuracy on your digits (a fraction, or null when it has none). */
+  showAccuracy(fraction) {
+    this.#accuracy.textContent = Number.isFinite(fraction) ? `${(100 * fraction).toFixed(1)}%` : "—";
+  }
+
+  /** Undo the pad's last stroke. */
+  undo() {
+    this.#pad.undo();
   }
 
   /** The digits, as the "start" message sends them. */
