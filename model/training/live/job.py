@@ -20,10 +20,10 @@ from typing import Any, BinaryIO
 import numpy as np
 import orjson
 
-from model.datasets.learning import LearningData, load
+from model.datasets.learning import LearningData, load, unit
 from model.network import Network
 from model.training.live.config import Start
-from model.training.live.messages import answer, as_bytes, snapshot, step_message, weights_message
+from model.training.live.messages import answer, snapshot, step_message, weights_message
 from model.training.optimizer import SGD
 from model.training.trainer import Trainer
 
@@ -64,8 +64,8 @@ class Job:
         network = Network.initialise(config.sizes, self.rng, output="sigmoid")
         self.trainer = Trainer(network, SGD(), cost=config.cost)
         self.train_x, self.train_y = data.train_x[: config.train_size], data.train_y[: config.train_size]
-        self.validation_x, self.validation_y = data.validation_x, data.validation_y
-        self.validation_bytes = as_bytes(data.validation_x)
+        self.validation_x, self.validation_y = unit(data.validation_x), data.validation_y
+        self.validation_bytes = data.validation_x
         self.source = data.source
         self.batches_per_epoch = len(self.train_y) // config.batch_size
         self.order = np.arange(0)
@@ -91,7 +91,7 @@ class Job:
         if within == 0:
             self.order = self.rng.permutation(len(self.train_y))
         idx = self.order[within * m : (within + 1) * m]
-        x, y = self.train_x[idx], self.train_y[idx]
+        x, y = unit(self.train_x[idx]), self.train_y[idx]
         own = len(self.start.own_y)
         if own and self.config.own_mix > 0:
             k = int(self.rng.binomial(m, self.config.own_mix))

@@ -16,7 +16,9 @@ def test_the_shipped_subset_loads_without_mnist() -> None:
         learning.VALIDATION_SIZE,
         784,
     )
-    assert data.train_x.dtype == np.float32 and data.train_x.min() >= 0 and data.train_x.max() <= 1
+    assert data.train_x.dtype == np.uint8 and data.train_x.max() == 255
+    unit = learning.unit(data.train_x[:3])
+    assert unit.dtype == np.float32 and unit.max() == 1.0 and (unit * 255 == data.train_x[:3]).all()
     for labels in (data.train_y, data.validation_y):
         counts = np.bincount(labels, minlength=10)
         assert counts.min() > 0.07 * len(labels)  # every digit, roughly as often as in MNIST
