@@ -147,6 +147,7 @@ def test_train_pause_step_resume_ask_download_and_close(learn_server: Server, br
         expect(panel.get_by_test_id("step-bias")).to_contain_text("→")
     page.wait_for_timeout(500)
     assert number(page, "Examples seen") == before + m  # and nothing more after it
+    expect(page.locator("#announcer")).to_have_text(re.compile(rf"^One step of {m} examples; {before + m} seen\."))
     # Pick a first-layer neuron by clicking its tile: the next step shows its ∂C/∂w as an image.
     page.get_by_test_id("weights").click(position={"x": 5, "y": 5})
     page.get_by_role("button", name="Step", exact=True).click()
@@ -339,3 +340,23 @@ def test_the_pad_works_at_390_px(learn_server: Server, browser: Browser) -> None
     expect(page.get_by_test_id("ask-status")).to_have_text("Start training to ask it.")
     problems.check()
     page.context.close()
+
+
+def test_a_job_at_its_time_limit_keeps_its_network_for_download(browser: Browser, tmp_path: Path) -> None:
+    with Server(env={"DIGITS_LEARN_MAX_JOB_S": "3"}) as server:
+        page, problems = open_page(browser, f"{server.url}/learn")
+        page.get_by_role("button", name="Start", exact=True).click()
+        status = page.get_by_test_id("status")
+        expect(status).to_have_attribute("data-state", "stopped", timeout=30_000)
+        expect(status).to_contain_text("time limit")
+        for name, enabled in [("Start", False), ("Pause", False), ("Step", False), ("Reset", True)]:
+            expect(page.get_by_role("button", name=name, exact=True)).to_be_enabled(enabled=enabled)
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Download the network").click()
+        saved = tmp_path / download.value.suggested_filename
+        download.value.save_as(saved)
+        assert load(saved).network.sizes == [784, 30, 10]
+        page.get_by_role("button", name="Reset", exact=True).click()
+        expect(page.get_by_role("button", name="Start", exact=True)).to_be_enabled()
+        problems.check()
+        page.context.close()

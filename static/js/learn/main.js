@@ -23,7 +23,7 @@ const classes = Number(root.dataset.classes);
  * idle: no job · connecting: socket opening · queued: waiting for a place · running · paused ·
  * stopped: the job ended (time limit) but its network can still be downloaded · closed: the socket closed.
  */
-const state = { phase: "idle", epoch: 0, seen: 0, config: null, sizes: null, error: null };
+const state = { phase: "idle", epoch: 0, seen: 0, config: null, sizes: null, error: null, stepAsked: false };
 
 const settings = new SettingsForm($("settings"), {
   pixels,
@@ -156,6 +156,9 @@ function receive(message) {
     case "step":
       step.show(message);
       ask.again();
+      // A step the learner asked for is read out; those of slow motion would be too many to hear.
+      if (state.stepAsked) $("announcer").textContent = step.sentence(message);
+      state.stepAsked = false;
       break;
     case "answer":
       ask.answer(message, state.seen);
@@ -249,7 +252,10 @@ $("resume").addEventListener("click", () => {
   enter("running", "Training.");
   focusNext("pause");
 });
-$("step").addEventListener("click", () => job.send({ type: "step" }));
+$("step").addEventListener("click", () => {
+  state.stepAsked = true;
+  job.send({ type: "step" });
+});
 $("reset").addEventListener("click", () => {
   job.close();
   clearViews();

@@ -185,6 +185,13 @@ export class StepPanel {
     this.#body.dataset.examplesSeen = String(step.examples_seen);
   }
 
+  /** One sentence saying what a step did, for a screen reader. */
+  sentence(step) {
+    const { layer, index } = step.neuron;
+    return `One step of ${step.m} examples; ${step.examples_seen} seen. ${capital(this.#names[layer])} #${index}: ` +
+      `bias from ${num(step.b_before)} to ${num(step.b_after)}.`;
+  }
+
   #fromName(layer, k) {
     return layer === 1 ? `pixel ${k}` : `${this.#names[layer - 1]} #${k}`;
   }
