@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import math
 import re
 import time
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 import yaml
 from PIL import Image
+from websockets.sync.client import connect
 
 from app.limits import Limits
 from tests.server import free_port
@@ -142,15 +144,24 @@ def test_kube_play_serves_the_deployment(
         after_strokes = engine.memory_bytes(ids[0])
         side = math.isqrt(Limits().max_image_pixels)
         picture = largest_picture(side)
-        with ThreadPoolExecutor(3) as pool:  # more at once than the pod decodes at once
-            statuses = [r.status_code for r in pool.map(lambda _: post_picture(base + "/predict", picture), range(3))]
-        assert statuses == [200, 200, 200], "the pod did not survive three of the largest pictures at once"
-        used, peak = engine.memory_bytes(ids[0]), engine.peak_memory_bytes(ids[0])
+        # Meanwhile a /learn job trains the largest network the limits allow, in the same pod (its memory counts too).
+        with connect(f"ws://127.0.0.1:{port}/api/learn/ws", max_size=None) as job:
+            job.send(json.dumps({"type": "start", "config": {"hidden": [100, 100], "batch_size": 100}}))
+            assert [json.loads(job.recv(timeout=60))["type"] for _ in range(2)] == ["started", "progress"]
+            with ThreadPoolExecutor(3) as pool:  # more at once than the pod decodes at once
+                statuses = [
+                    r.status_code for r in pool.map(lambda _: post_picture(base + "/predict", picture), range(3))
+                ]
+            assert statuses == [200, 200, 200], "the pod did not survive three of the largest pictures at once"
+            seen = [json.loads(job.recv(timeout=30)) for _ in range(4)]
+            assert any(message["type"] == "progress" for message in seen), "the job did not survive the pictures"
+            used, peak = engine.memory_bytes(ids[0]), engine.peak_memory_bytes(ids[0])
         inspect = "{{.HostConfig.Memory}} {{.HostConfig.ReadonlyRootfs}} {{.Config.User}}"
         limit, read_only, user = engine("inspect", "--format", inspect, ids[0]).stdout.split()
         figure(
             f"kube play (1 worker, 1 CPU): /healthz 200 after {started:.1f} s; {after_strokes / 1e6:.0f} MB after 200 "
-            f"predictions, {used / 1e6:.0f} MB after three {side}x{side} RGB pictures at once, peak "
+            f"predictions, {used / 1e6:.0f} MB after three {side}x{side} RGB pictures at once while a /learn job "
+            f"trained 784-100-100-10, peak "
             f"{'unknown' if peak is None else f'{peak / 1e6:.0f} MB'} (request "
             f"{container['resources']['requests']['memory']}, limit {int(limit) / 2**20:.0f} Mi)"
         )
