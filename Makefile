@@ -115,6 +115,7 @@ bench: $(BENCH_STAMP) ## Run the benchmarks (installs the bench extra: torch; se
 	$(PY) benchmarks/pictures.py
 	OPENBLAS_NUM_THREADS=1 $(PY) benchmarks/inference.py
 	$(PY) benchmarks/train_speed.py
+	$(PY) benchmarks/learn_load.py
 
 lock: $(STAMP) ## Regenerate the lock files from pyproject.toml (PIP_COMPILE_ARGS=--upgrade to update pins)
 	$(PY) -m pip install --quiet --disable-pip-version-check pip-tools
