@@ -84,8 +84,9 @@ TYPES = ("start", "pause", "resume", "step", "speed", "focus", "ask", "download"
 
 def parse_message(*, text: str | bytes, max_bytes: int) -> Message:
     """Return the message in `text`; raise MessageError saying what is wrong with it."""
-    if len(text) > max_bytes:
-        raise MessageError(f"message too large: {len(text)} bytes (the limit is {max_bytes})")
+    size = len(text.encode()) if isinstance(text, str) else len(text)
+    if size > max_bytes:
+        raise MessageError(f"message too large: {size} bytes (the limit is {max_bytes})")
     try:
         return _ADAPTER.validate_json(text)
     except ValidationError as error:

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from functools import partial
 from typing import Any
 
 import anyio
@@ -134,7 +135,8 @@ class Session:
                 continue
             try:
                 check_start(start=message, limits=self.service.limits, train_available=self.service.train_available)
-                return job_start_line(start=message, service=self.service)
+                # Up to learn_max_own_digits drawings to render: off the event loop, as long drawings are for /predict.
+                return await anyio.to_thread.run_sync(partial(job_start_line, start=message, service=self.service))
             except MessageError as error:
                 await self.error(str(error))
         return None
@@ -228,6 +230,7 @@ class Session:
         try:
             if self.service.limits.learn_jobs_per_worker == 0:
                 await self.error("/learn is turned off on this server (DIGITS_LEARN_JOBS_PER_WORKER=0)")
+                return
             if (first_line := await self.wait_start()) is None:
                 return
             if (lease := await self.queue()) is None:

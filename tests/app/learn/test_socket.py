@@ -203,3 +203,22 @@ def test_fuzzed_frames_get_an_error_never_a_dead_socket(
     reply = ws.receive_json()
     assert reply["type"] == "error" and reply["detail"]
     assert client.get("/healthz").status_code == 200
+
+
+def test_learn_can_be_turned_off(learn_client: Callable[..., TestClient]) -> None:
+    with learn_client(learn_jobs_per_worker=0) as client, client.websocket_connect("/api/learn/ws") as ws:
+        assert "turned off" in ws.receive_json()["detail"]
+        with pytest.raises(WebSocketDisconnect):
+            ws.receive_json()
+
+
+def test_own_digits_are_drawn_and_scored(client: TestClient) -> None:
+    own = [{"strokes": [[[10, 10], [10, 60]]], "label": 1}, {"strokes": [[[0, 0], [30, 0], [0, 40]]], "label": 7}]
+    with client.websocket_connect("/api/learn/ws") as ws:
+        ws.send_json(
+            {"type": "start", "config": SMALL | {"own_mix": 0.5}, "own_digits": [*own, {"strokes": [], "label": 2}]}
+        )
+        assert ws.receive_json()["detail"] == "own digit 3: no ink: the drawing has no points"
+        ws.send_json({"type": "start", "config": SMALL | {"own_mix": 0.5}, "own_digits": own})
+        progress = until(ws, "progress")
+        assert progress["own_accuracy"] in (0.0, 0.5, 1.0)
