@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from app.dependencies import RuntimeDep, TemplatesDep
 from app.learn.routes import LearnDep, learn_info
+from app.runtime import layer_names
 from model.constants import NUM_CLASSES, NUM_PIXELS
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
@@ -31,7 +32,13 @@ async def learn_page(request: Request, learn: LearnDep, templates: TemplatesDep)
     """Return the page that trains a network in front of the learner (templates/learn.html).
 
     Its form is filled from GET /api/learn's body (limits, defaults, costs, data); the layer sizes of the input
-    and the output come from model.constants, so the page's scripts hold no size of their own.
+    and the output come from model.constants and the layers' names from app.runtime.layer_names, so the page's
+    scripts hold no size or name of their own.
     """
-    context = {"learn": learn_info(service=learn), "pixels": NUM_PIXELS, "classes": NUM_CLASSES}
+    info = learn_info(service=learn)
+    # The layers' names for each number of hidden layers a job may have, by the server's one naming rule.
+    names = {
+        hidden: ["input", *layer_names(hidden + 1)] for hidden in range(1, learn.limits.learn_max_hidden_layers + 1)
+    }
+    context = {"learn": info, "pixels": NUM_PIXELS, "classes": NUM_CLASSES, "layer_names": names}
     return templates.TemplateResponse(request, "learn.html", context)

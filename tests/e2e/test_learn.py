@@ -314,6 +314,7 @@ def test_axe_finds_no_violation_on_learn(learn_server: Server, browser: Browser,
     draw_one(page)
     expect(page.get_by_test_id("ask-answer")).to_have_text(re.compile(r"^\d$"))
     assert_no_axe_violations(page, f"/learn at {width}x{height}, paused after a step, with an answer")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing sticks out sideways
 
     # The keyboard picks the neuron: one tab stop for the group, arrows move along it, Space picks.
     chips = page.get_by_role("radiogroup", name="Neuron of output")

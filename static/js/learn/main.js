@@ -63,7 +63,7 @@ const weights = new WeightTiles($("weights"), (index) => {
   step.pick(1, index);
   $("step-panel").scrollIntoView({ block: "nearest", behavior: "smooth" });
 });
-const step = new StepPanel({ body: $("step-body"), picker: $("neuron-picker") }, (ref) => {
+const step = new StepPanel({ body: $("step-body"), picker: $("neuron-picker") }, JSON.parse(root.dataset.layerNames), (ref) => {
   job.send({ type: "focus", layer: ref.layer, neuron: ref.index });
   weights.select(ref.layer === 1 ? ref.index : -1);
 });

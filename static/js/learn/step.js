@@ -37,11 +37,16 @@ export class StepPanel {
   #layer = 0;
   #selected = null; // {layer, index} picked by the learner, or null for the default
 
+  #layerNames;
+
   /**
    * @param {{body: HTMLElement, picker: HTMLElement}} elements
+   * @param {Record<string, string[]>} layerNames  the server's names of the layers ("input", "hidden 1", ...,
+   *   "output"), by the number of hidden layers
    * @param {(ref: {layer: number, index: number}) => void} onPick  the learner picked a neuron
    */
-  constructor({ body, picker }, onPick) {
+  constructor({ body, picker }, layerNames, onPick) {
+    this.#layerNames = layerNames;
     this.#body = body;
     this.#picker = picker;
     this.#onPick = onPick;
@@ -55,10 +60,9 @@ export class StepPanel {
   /** Set up the picker for a network of these layer sizes (input first). */
   setup(sizes) {
     this.#sizes = sizes;
-    const last = sizes.length - 1;
-    this.#names = sizes.map((_, l) => (l === 0 ? "input" : l === last ? "output" : `hidden ${l}`));
+    this.#names = this.#layerNames[sizes.length - 2];
     this.#selected = null;
-    this.#layer = last;
+    this.#layer = sizes.length - 1;
     this.#renderPicker();
     this.#body.replaceChildren(h("p", { class: "muted" }, "Pause, then Step, to see one mini-batch's step here."));
   }
@@ -169,8 +173,7 @@ export class StepPanel {
     }
 
     this.#body.replaceChildren(
-      h("p", { class: "step-title" }, h("strong", {}, `${capital(name)}`), ` · examples seen ${step.examples_seen.toLocaleString("en")}`,
-        !this.#selected && layer === last ? " · by default, the output neuron of the first example's label" : ""),
+      h("p", { class: "step-title" }, h("strong", {}, `${capital(name)}`), ` · examples seen ${step.examples_seen.toLocaleString("en")}`),
       h("p", { class: "hint" }, "Under each example of the mini-batch: its label ", v("y"), ", and the neuron's ", v("δ"), " for it."),
       thumbs,
       h("dl", { class: "rules" },
