@@ -104,9 +104,14 @@ class JobProcess:
         self.process = process
 
     @classmethod
-    async def spawn(cls, *, cwd: Path) -> JobProcess:
-        """Return a new job process: one BLAS thread; it lowers its own priority and dies with this process."""
-        env = {**os.environ, **ONE_THREAD, "DIGITS_LEARN_PARENT": str(os.getpid())}
+    async def spawn(cls, *, cwd: Path, niceness: int) -> JobProcess:
+        """Return a new job process: one BLAS thread; it lowers its priority to `niceness` and dies with this process."""
+        env = {
+            **os.environ,
+            **ONE_THREAD,
+            "DIGITS_LEARN_PARENT": str(os.getpid()),
+            "DIGITS_LEARN_NICENESS": str(niceness),
+        }
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",

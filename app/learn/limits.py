@@ -35,6 +35,12 @@ class LearnLimits(BaseModel):
         default=1024 * 1024, ge=1024, description="Largest message a page may send (the start, with its own digits)."
     )
     learn_max_own_digits: int = Field(default=200, ge=0, description="Most of the learner's own digits in a start.")
+    learn_niceness: int = Field(
+        default=19,
+        ge=0,
+        le=19,
+        description="CPU priority of a job (the nice value; 19 is the lowest): the worker's requests come first.",
+    )
 
     @classmethod
     def learn_of(cls, settings: BaseModel) -> LearnLimits:

@@ -29,19 +29,20 @@ from model.training.trainer import Trainer
 
 PR_SET_PDEATHSIG = 1
 NICENESS = 19
+"""The job's nice value unless the worker says otherwise (DIGITS_LEARN_NICENESS)."""
 SMOOTHING = 0.05
 """Weight of the newest mini-batch in the smoothed training cost (an exponential moving average)."""
 
 
-def guard(parent: int) -> None:
-    """Die with the parent process (Linux), and run at the lowest CPU priority."""
+def guard(parent: int, niceness: int) -> None:
+    """Die with the parent process (Linux), and run at CPU priority `niceness` (19, the lowest, unless set)."""
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent died before the guard was set
         os._exit(1)
     with contextlib.suppress(OSError):
-        os.nice(NICENESS)
+        os.nice(niceness - os.nice(0))
 
 
 def read_commands(stream: BinaryIO, commands: queue.Queue[dict[str, Any]]) -> None:
@@ -251,7 +252,9 @@ def writer(stream: BinaryIO) -> Any:
 
 def main() -> int:
     """Run the job described by the first line of stdin; return the exit status."""
-    guard(int(os.environ.get("DIGITS_LEARN_PARENT", os.getppid())))
+    guard(
+        int(os.environ.get("DIGITS_LEARN_PARENT", os.getppid())), int(os.environ.get("DIGITS_LEARN_NICENESS", NICENESS))
+    )
     send = writer(sys.stdout.buffer)
     try:
         start = Start.parse(orjson.loads(sys.stdin.buffer.readline()))

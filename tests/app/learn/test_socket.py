@@ -222,3 +222,12 @@ def test_own_digits_are_drawn_and_scored(client: TestClient) -> None:
         ws.send_json({"type": "start", "config": SMALL | {"own_mix": 0.5}, "own_digits": own})
         progress = until(ws, "progress")
         assert progress["own_accuracy"] in (0.0, 0.5, 1.0)
+
+
+def test_the_jobs_priority_is_a_setting(learn_client: Callable[..., TestClient]) -> None:
+    for niceness in (19, 7):
+        with learn_client(learn_niceness=niceness) as client, client.websocket_connect("/api/learn/ws") as ws:
+            ws.send_json({"type": "start", "config": SMALL})
+            until(ws, "progress")
+            (pid,) = job_pids(os.getpid())
+            assert int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16]) == niceness
