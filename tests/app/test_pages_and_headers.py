@@ -41,7 +41,25 @@ def test_model_page_without_an_evaluation(settings: Settings, serving: Callable[
     assert "12.50%" not in text
 
 
-@pytest.mark.parametrize("path", ["/", "/model"])
+def test_learn_page_renders_its_form_from_the_learn_limits(
+    settings: Settings, serving: Callable[[Settings], FastAPI]
+) -> None:
+    custom = settings.model_copy(update={"learn_max_layer_size": 50, "learn_max_hidden_layers": 3})
+    with TestClient(serving(custom)) as client:
+        text = client.get("/learn").text
+    assert '<a href="/learn" aria-current="page">Learn</a>' in text
+    assert 'data-pixels="784" data-classes="10" data-socket="/api/learn/ws"' in text  # model.constants, GET /api/learn
+    widths = re.findall(r'name="width(\d)"[^>]*min="(\d+)" max="(\d+)"', text, re.S)
+    assert widths == [("1", "10", "50"), ("2", "10", "50"), ("3", "10", "50")]
+    assert re.findall(r'name="layers" value="(\d)"( checked)?', text) == [("1", " checked"), ("2", ""), ("3", "")]
+    assert '<input type="radio" name="cost" value="quadratic" checked>' in text
+    names = re.search(r"data-layer-names='([^']*)'", text)
+    assert names and json.loads(names.group(1))["3"] == ["input", "hidden 1", "hidden 2", "hidden 3", "output"]
+    for name in ("Start", "Pause", "Resume", "Step", "Reset"):
+        assert re.search(rf"<button [^>]*>{name}</button>", text), name
+
+
+@pytest.mark.parametrize("path", ["/", "/learn", "/model"])
 def test_pages_extend_the_base_template(client: TestClient, path: str) -> None:
     text = client.get(path).text
     assert text.count('<nav class="site-nav"') == 1 and text.count("<main") == 1
@@ -55,7 +73,7 @@ def test_static_files_are_served(client: TestClient) -> None:
     assert client.get("/static/../app/main.py").status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/", "/model", "/api/model", "/healthz", "/static/hello.txt", "/nope"])
+@pytest.mark.parametrize("path", ["/", "/learn", "/model", "/api/model", "/healthz", "/static/hello.txt", "/nope"])
 def test_every_response_has_the_strict_headers(client: TestClient, path: str) -> None:
     headers = client.get(path).headers
     assert headers["content-security-policy"] == STRICT_CSP
