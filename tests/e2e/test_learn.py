@@ -304,12 +304,16 @@ def test_axe_finds_no_violation_on_learn(learn_server: Server, browser: Browser,
         box = page.get_by_role("button", name=name, exact=True).bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, (name, box)
 
-    page.get_by_role("button", name="Start", exact=True).click()
+    # With the keyboard alone: Enter on Start, then the focus is on Pause, then on Step.
+    page.get_by_role("button", name="Start", exact=True).focus()
+    page.keyboard.press("Enter")
     expect(page.get_by_test_id("status")).to_have_attribute("data-state", "running", timeout=30_000)
+    expect(page.get_by_role("button", name="Pause", exact=True)).to_be_focused()
     wait_above(page, "Validation accuracy", 0, timeout_s=30)
     page.wait_for_timeout(2000)  # a few epochs, for the screenshot
-    page.get_by_role("button", name="Pause", exact=True).click()
-    page.get_by_role("button", name="Step", exact=True).click()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Step", exact=True)).to_be_focused()
+    page.keyboard.press("Enter")
     expect(page.get_by_test_id("step-bias")).to_be_visible()
     draw_one(page)
     expect(page.get_by_test_id("ask-answer")).to_have_text(re.compile(r"^\d$"))

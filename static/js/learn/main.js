@@ -23,7 +23,7 @@ const classes = Number(root.dataset.classes);
  * idle: no job · connecting: socket opening · queued: waiting for a place · running · paused ·
  * stopped: the job ended (time limit) but its network can still be downloaded · closed: the socket closed.
  */
-const state = { phase: "idle", epoch: 0, seen: 0, config: null, sizes: null, error: null, stepAsked: false };
+const state = { phase: "idle", epoch: 0, seen: 0, config: null, sizes: null, error: null, stepAsked: false, focusToPause: false };
 
 const settings = new SettingsForm($("settings"), {
   pixels,
@@ -126,6 +126,8 @@ function start() {
   remember();
   // Your digits always go with the job: it reports the accuracy on them, and trains on them only as own_mix says.
   job.start(state.config, own.digits, { speed: speed.rate, paused: false });
+  // Start disables itself: the focus waits on Reset, and goes on to Pause once the job runs.
+  state.focusToPause = document.activeElement === $("start");
   enter("connecting", "Connecting…");
   focusNext("reset");
 }
@@ -143,7 +145,9 @@ function receive(message) {
       step.setup(message.sizes);
       delete $("status").dataset.position;
       enter("running", `Training ${message.sizes.join("–")}.`);
-      focusNext("pause");
+      if (state.focusToPause && document.activeElement === $("reset")) $("pause").focus();
+      else focusNext("pause");
+      state.focusToPause = false;
       break;
     case "progress":
       progress(message);
