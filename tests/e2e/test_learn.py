@@ -237,6 +237,16 @@ def test_the_settings_live_in_the_address(learn_server: Server, browser: Browser
     per_second = (number(page, "Examples seen") - first) / 2 / 20
     assert 0 < per_second < 30, f"{per_second:.1f} mini-batches a second at a speed of 10"
 
+    # Slow motion (the slider's first stop, from the keyboard): every mini-batch is written out without Step.
+    page.get_by_label("Speed").focus()
+    page.keyboard.press("Home")
+    expect(page.get_by_test_id("speed-value")).to_have_text("1 mini-batch a second")
+    expect(page).to_have_url(re.compile(r"[?&]speed=0(&|$)"))
+    body = page.get_by_test_id("step-panel").locator("#step-body")
+    expect(body).to_have_attribute("data-examples-seen", re.compile(r"^\d+$"))
+    shown = int(body.get_attribute("data-examples-seen") or 0)
+    expect(body).to_have_attribute("data-examples-seen", str(shown + 20), timeout=5000)  # the next one, m = 20
+
     # Out-of-range numbers in the address keep the defaults; a bad form value is refused before sending.
     page.get_by_role("button", name="Reset", exact=True).click()
     page.goto(f"{learn_server.url}/learn?hidden=5000&eta=abc")
