@@ -43,8 +43,8 @@ if (initialSpeed !== null) speed.position = Number(initialSpeed);
 
 const costPlot = new LinePlot($("cost-plot"), {
   series: [
-    { key: "train", colour: "#4f46e5" },
-    { key: "validation", colour: "#b45309", dash: [5, 3] },
+    { key: "train", colour: "--series-train" },
+    { key: "validation", colour: "--series-validation", dash: [5, 3] },
   ],
   format: (v) => String(+v.toPrecision(2)),
   range: (values) => (values.length ? [Math.min(...values) / 1.25, Math.max(...values) * 1.25] : [0.01, 1]),
@@ -52,8 +52,8 @@ const costPlot = new LinePlot($("cost-plot"), {
 });
 const accuracyPlot = new LinePlot($("accuracy-plot"), {
   series: [
-    { key: "validation", colour: "#0f766e" },
-    { key: "own", colour: "#e11d48", dash: [4, 3] },
+    { key: "validation", colour: "--series-accuracy" },
+    { key: "own", colour: "--series-own", dash: [4, 3] },
   ],
   format: (v) => `${Math.round(v)}%`,
   range: (values) => [values.length ? Math.max(0, Math.floor((Math.min(...values) - 5) / 10) * 10) : 0, 100],

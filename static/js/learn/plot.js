@@ -56,6 +56,7 @@ export class LinePlot {
    * @param {{series: {key: string, colour: string, dash?: number[]}[],
    *          format: (v: number) => string,
    *          range: (values: number[]) => [number, number], log?: boolean}} options
+   *   colour: a CSS custom property of the canvas (e.g. "--series-train"), which the legend's keys share;
    *   format: a y tick's label; range: the y axis's [low, high] for the values shown; log: a logarithmic y axis
    *   (a cost falls by orders of magnitude; values ≤ 0 are then left out)
    */
@@ -150,8 +151,9 @@ export class LinePlot {
     ctx.lineJoin = "round";
     for (const s of this.#series) {
       if (s.points.length === 0) continue;
-      ctx.strokeStyle = s.colour;
-      ctx.fillStyle = s.colour;
+      const colour = style.getPropertyValue(s.colour).trim() || ink;
+      ctx.strokeStyle = colour;
+      ctx.fillStyle = colour;
       ctx.lineWidth = 2;
       ctx.setLineDash(s.dash ?? []);
       ctx.beginPath();
