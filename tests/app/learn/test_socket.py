@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from starlette.testclient import WebSocketTestSession
 from starlette.websockets import WebSocketDisconnect
 
+from app.main import create_app
 from app.settings import Settings
 from model.serving.weights import load
 from tests.app.learn.conftest import job_pids, wait_until
@@ -85,6 +86,12 @@ def test_a_job_trains_steps_answers_and_downloads(client: TestClient, tmp_path: 
     loaded = load(path)
     assert loaded.network.sizes == [784, 12, 10] and loaded.network.output == "sigmoid"
     assert loaded.metadata["cost"] == "cross-entropy"
+    # Served as the download says: DIGITS_WEIGHTS_PATH=learned-784-12-10.npz
+    with TestClient(create_app(Settings(weights_path=path))) as served:
+        answer = served.post("/predict", json={"strokes": [[[10, 10], [10, 60]]]}).json()
+        assert answer["layers"][-1]["activation"] == "sigmoid"
+        assert sum(answer["probabilities"]) == pytest.approx(1, abs=1e-5)
+        assert served.get("/api/model").json()["metadata"]["cost"] == "cross-entropy"
 
 
 def test_closing_the_socket_ends_the_job_within_two_seconds(client: TestClient) -> None:
