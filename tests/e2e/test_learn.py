@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from model.serving.weights import load
-from tests.e2e.browser import ARTIFACTS, Browser, Page, draw_one, expect, open_page, stroke
+from tests.e2e.browser import ARTIFACTS, Browser, Page, draw_one, expect, open_page, pad_box, stroke
 from tests.e2e.test_accessibility import assert_no_axe_violations
 from tests.server import Server
 
@@ -350,9 +350,21 @@ def test_the_pad_works_at_390_px(learn_server: Server, browser: Browser) -> None
     page, problems = open_page(browser, f"{learn_server.url}/learn", width=390, height=844, has_touch=True)
     canvas = page.get_by_test_id("canvas")
     assert canvas.evaluate("c => getComputedStyle(c).touchAction") == "none"
-    stroke(page, [(0.5, 0.2), (0.5, 0.5), (0.5, 0.8)])
+    box = pad_box(page)
+    scrolled = page.evaluate("window.scrollY")
+    # A finger drawing upwards (Chromium's touch input, as a phone sends it): a stroke, and the page stays put.
+    cdp = page.context.new_cdp_session(page)
+    x = box["x"] + box["width"] / 2
+    ys = [box["y"] + box["height"] * (0.8 - 0.06 * i) for i in range(11)]
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": ys[0]}]})
+    for y in ys[1:]:
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
     expect(canvas).to_have_attribute("data-strokes", "1")
+    assert page.evaluate("window.scrollY") == scrolled
     expect(page.get_by_test_id("ask-status")).to_have_text("Start training to ask it.")
+    stroke(page, [(0.3, 0.5), (0.7, 0.5)])  # and a mouse, on the same pad
+    expect(canvas).to_have_attribute("data-strokes", "2")
     problems.check()
     page.context.close()
 
