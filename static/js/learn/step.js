@@ -195,8 +195,11 @@ export class StepPanel {
       `bias from ${num(step.b_before)} to ${num(step.b_after)}.`;
   }
 
+  /** The neuron a weight comes from: "pixel (row, column)" in the input, "hidden 1 #k" otherwise. */
   #fromName(layer, k) {
-    return layer === 1 ? `pixel ${k}` : `${this.#names[layer - 1]} #${k}`;
+    if (layer > 1) return `${this.#names[layer - 1]} #${k}`;
+    const side = sideOf(this.#sizes[0]);
+    return `pixel (${Math.floor(k / side)}, ${k % side})`;
   }
 }
 
