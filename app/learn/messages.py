@@ -12,9 +12,10 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from app.errors import InputError
 from app.learn.limits import LearnLimits
 from app.limits import Limits
-from app.parsing import InputError, parse_strokes
+from app.parsing import parse_strokes
 from model.constants import NUM_CLASSES, NUM_PIXELS
 from model.reading.errors import NoInkError
 from model.reading.strokes import render
