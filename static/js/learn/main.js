@@ -61,7 +61,8 @@ const accuracyPlot = new LinePlot($("accuracy-plot"), {
 
 const weights = new WeightTiles($("weights"), (index) => {
   step.pick(1, index);
-  $("step-panel").scrollIntoView({ block: "nearest", behavior: "smooth" });
+  const still = matchMedia("(prefers-reduced-motion: reduce)").matches;
+  $("step-panel").scrollIntoView({ block: "nearest", behavior: still ? "auto" : "smooth" });
 });
 const step = new StepPanel({ body: $("step-body"), picker: $("neuron-picker") }, JSON.parse(root.dataset.layerNames), (ref) => {
   job.send({ type: "focus", layer: ref.layer, neuron: ref.index });
