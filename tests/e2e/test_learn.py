@@ -255,6 +255,18 @@ def test_the_settings_live_in_the_address(learn_server: Server, browser: Browser
     page.get_by_role("button", name="Start", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("Width of hidden layer 1")
     expect(page.get_by_test_id("status")).to_have_attribute("data-state", "idle")
+
+    # Past the form's own check (its limit lifted here), the server refuses it and says why; Start works again.
+    width = page.get_by_label("Width of hidden layer 1")
+    width.evaluate("input => input.removeAttribute('max')")
+    page.get_by_role("button", name="Start", exact=True).click()
+    status = page.get_by_test_id("status")
+    expect(status).to_have_attribute("data-state", "closed")
+    expect(status).to_contain_text("The server refused to start")
+    expect(page.get_by_role("alert")).not_to_be_empty()
+    width.fill("30")
+    page.get_by_role("button", name="Start", exact=True).click()
+    expect(status).to_have_attribute("data-state", "running", timeout=30_000)
     problems.check()
     page.context.close()
 
@@ -385,5 +397,21 @@ def test_a_job_at_its_time_limit_keeps_its_network_for_download(browser: Browser
         assert load(saved).network.sizes == [784, 30, 10]
         page.get_by_role("button", name="Reset", exact=True).click()
         expect(page.get_by_role("button", name="Start", exact=True)).to_be_enabled()
+        problems.check()
+        page.context.close()
+
+
+def test_your_digits_beyond_one_message_are_left_out_of_the_job(browser: Browser) -> None:
+    with Server(env={"DIGITS_LEARN_MAX_MESSAGE_BYTES": "4096"}) as server:
+        page, problems = open_page(browser, f"{server.url}/learn")
+        key = page.get_by_role("main").get_attribute("data-storage-key")
+        digit = {"label": 1, "strokes": [[[100 + i, 20 + 3 * i] for i in range(30)]]}  # about 400 bytes as JSON
+        page.evaluate("([key, digits]) => localStorage.setItem(key, JSON.stringify(digits))", [key, [digit] * 30])
+        page.reload()
+        expect(page.get_by_test_id("own-list").locator("li")).to_have_count(30)
+        page.get_by_role("button", name="Start", exact=True).click()
+        expect(page.get_by_test_id("status")).to_have_attribute("data-state", "running", timeout=30_000)
+        expect(page.get_by_text(re.compile(r"Only your first \d+ digits fit"))).to_be_visible()
+        expect(page.get_by_test_id("own-accuracy")).to_have_text(re.compile(r"^\d+(\.\d)?%$"))
         problems.check()
         page.context.close()

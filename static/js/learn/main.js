@@ -126,7 +126,9 @@ function start() {
   state.config = settings.config;
   remember();
   // Your digits always go with the job: it reports the accuracy on them, and trains on them only as own_mix says.
-  job.start(state.config, own.digits, { speed: speed.rate, paused: false });
+  const options = { speed: speed.rate, paused: false };
+  const digits = own.fitting({ type: "start", config: state.config, ...options }, Number(root.dataset.maxMessageBytes));
+  job.start(state.config, digits, options);
   // Start disables itself: the focus waits on Reset, and goes on to Pause once the job runs.
   state.focusToPause = document.activeElement === $("start");
   enter("connecting", "Connecting…");
@@ -180,8 +182,15 @@ function receive(message) {
       break;
     case "error":
       state.error = message.detail;
-      if (state.phase === "connecting" || state.phase === "queued") settings.showProblem(message.detail);
-      $("status").textContent = `The server says: ${message.detail}`;
+      if (state.phase === "connecting") {
+        // The start was refused (the socket stays open for another try): close it, and let the settings change.
+        job.close();
+        settings.showProblem(message.detail);
+        enter("closed", `The server refused to start: ${message.detail}`);
+        focusNext("start");
+      } else {
+        $("status").textContent = `The server says: ${message.detail}`;
+      }
       break;
     default:
       break;

@@ -76,6 +76,20 @@ export class OwnDigits {
     });
   }
 
+  /**
+   * The digits that fit in a message of at most `maxBytes` with `rest` (the message without them): all of them,
+   * or the first ones, saying so under the list.
+   */
+  fitting(rest, maxBytes) {
+    const encoder = new TextEncoder();
+    const size = (digits) => encoder.encode(JSON.stringify({ ...rest, own_digits: digits })).length;
+    const digits = this.digits;
+    let n = digits.length;
+    while (n > 0 && size(digits.slice(0, n)) > maxBytes) n = Math.floor(n * 0.9);
+    if (n < digits.length) this.#count.textContent = `Only your first ${n} digits fit in one job's message; the others stay here.`;
+    return digits.slice(0, n);
+  }
+
   /** Show the network's accuracy on your digits (a fraction, or null when it has none). */
   showAccuracy(fraction) {
     this.#accuracy.textContent = Number.isFinite(fraction) ? `${(100 * fraction).toFixed(1)}%` : "—";
