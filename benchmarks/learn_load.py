@@ -69,12 +69,13 @@ class Trainer(threading.Thread):
 
 
 def job_pids(server_pid: int) -> list[int]:
-    """Return the /learn job processes of the server."""
+    """Return the /learn job processes of the server that are running (not those ended and not yet reaped)."""
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-            if parent == server_pid and b"model.training.live" in (stat.parent / "cmdline").read_bytes():
+            state, parent = stat.read_text().rsplit(")", 1)[1].split()[:2]
+            running = state not in ("Z", "X") and int(parent) == server_pid
+            if running and b"model.training.live" in (stat.parent / "cmdline").read_bytes():
                 found.append(int(stat.parent.name))
         except (OSError, ValueError):
             continue
@@ -138,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
                 for connections in connection_counts:
                     # CPU time over the run: the jobs (nice 19) should get what the worker leaves.
                     pids = job_pids(server.pid)
+                    assert len(pids) == jobs, f"{len(pids)} job processes, expected {jobs}"
                     before = [proc.cpu_seconds(pid) for pid in (server.pid, *pids)]
                     figures = measure(server.port, connections=connections, duration=args.duration)
                     after = [proc.cpu_seconds(pid) for pid in (server.pid, *pids)]
