@@ -119,6 +119,8 @@ class GuardedProtocol(HttpToolsProtocol):
         self.body_held = False
         self.watchdog: asyncio.TimerHandle | None = None
         self.watchdog_at = 0.0
+        self.upgraded = False
+        """Whether the connection was handed to the WebSocket protocol (no HTTP deadline applies any more)."""
 
     # --- the connection -----------------------------------------------------------------------
 
@@ -143,6 +145,8 @@ class GuardedProtocol(HttpToolsProtocol):
         # a request that arrives whole in one chunk costs no clock reading and no timer.
         head_awaited = self.head_since is not None
         super().data_received(data)
+        if self.upgraded:
+            return
         if self.reading_body:  # bytes of an unfinished body arrived
             self.body_since = self.loop.time()
             self._watch_until(self.body_since + self.body_timeout_s)
@@ -156,6 +160,18 @@ class GuardedProtocol(HttpToolsProtocol):
         elif self._head_begun():  # the next request on a kept-alive connection began, unfinished
             self.head_since = self.loop.time()
             self._watch_until(self.head_since + self.header_timeout_s)
+
+    def handle_websocket_upgrade(self) -> None:
+        # The connection now belongs to the WebSocket protocol (its own pings watch for a silent peer): the
+        # deadlines of HTTP must not close it. Without this the watchdog, armed for the upgrade request's
+        # "body", closed every /learn socket after body_timeout_s.
+        self.upgraded = True
+        self.reading_body = False
+        self.head_since = None
+        if self.watchdog is not None:
+            self.watchdog.cancel()
+            self.watchdog = None
+        super().handle_websocket_upgrade()
 
     def _head_begun(self) -> bool:
         """Return whether a request head has begun to arrive and is not complete yet."""
@@ -187,7 +203,7 @@ class GuardedProtocol(HttpToolsProtocol):
     def _check_deadlines(self) -> None:
         """Close the connection if a deadline has passed; otherwise sleep until the next one, if any."""
         self.watchdog = None
-        if self.transport.is_closing():
+        if self.transport.is_closing() or self.upgraded:
             return
         now = self.loop.time()
         # While the server holds a body back (reading paused until the app takes what it has, or no

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 
 from tests.app.learn.conftest import job_pids, wait_until
 from tests.server import REPO, Server, app_command, get_status
@@ -71,3 +72,16 @@ def _gone(pid: int) -> bool:
             return stat.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
     except FileNotFoundError:
         return True
+
+
+def test_a_socket_outlives_the_slow_client_deadlines() -> None:
+    """python -m app's protocol times out slow HTTP clients; an upgraded WebSocket is not one (it closed at 10 s)."""
+    with Server(app_command(), env={"DIGITS_HEADER_TIMEOUT_S": "1", "DIGITS_BODY_TIMEOUT_S": "1"}) as server:
+        client = start_client(server)
+        try:
+            (pid,) = job_pids(server.pid)
+            time.sleep(3)
+            assert job_pids(server.pid) == [pid], "the socket, and so its job, ended at the HTTP deadlines"
+        finally:
+            client.kill()
+            client.wait()
