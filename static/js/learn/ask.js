@@ -11,7 +11,6 @@ export class AskPad {
   #digit;
   #status;
   #bars;
-  #clear;
   #ready = false;
 
   /**
@@ -24,7 +23,6 @@ export class AskPad {
     this.#digit = digit;
     this.#status = status;
     this.#bars = bars;
-    this.#clear = clear;
     this.#pad = new DrawingPad(canvas, (kind) => {
       clear.disabled = this.#pad.isEmpty;
       if (kind === "stroke" || kind === "undo") this.again();

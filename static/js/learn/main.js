@@ -14,6 +14,7 @@ import { OwnDigits } from "./own-digits.js";
 import { bytesOf } from "./images.js";
 import { saveBlob } from "./files.js";
 
+/** @type {(id: string) => any} The page's elements by id (templates/learn.html has each one). */
 const $ = (id) => document.getElementById(id);
 const root = $("learn");
 const pixels = Number(root.dataset.pixels);
@@ -112,7 +113,8 @@ function enter(phase, text) {
 
 /** After a button disables itself, give the focus to the one that takes over. */
 function focusNext(id) {
-  if (document.activeElement === document.body || document.activeElement?.disabled) $(id).focus();
+  const active = /** @type {any} */ (document.activeElement);
+  if (active === document.body || active?.disabled) $(id).focus();
 }
 
 function start() {

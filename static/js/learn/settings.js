@@ -33,18 +33,22 @@ export class SettingsForm {
     form.addEventListener("submit", (e) => e.preventDefault());
   }
 
+  /**
+   * The form's control called `name`: an input, or the RadioNodeList of a group of radio buttons.
+   * @returns {any}
+   */
   #input(name) {
     return this.#form.elements.namedItem(name);
   }
 
   /** The number of hidden layers chosen. */
   get layers() {
-    return Number(this.#form.elements.namedItem("layers").value);
+    return Number(this.#input("layers").value);
   }
 
   /** The widths inputs, one per possible hidden layer. */
   get #widthInputs() {
-    return [...this.#form.querySelectorAll("input[name^='width']")];
+    return [...this.#form.querySelectorAll("input[name^='width']")].map((e) => /** @type {HTMLInputElement} */ (e));
   }
 
   /** The layer sizes this run will train, input first. */
@@ -80,7 +84,7 @@ export class SettingsForm {
   /** Enable or disable every setting (they are fixed while a job runs). */
   set disabled(value) {
     for (const fieldset of this.#form.querySelectorAll("fieldset")) fieldset.disabled = value;
-    for (const input of this.#form.querySelectorAll(".field-row input")) input.disabled = value;
+    for (const input of this.#form.querySelectorAll(".field-row input")) /** @type {HTMLInputElement} */ (input).disabled = value;
     this.#input("own_mix").disabled = value;
     if (!value) this.#showLayers();
   }
@@ -93,7 +97,7 @@ export class SettingsForm {
       const widths = hidden.split(",").map(Number);
       const inputs = this.#widthInputs;
       if (widths.length >= 1 && widths.length <= inputs.length && widths.every(Number.isInteger)) {
-        this.#form.querySelector(`input[name='layers'][value='${widths.length}']`).checked = true;
+        this.#input("layers").value = String(widths.length);
         widths.forEach((w, i) => this.#setIfValid(inputs[i], String(w)));
       }
     }
@@ -132,7 +136,7 @@ export class SettingsForm {
   /** Show only the widths of the chosen layers, and the architecture they make. */
   #showLayers() {
     this.#widthInputs.forEach((input, i) => {
-      const field = input.closest(".field");
+      const field = /** @type {HTMLElement} */ (input.closest(".field"));
       field.hidden = i >= this.layers;
       input.disabled = i >= this.layers || this.#form.querySelector("fieldset").disabled;
     });
