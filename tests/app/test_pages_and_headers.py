@@ -132,6 +132,7 @@ def test_openapi_documents_the_request_response_and_limits(client: TestClient) -
         "/predict/image",
         "/api/model",
         "/api/neurons/{layer}/{index}",
+        "/api/learn",
         "/healthz",
     }
     predict = schema["paths"]["/predict"]["post"]
