@@ -77,6 +77,7 @@ TAGS = [
     {"name": "reading", "description": "Read a digit: a drawing (JSON) or a picture (multipart upload)."},
     {"name": "model", "description": "The network being served: its description and each neuron's weights."},
     {"name": "health", "description": "For load balancers and uptime monitors."},
+    {"name": "learn", "description": "Training a network live (/learn): its limits; the jobs run on a WebSocket."},
 ]
 """The operations' groups, in the order /docs and generated clients show them."""
 

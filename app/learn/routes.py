@@ -65,6 +65,8 @@ def learn_info(*, service: LearnService) -> dict[str, Any]:
 @router.get(
     "/api/learn",
     response_model=LearnInfo,
+    operation_id="getLearn",
+    tags=["learn"],
     summary="The limits, defaults and data of /learn",
     description=(
         "Training a network live happens on the WebSocket `" + WS_PATH + "` (one job per socket; its messages "

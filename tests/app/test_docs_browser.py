@@ -39,7 +39,14 @@ def test_swagger_ui_renders_and_tries_predict_without_csp_violations(chromium: P
             statuses.append(block.locator(".live-responses-table tbody .response-col_status").first.inner_text())
             answers.append(block.locator(".live-responses-table .microlight").first.inner_text())
         browser.close()
-    assert set(paths) == {"/predict", "/predict/image", "/api/model", "/api/neurons/{layer}/{index}", "/healthz"}
+    assert set(paths) == {
+        "/predict",
+        "/predict/image",
+        "/api/model",
+        "/api/neurons/{layer}/{index}",
+        "/healthz",
+        "/api/learn",
+    }
     assert [status.strip() for status in statuses] == ["200", "200"], answers
     assert all('"digit"' in answer for answer in answers), answers
     # No CSP violation, script error or blocked asset; a missing favicon is the only tolerated error.

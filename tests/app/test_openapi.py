@@ -21,6 +21,7 @@ OPERATIONS = {
     ("get", "/api/model"): "getModel",
     ("get", "/api/neurons/{layer}/{index}"): "getNeuron",
     ("get", "/healthz"): "getHealth",
+    ("get", "/api/learn"): "getLearn",
 }
 
 
