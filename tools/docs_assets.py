@@ -5,7 +5,9 @@ Starts the app with the shipped weights (tests/server.py, the one server runner)
   with …, between the README's `docs-assets: response` markers (tests/shipping/test_readme.py fails when that
   example and a real answer differ in shape or in the values shown);
 - draws a 7 on the page in Chromium (Playwright) and saves docs/screenshot.png (1280x800) and
-  docs/screenshot-phone.png (390x844, drawn by touch: the compact answer beside the pad).
+  docs/screenshot-phone.png (390x844, drawn by touch: the compact answer beside the pad);
+- trains the default network on /learn past 90% validation accuracy, pauses, steps once and asks the pad about a
+  7, and saves docs/learn-1280.png (1280x800) and docs/learn-390.png (390x844, started by touch).
 
 Needs the dev tools (Playwright) and Chromium at /usr/bin/chromium: `make docs-assets`.
 """
@@ -125,11 +127,59 @@ def screenshots(url: str) -> None:
     print("docs/screenshot.png (1280x800), docs/screenshot-phone.png (390x844)")
 
 
+def learn_screenshots(url: str) -> None:
+    """Save /learn paused after a step, past 90% validation accuracy, with a 7 asked: on a desktop and on a phone."""
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox"])
+        for width, height, touch in [(1280, 800, False), (390, 844, True)]:
+            page = browser.new_page(viewport={"width": width, "height": height}, is_mobile=touch, has_touch=touch)
+            page.goto(f"{url}/learn")
+            start = page.get_by_role("button", name="Start", exact=True)
+            if touch:
+                start.tap()
+            else:
+                start.click()
+            page.wait_for_function("() => Number(document.getElementById('accuracy').value) > 90", timeout=120_000)
+            page.wait_for_timeout(3000)  # a few more epochs on the curves
+            page.get_by_role("button", name="Pause", exact=True).click()
+            page.get_by_role("button", name="Step", exact=True).click()
+            page.get_by_test_id("step-bias").wait_for()
+            pad = page.get_by_test_id("canvas")
+            pad.scroll_into_view_if_needed()
+            box = pad.bounding_box()
+            assert box is not None
+            at = [(box["x"] + fx * box["width"], box["y"] + fy * box["height"]) for fx, fy in SEVEN]
+            if touch:
+                cdp = page.context.new_cdp_session(page)
+                cdp.send(
+                    "Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": at[0][0], "y": at[0][1]}]}
+                )
+                for x, y in at[1:]:
+                    cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+                cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+            else:
+                page.mouse.move(*at[0])
+                page.mouse.down()
+                for x, y in at[1:]:
+                    page.mouse.move(x, y, steps=4)
+                page.mouse.up()
+            page.get_by_test_id("ask-status").filter(has_text="It reads").wait_for()
+            page.evaluate("window.scrollTo(0, 0)")
+            page.screenshot(path=str(REPO / "docs" / f"learn-{width}.png"))
+            page.close()
+        browser.close()
+    print("docs/learn-1280.png (1280x800), docs/learn-390.png (390x844)")
+
+
 def main() -> None:
-    """Start the app, write the README's example answer and the two screenshots, stop the app."""
+    """Start the app, write the README's example answer and the screenshots, stop the app."""
     with Server() as server:
         write_response_example(server.url)
         screenshots(server.url)
+        learn_screenshots(server.url)
 
 
 if __name__ == "__main__":
