@@ -16,6 +16,12 @@ with GuardedProtocol, uvicorn's httptools protocol plus:
   steady upload always gets through. The client gets a whole timeout again after the server itself
   held the body back (reading paused, or "100 Continue" not sent yet);
 - a request that cannot be parsed is answered with a JSON 400, not uvicorn's plain text;
+- a closing in stages (RFC 9112 section 9.6) when the server answers and closes while a request
+  body is still arriving (the 413 of app/body_limit.py): the answer is sent, then the server stops
+  sending (a FIN), reads and throws away what still comes for at most LINGER_S seconds and
+  LINGER_BYTES bytes, and only then closes. Closing at once would reset the connection while the
+  client is still writing, and a client that writes the whole body before it reads (Python's
+  urllib) would lose the answer with it;
 - a cap on open connections per worker (Settings.max_connections). A connection opened beyond it
   may ask GET /healthz, so a load balancer still gets its answer; anything else gets 503 at once,
   and one that says nothing is closed after OVER_CAP_HEADER_TIMEOUT_S.
@@ -28,6 +34,7 @@ unfinished (benchmarks/protocol_overhead.py: about 1 us per request over uvicorn
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 from typing import Any, ClassVar
@@ -39,6 +46,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.server import ServerState
 
 from app.api import HEALTH_PATH
+from app.closing import LingeringTransport
 from app.settings import Settings
 
 MAX_HEAD_BYTES = 32 * 1024
@@ -48,6 +56,12 @@ MAX_HEAD_BYTES = 32 * 1024
 OVER_CAP_HEADER_TIMEOUT_S = 1.0
 """Head deadline of a connection beyond the cap: a load balancer's probe arrives at once, and a
 silent connection there must not keep memory the cap is meant to bound."""
+
+LINGER_S = 5.0
+"""Longest time the rest of a refused body is read and thrown away before the connection is closed..."""
+
+LINGER_BYTES = 64 * 1024 * 1024
+"""...and most bytes: enough for any upload a client would still be writing, bounded so none can hold a worker."""
 
 logger = logging.getLogger("uvicorn.error")
 
@@ -121,12 +135,16 @@ class GuardedProtocol(HttpToolsProtocol):
         self.watchdog_at = 0.0
         self.upgraded = False
         """Whether the connection was handed to the WebSocket protocol (no HTTP deadline applies any more)."""
+        self.lingered = 0
+        """Bytes thrown away since the connection began to close in stages."""
+        self.linger_timer: asyncio.TimerHandle | None = None
 
     # --- the connection -----------------------------------------------------------------------
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         beyond_cap = len(self.connections) >= self.max_connections
         super().connection_made(transport)
+        self.transport = LingeringTransport(transport, self)
         if beyond_cap:
             self.app = _BeyondCap(self.app)
             self.header_timeout_s = min(self.header_timeout_s, OVER_CAP_HEADER_TIMEOUT_S)
@@ -138,11 +156,30 @@ class GuardedProtocol(HttpToolsProtocol):
         if self.watchdog is not None:
             self.watchdog.cancel()
             self.watchdog = None
+        if self.linger_timer is not None:
+            self.linger_timer.cancel()
+            self.linger_timer = None
+        self.reading_body = False  # nothing more arrives: uvicorn's own close must not linger
         super().connection_lost(exc)
+
+    def linger(self) -> None:
+        """Close in stages: the answer is already written; stop sending, then read and discard, bounded."""
+        assert isinstance(self.transport, LingeringTransport)
+        socket = self.transport.socket
+        logger.debug("%s - closing in stages: the rest of the body is read and discarded", self._peer())
+        with contextlib.suppress(NotImplementedError, OSError, RuntimeError):  # a transport that cannot half-close
+            socket.write_eof()  # after what is buffered, so the answer goes out whole, then a FIN
+        socket.resume_reading()  # the flow control may have paused it while the app read the body
+        self.linger_timer = self.loop.call_later(LINGER_S, socket.close)
 
     def data_received(self, data: bytes) -> None:
         # The clocks are read here, once per chunk, and only when a head or a body is left unfinished:
         # a request that arrives whole in one chunk costs no clock reading and no timer.
+        if isinstance(self.transport, LingeringTransport) and self.transport.lingering:
+            self.lingered += len(data)  # the rest of a refused body: thrown away, unparsed
+            if self.lingered > LINGER_BYTES:
+                self.transport.socket.close()
+            return
         head_awaited = self.head_since is not None
         super().data_received(data)
         if self.upgraded:
@@ -171,6 +208,8 @@ class GuardedProtocol(HttpToolsProtocol):
         if self.watchdog is not None:
             self.watchdog.cancel()
             self.watchdog = None
+        if isinstance(self.transport, LingeringTransport):
+            self.transport = self.transport.socket  # the WebSocket protocol takes the socket's own transport
         super().handle_websocket_upgrade()
 
     def _head_begun(self) -> bool:
@@ -236,7 +275,7 @@ class GuardedProtocol(HttpToolsProtocol):
         if self._head_begun() and (previous is None or previous.response_complete):
             self._refuse(b"408 Request Timeout", f"the request head did not arrive within {self.header_timeout_s:g} s")
         else:
-            self.transport.close()
+            self._close_now()
 
     def _body_timed_out(self) -> None:
         """Answer 408 to a body that stopped arriving (unless the app already answered); close."""
@@ -248,7 +287,7 @@ class GuardedProtocol(HttpToolsProtocol):
             cycle.disconnected = True
             cycle.message_event.set()
         else:
-            self.transport.close()
+            self._close_now()
 
     def send_400_response(self, msg: str) -> None:
         """Answer a request that cannot be parsed (a malformed Content-Length, say) with JSON, as every error is."""
@@ -259,7 +298,12 @@ class GuardedProtocol(HttpToolsProtocol):
         """Send the error `status` with `detail` and close the connection."""
         logger.debug("%s - %s: %s", self._peer(), status.decode(), detail)
         self.transport.write(_error(status, detail, self.server_state.default_headers))
-        self.transport.close()
+        self._close_now()
+
+    def _close_now(self) -> None:
+        """Close the connection without lingering: a client past a deadline is not sending anything to read."""
+        transport = self.transport
+        (transport.socket if isinstance(transport, LingeringTransport) else transport).close()
 
     def _peer(self) -> str:
         """Return the client's address as host:port, for the log."""

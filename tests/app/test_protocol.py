@@ -11,10 +11,12 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import pytest
 from uvicorn.config import Config
 from uvicorn.server import ServerState
 
-from app.protocol import MAX_HEAD_BYTES, GuardedProtocol
+from app import protocol as protocol_module
+from app.protocol import LINGER_BYTES, MAX_HEAD_BYTES, GuardedProtocol
 from app.settings import Settings
 
 HEAD_S = 0.3
@@ -299,5 +301,53 @@ def test_a_request_that_cannot_be_parsed_gets_a_json_400() -> None:
         assert transport.responses() == [400] and b"content-type: application/json" in head
         assert json.loads(body) == {"detail": "Invalid HTTP request received."}
         assert transport.closed_at is not None and seen == []
+
+    run(test)
+
+
+async def refusing_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    """Answer 413 with "connection: close" at once, reading none of the body (as app/body_limit.py does)."""
+    if scope["type"] != "http":
+        return
+    headers = [(b"content-length", b"2"), (b"connection", b"close")]
+    await send({"type": "http.response.start", "status": 413, "headers": headers})
+    await send({"type": "http.response.body", "body": b"{}"})
+
+
+def test_an_answer_before_the_body_ends_closes_in_stages_reading_the_rest_up_to_a_bound() -> None:
+    async def test() -> None:
+        protocol, transport = connect(app=refusing_app)
+        chunk = b"x" * (1024 * 1024)
+        protocol.data_received(post_head(2 * LINGER_BYTES) + chunk)
+        await asyncio.sleep(0.05)
+        assert transport.responses() == [413]
+        # The answer is out, and the connection stays open while the body still arrives: no reset.
+        for _ in range(LINGER_BYTES // len(chunk)):
+            protocol.data_received(chunk)
+        assert transport.closed_at is None
+        assert seen == []
+        # Past the bound of bytes thrown away, it is closed.
+        protocol.data_received(chunk)
+        protocol.data_received(chunk)
+        assert transport.closed_at is not None
+        assert transport.responses() == [413]
+
+    run(test)
+
+
+def test_a_staged_close_ends_at_its_time_bound_when_the_client_neither_sends_nor_closes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(protocol_module, "LINGER_S", 0.3)
+
+    async def test() -> None:
+        protocol, transport = connect(app=refusing_app)
+        protocol.data_received(post_head(10_000) + b"x" * 100)
+        answered = asyncio.get_running_loop().time()
+        await asyncio.sleep(0.05)
+        assert transport.responses() == [413] and transport.closed_at is None
+        await asyncio.sleep(0.5)
+        assert transport.closed_at is not None
+        assert on_time(transport.closed_at - answered, 0.3)
 
     run(test)

@@ -179,3 +179,18 @@ def test_beyond_the_connection_cap_healthz_is_answered_and_predict_gets_503(weig
     assert status_of(health) == 200
     assert status_of(busy) == 503
     assert b"retry-after: 1" in busy
+
+
+def test_a_client_that_writes_a_whole_oversized_upload_before_reading_gets_the_413(guarded: Server) -> None:
+    # Like Python's urllib: the whole 27 MB body is written first, then the answer is read. A server that
+    # closed while the body was still arriving would reset the connection and wipe out its 413.
+    body = b"\0" * (27 * 1024 * 1024)
+    head = (
+        f"POST /predict HTTP/1.1\r\nHost: {HOST}\r\nContent-Type: multipart/form-data; boundary=x\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode()
+    with connect(guarded.port) as sock:
+        sock.sendall(head + body)
+        response, _ = until_closed(sock)
+    assert status_of(response) == 413
+    assert b"upload too large" in response
