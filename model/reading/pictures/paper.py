@@ -58,12 +58,14 @@ def _shrunk(image: NDArray[np.float32], side: int = BACKGROUND_SIDE) -> tuple[in
 
 
 def _enlarged(small: NDArray[np.float32], factor: int, shape: tuple[int, ...]) -> NDArray[np.float32]:
-    """Return the shrunk picture interpolated linearly back to `shape` (pixel centres aligned)."""
+    """Return the shrunk picture interpolated linearly back to `shape` (pixel centres aligned).
+
+    Image.reduce rounds sizes up, so the enlarged picture always covers `shape`: it is only cut to it.
+    """
     if factor == 1:
         return small
     full = Image.fromarray(small).resize((small.shape[1] * factor, small.shape[0] * factor), Image.Resampling.BILINEAR)
-    padded = np.pad(np.asarray(full, dtype=np.float32), ((0, shape[0]), (0, shape[1])), mode="edge")
-    return padded[: shape[0], : shape[1]]
+    return np.asarray(full, dtype=np.float32)[: shape[0], : shape[1]]
 
 
 def rough_background(image: NDArray[np.float32]) -> NDArray[np.float32]:
