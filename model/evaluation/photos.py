@@ -29,7 +29,7 @@ _SIDEWAYS = (
 """(tag, how the upright photo is stored for that tag): Pillow's ROTATE_90 turns counter-clockwise."""
 
 
-def _placed_strokes(
+def placed_strokes(
     strokes: Sequence[Sequence[Sequence[float]]], rng: np.random.Generator, size: tuple[int, int], height: float
 ) -> list[list[tuple[float, float]]]:
     """Return the strokes scaled to `height` pixels tall, rotated a few degrees, somewhere in the frame."""
@@ -52,7 +52,7 @@ def _placed_strokes(
     return placed
 
 
-def _lighting(rng: np.random.Generator, size: tuple[int, int]) -> np.ndarray:
+def lighting(rng: np.random.Generator, size: tuple[int, int]) -> np.ndarray:
     """Return the light falling on each pixel (1 = full): a gradient across the frame and a soft shadow."""
     width, height = size
     x = np.arange(width, dtype=np.float32)[None, :]
@@ -83,7 +83,7 @@ def photo(strokes: Sequence[Sequence[Sequence[float]]], rng: np.random.Generator
 
     sheet = Image.new("RGB", size, tuple(int(v) for v in paper))
     draw = ImageDraw.Draw(sheet)
-    for stroke in _placed_strokes(strokes, rng, size, height):
+    for stroke in placed_strokes(strokes, rng, size, height):
         if len(stroke) > 1:
             draw.line(stroke, fill=ink, width=pen, joint="curve")
         for x, y in (stroke[0], stroke[-1]):  # round pen ends
@@ -93,7 +93,7 @@ def photo(strokes: Sequence[Sequence[Sequence[float]]], rng: np.random.Generator
         draw.ellipse((x - r, y - r, x + r, y + r), fill=ink)
     sheet = sheet.filter(ImageFilter.GaussianBlur(rng.uniform(0.4, 1.8)))
 
-    pixels = np.asarray(sheet, dtype=np.float32) * _lighting(rng, size)[..., None]
+    pixels = np.asarray(sheet, dtype=np.float32) * lighting(rng, size)[..., None]
     pixels += rng.standard_normal(pixels.shape, dtype=np.float32) * np.float32(rng.uniform(2, 8))
     image = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
 

@@ -5,6 +5,8 @@
 - The UNIPEN pen test writers' digits made into phone-like photos (model.evaluation.photos, seed PHOTO_SEED)
   and read back through model.reading.pictures.pipeline: the writers and the photos are both unseen in training, and
   the writers never choose a run.
+- The same digits in each of the harder cases of model.evaluation.picture_cases (bold marker, faint pen,
+  lined paper, coarse scans, show-through, coloured ink), each its own set with its own seed.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from model.constants import IMAGE_SIDE, NUM_CLASSES, NUM_PIXELS
 from model.datasets import mnist as data
 from model.datasets import unipen
 from model.evaluation.photos import SIDEWAYS_EVERY, photo
+from model.evaluation.picture_cases import CASES, MAKERS
 from model.evaluation.scoring import score
 from model.network import Network
 from model.reading.errors import NoInkError
@@ -35,6 +38,12 @@ TITLES = {
     "mnist_png_white_on_black": "MNIST test as PNG, white on black",
     "mnist_png_black_on_white": "MNIST test as PNG, black on white",
     "phone_photos": "Phone-like photos of pen test writers",
+    "bold_marker": "Bold marker and felt-tip (photos)",
+    "faint_pen": "Thin, faint ballpoint and pencil (photos)",
+    "lined_paper": "Lined and squared paper, blue, grey, red (photos)",
+    "coarse_scan": "Coarse binary scans, 16x16 or 20x20 enlarged (PNG)",
+    "show_through": "Show-through from the back of the page (photos)",
+    "coloured_ink": "Coloured ink (photos)",
 }
 """Each picture set's name in evaluation.json, and its title in print."""
 
@@ -54,6 +63,21 @@ def phone_photos(path: str | Path | None = None, *, seed: int = PHOTO_SEED) -> I
     test = ((strokes, label) for strokes, label, group in unipen.samples(path) if unipen.is_test(group))
     for index, (strokes, label) in enumerate(test):
         yield photo(strokes, rng, sideways=index % SIDEWAYS_EVERY == SIDEWAYS_EVERY - 1), label
+
+
+def case_pictures(
+    case: str, path: str | Path | None = None, *, seed: int = PHOTO_SEED, every: int = 1
+) -> Iterator[tuple[bytes, int]]:
+    """Yield (file bytes, label) of every `every`-th digit of the UNIPEN pen test writers as a picture of `case`.
+
+    Each case has its own generator (seeded from `seed` and the case's place in CASES); the digit
+    showing through the page, where the case has one, is the writer's previous test digit.
+    """
+    rng = np.random.default_rng([seed, CASES.index(case) + 1])
+    test = [(strokes, label) for strokes, label, group in unipen.samples(path) if unipen.is_test(group)]
+    for index in range(0, len(test), every):
+        strokes, label = test[index]
+        yield MAKERS[case](strokes, rng, test[index - 1][0]), label
 
 
 def _read(data: bytes) -> NDArray[np.float32] | None:
@@ -80,22 +104,30 @@ PictureSet = tuple[tuple[NDArray[np.float32], NDArray[np.bool_]], NDArray[np.int
 """((images, refused), labels or None where they are MNIST's own)."""
 
 
-def picture_sets(mnist_images: NDArray[np.float32], unipen_path: str | Path | None = None) -> dict[str, PictureSet]:
-    """Return the three picture sets by name: what model.reading.pictures.pipeline made of each file, and the labels."""
-    count = len(mnist_images)
+def _labelled(pictures: Iterable[tuple[bytes, int]], desc: str) -> PictureSet:
+    """Return what model.reading.pictures.pipeline made of the labelled files, and their labels."""
     labels: list[int] = []
 
-    def photo_files() -> Iterator[bytes]:
-        for file, label in phone_photos(unipen_path):
+    def files() -> Iterator[bytes]:
+        for file, label in pictures:
             labels.append(label)
             yield file
 
-    photos = read_all(photo_files(), desc="phone photos")
-    return {
+    read = read_all(files(), desc=desc)
+    return read, np.array(labels, dtype=np.int64)
+
+
+def picture_sets(mnist_images: NDArray[np.float32], unipen_path: str | Path | None = None) -> dict[str, PictureSet]:
+    """Return every picture set by name (as in TITLES): what the picture reader made of each file, and the labels."""
+    count = len(mnist_images)
+    sets = {
         "mnist_png_white_on_black": (read_all(mnist_pngs(mnist_images, inverted=False), total=count), None),
         "mnist_png_black_on_white": (read_all(mnist_pngs(mnist_images, inverted=True), total=count), None),
-        "phone_photos": (photos, np.array(labels, dtype=np.int64)),
+        "phone_photos": _labelled(phone_photos(unipen_path), "phone photos"),
     }
+    for case in CASES:
+        sets[case] = _labelled(case_pictures(case, unipen_path), case.replace("_", " "))
+    return sets
 
 
 def score_pictures(

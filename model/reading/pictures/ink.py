@@ -1,32 +1,32 @@
-"""Find a handwritten digit's ink in a greyscale picture: either polarity, uneven light, noise and specks.
+"""A picture's ink, given its paper (model.reading.pictures.paper): how strong each pixel's ink is, and its coverage.
 
-1. Polarity: ink is whichever of darker-than-paper and lighter-than-paper strays further from the
-   paper's rough level (model.reading.pictures.paper), or the other where that finds no ink; the picture is then
-   turned so that the ink is dark.
-2. Strength: how much darker than its local paper (model.reading.pictures.paper.background) a pixel is, relative to
-   that paper, since a shadow dims ink and paper alike; 0 on the paper, 1 for black ink.
-3. Coverage: soft, from a floor above the paper's noise to the ink's typical strength.
-4. Pieces (model.reading.pictures.pieces): specks, shadows and stray marks are told from the digit and dropped.
-5. Crop to the digit and bring its pen thickness near MNIST's (model.reading.pictures.thickness).
+1. Strength: how much darker than its local paper a pixel is, relative to that paper, since a
+   shadow dims ink and paper alike; 0 on the paper, 1 for black ink.
+2. Coverage: soft, from a floor above the paper's noise to the ink's typical strength.
+3. Faint strokes are kept whole: from the pixels above that floor, the ink grows into connected
+   pixels that are weaker but still clearly above the noise (a lower floor), so that the part of a
+   stroke a blur or a light pen left faint stays joined to the rest.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
 from numpy.typing import NDArray
 
 from model.reading.errors import NoInkError
-from model.reading.pictures.paper import background, rough_background
-from model.reading.pictures.pieces import digit_mask
-from model.reading.pictures.thickness import crop, normalise_thickness
-
-STATISTICS_PIXELS: Final = 40_000
-"""Percentiles over the whole picture are taken on a regular sample of about this many pixels."""
+from model.reading.pictures.paper import Paper, sample
 
 NOISE_FLOOR: Final = 4.0
 """Ink starts this many standard deviations of the paper's noise above the paper."""
+
+FAINT_FLOOR: Final = 2.5
+"""...and where it joins such ink, this many: a faint part of a stroke grows from its stronger parts."""
+
+GROWTH_STEPS: Final = 24
+"""Faint ink grows at most this many pixels from the ink it joins."""
 
 MIN_CONTRAST: Final = 0.08
 """Ink must be at least this much (relative) darker than its paper: below it the picture is blank."""
@@ -34,44 +34,39 @@ MIN_CONTRAST: Final = 0.08
 MIN_SIGNAL: Final = 8.0
 """...and this many standard deviations of the paper's noise: a page of noise alone has no ink."""
 
-TAIL: Final = 0.3
-"""Polarity: the percentile at each end of the residual from the rough paper level that is compared."""
-
 FULL_INK: Final = 90
 """The ink's typical strength is this percentile of the strengths clearly above the paper."""
 
 
-def _sample(values: NDArray[np.float32]) -> NDArray[np.float32]:
-    """Return every k-th pixel both ways, at most about STATISTICS_PIXELS of them, for percentiles."""
-    step = max(1, int(np.sqrt(values.size / STATISTICS_PIXELS)))
-    return values[::step, ::step]
+@dataclass(frozen=True)
+class Ink:
+    """The ink found in a picture, before the digit is told from specks and shadows."""
+
+    strength: NDArray[np.float32]
+    """How much darker than its paper each pixel is, relative to it (0 on the paper, 1 for black ink)."""
+    coverage: NDArray[np.float32]
+    """Each pixel's ink coverage in [0, 1]."""
+    floor: float
+    """The strength below which a pixel is paper."""
 
 
-def dark_ink(grey: NDArray[np.float32]) -> bool:
-    """Return True when the ink is darker than the paper: its tail of the residual reaches further."""
-    residual = _sample(grey - rough_background(grey))
-    return bool(-np.percentile(residual, TAIL) >= np.percentile(residual, 100 - TAIL))
-
-
-def ink_strength(grey: NDArray[np.float32], *, dark: bool) -> NDArray[np.float32]:
-    """Return each pixel's ink strength: about 0 on the paper, up to 1 for black ink (or white, not `dark`)."""
-    image = grey if dark else 1 - grey
-    paper = background(image)
-    strength = ((paper - image) / np.maximum(paper, np.float32(0.05))).astype(np.float32)
+def ink_strength(paper: Paper) -> NDArray[np.float32]:
+    """Return each pixel's ink strength: about 0 on the paper, up to 1 for black ink."""
+    strength = ((paper.level - paper.image) / np.maximum(paper.level, np.float32(0.05))).astype(np.float32)
     # The closing sits on the top of the paper's noise: move the paper (the median pixel) back to 0.
-    strength -= np.float32(max(0.0, float(np.median(_sample(strength)))))
+    strength -= np.float32(max(0.0, float(np.median(sample(strength)))))
     return strength
 
 
 def noise_level(strength: NDArray[np.float32]) -> float:
     """Return the standard deviation of the paper's noise (from the median absolute deviation)."""
-    values = _sample(strength)
+    values = sample(strength)
     return float(1.4826 * np.median(np.abs(values - np.median(values))))
 
 
-def _soft(strength: NDArray[np.float32], floor: float, within: NDArray[np.bool_] | None = None) -> NDArray[np.float32]:
+def soft(strength: NDArray[np.float32], floor: float, within: NDArray[np.bool_] | None = None) -> NDArray[np.float32]:
     """Return coverage: 0 up to `floor`, 1 from the ink's typical strength (measured `within`, if given)."""
-    values = strength[within] if within is not None else _sample(strength)
+    values = strength[within] if within is not None else sample(strength)
     candidates = values[values > max(floor, MIN_CONTRAST)]
     full = float(np.percentile(candidates, FULL_INK)) if candidates.size else 0.0
     if full < MIN_CONTRAST or full <= floor:
@@ -80,36 +75,33 @@ def _soft(strength: NDArray[np.float32], floor: float, within: NDArray[np.bool_]
     return inked
 
 
-def coverage(grey: NDArray[np.float32]) -> NDArray[np.float32]:
-    """Return the digit's ink coverage in [0, 1] at every pixel (anything else 0); NoInkError when blank.
+def grown(seed: NDArray[np.bool_], allowed: NDArray[np.bool_], steps: int) -> NDArray[np.bool_]:
+    """Return `seed` grown pixel by pixel (8 neighbours) within `allowed`, at most `steps` times or until it stops."""
+    region = seed & allowed
+    for _ in range(steps):
+        padded = np.pad(region, 1)
+        around = padded[1:-1, :-2] | padded[1:-1, 2:] | padded[:-2, 1:-1] | padded[2:, 1:-1]
+        around |= padded[:-2, :-2] | padded[:-2, 2:] | padded[2:, :-2] | padded[2:, 2:]
+        larger = region | (around & allowed)
+        if np.array_equal(larger, region):
+            break
+        region = larger
+    return region
 
-    The ink is looked for the way round dark_ink says, and if none is found, the other way round.
-    """
-    dark = dark_ink(grey)
-    try:
-        return _coverage(ink_strength(grey, dark=dark))
-    except NoInkError:
-        return _coverage(ink_strength(grey, dark=not dark))
 
-
-def _coverage(strength: NDArray[np.float32]) -> NDArray[np.float32]:
-    """Return the digit's coverage from the ink strength; NoInkError when there is none to tell from noise."""
+def find_ink(paper: Paper) -> Ink:
+    """Return the picture's ink: strength and coverage; NoInkError when there is none to tell from noise."""
+    strength = ink_strength(paper)
     noise = noise_level(strength)
     floor = NOISE_FLOOR * noise
-    first = _soft(strength, floor)
-    if float(np.percentile(strength[first > 0], FULL_INK)) < MIN_SIGNAL * noise:
+    coverage = soft(strength, floor)
+    if float(np.percentile(strength[coverage > 0], FULL_INK)) < MIN_SIGNAL * noise:
         raise NoInkError("no ink: the picture is blank")
-    digit = digit_mask(first, strength)
-    # The ink's typical strength again, from the digit alone (a shadow may have crowded the first).
-    return np.where(digit, _soft(strength, floor, digit), np.float32(0))
-
-
-def find_ink(grey: NDArray[np.float32]) -> NDArray[np.float32]:
-    """Return the digit's ink (0 background, 1 ink) cropped to it, pen thickness normalised.
-
-    Raises NoInkError when the picture is blank.
-    """
-    inked = coverage(grey)
-    if not (inked > 0).any():
-        raise NoInkError("no ink: the picture is blank")
-    return normalise_thickness(crop(inked))
+    faint = FAINT_FLOOR * noise
+    joined = grown(coverage > 0, strength > faint, GROWTH_STEPS)
+    if faint < floor and joined.any():
+        # Within the grown ink, coverage counts from the lower floor (never less than it was).
+        low = soft(strength, faint, coverage > 0)
+        coverage = np.where(joined, np.maximum(coverage, low), coverage)
+        return Ink(strength, coverage, faint)
+    return Ink(strength, coverage, floor)

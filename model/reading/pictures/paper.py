@@ -1,4 +1,7 @@
-"""The paper's level under a picture's ink: light that varies across a photo, a shadow, a tint.
+"""The paper under a picture's ink: which way round the ink is, and the paper's level at every pixel.
+
+Light varies across a photo (a gradient, a shadow, a tint), and ruled or squared paper carries
+printed lines; both belong to the paper, not to the ink.
 
 Light varies slowly, so the level is worked out on the picture shrunk by a whole factor to about
 BACKGROUND_SIDE pixels (which also averages the noise away) and interpolated back to every pixel.
@@ -6,6 +9,11 @@ BACKGROUND_SIDE pixels (which also averages the noise away) and interpolated bac
 - `rough_background`, for either polarity: the median of each cell (1/ROUGH_CELLS of the longer side),
   each cell then the median of its 3x3 neighbourhood, so that a cell crowded with ink takes its
   neighbours' level. Good enough to tell dark ink from light.
+- `dark_ink`: ink is whichever of darker-than-paper and lighter-than-paper strays further from the
+  rough level.
+- `with_lines`: the printed lines of ruled and squared paper are found and made part of the paper's
+  level: long (across LINE_SPAN of the picture), thin (at most LINE_WIDTH of it) and straight, nearly
+  level or upright, whatever their colour.
 - `background`, for dark ink: a grey closing (the largest value within a square, then the smallest
   of those) fills in every dark feature narrower than the square, which strokes are and shadows and
   gradients are not, and it keeps a shadow's edge where it is.
@@ -13,6 +21,7 @@ BACKGROUND_SIDE pixels (which also averages the noise away) and interpolated bac
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
@@ -37,6 +46,53 @@ BACKGROUND_SIDE: Final = 200
 
 ROUGH_SIDE: Final = 100
 """...and its rough level, which only has to tell dark ink from light, on about this many."""
+
+
+STATISTICS_PIXELS: Final = 40_000
+"""Percentiles over the whole picture are taken on a regular sample of about this many pixels."""
+
+TAIL: Final = 0.3
+"""Polarity: the percentile at each end of the residual from the rough paper level that is compared."""
+
+
+LINE_SPAN: Final = 0.75
+"""A printed line crosses at least this share of the picture..."""
+
+LINE_WIDTH: Final = 0.02
+"""...and is at most this share of the picture's longer side wide; a digit's stroke that long is wider."""
+
+LINE_TILTS: Final = np.linspace(-0.07, 0.07, 15)
+"""Tilts tried for the lines (the tangent of their angle, up to 4 degrees either way)."""
+
+LINE_GROUP: Final = 8
+"""Pixels averaged along a line before its tilt is found, for speed; 4 degrees moves half a pixel over them."""
+
+LINE_SIGNAL: Final = 4.0
+"""A row is on a line when its darkness across the picture is this many standard deviations of the noise..."""
+
+LINE_CONTRAST: Final = 0.03
+"""...and at least this much darker than the paper."""
+
+MIN_LINED_SIDE: Final = 100
+"""Smaller pictures (MNIST's own, icons) are not looked at for lines."""
+
+
+@dataclass(frozen=True)
+class Paper:
+    """A picture's paper: the picture turned so that its ink is dark, and the paper's level under it."""
+
+    image: NDArray[np.float32]
+    """The greyscale picture, inverted where its ink was light."""
+    level: NDArray[np.float32]
+    """The paper's level at every pixel of `image`, printed lines included."""
+    dark: bool
+    """Whether the ink is dark in the picture as it came."""
+
+
+def sample(values: NDArray[np.float32]) -> NDArray[np.float32]:
+    """Return every k-th pixel both ways, at most about STATISTICS_PIXELS of them, for percentiles."""
+    step = max(1, int(np.sqrt(values.size / STATISTICS_PIXELS)))
+    return values[::step, ::step]
 
 
 def cell_grid(image: NDArray[np.float32], cell: int) -> NDArray[np.float32]:
@@ -114,3 +170,73 @@ def background(image: NDArray[np.float32]) -> NDArray[np.float32]:
     longer = max(small.shape)
     size = max(round(CLOSING_SHARE * longer), min(longer, SMALL_PICTURE))
     return _enlarged(closing(small, size), factor, image.shape)
+
+
+def dark_ink(grey: NDArray[np.float32]) -> bool:
+    """Return True when the ink is darker than the paper: its tail of the residual reaches further."""
+    residual = sample(grey - rough_background(grey))
+    return bool(-np.percentile(residual, TAIL) >= np.percentile(residual, 100 - TAIL))
+
+
+def find_paper(grey: NDArray[np.float32], *, dark: bool | None = None) -> Paper:
+    """Return the picture's paper, the ink taken as dark or light as `dark` says, or as dark_ink finds it."""
+    if dark is None:
+        dark = dark_ink(grey)
+    image = grey if dark else 1 - grey
+    return Paper(image, with_lines(image, background(image)), dark)
+
+
+def _line_rows(darkness: NDArray[np.float32]) -> tuple[NDArray[np.float32], NDArray[np.int64]] | None:
+    """Return how dark each (tilted) row's line is, and each column's shift to it; None where no row is a line.
+
+    Lines run along the rows, tilted by one of LINE_TILTS: the tilt is the one under which the rows'
+    mean darkness is most uneven, and a row is on a line where most of it (LINE_SPAN) is dark.
+    """
+    height, width = darkness.shape
+    groups = width // LINE_GROUP
+    if groups < 4:
+        return None
+    grouped = darkness[:, : groups * LINE_GROUP].reshape(height, groups, LINE_GROUP).mean(axis=2)
+    centres = (np.arange(groups) + 0.5) * LINE_GROUP - width / 2
+    rows = np.arange(height)[:, None]
+    best, best_shift = -1.0, np.zeros(groups, dtype=np.int64)
+    for tilt in LINE_TILTS:
+        shift = np.rint(tilt * centres).astype(np.int64)
+        index = np.clip(rows + shift, 0, height - 1)
+        profile = np.bincount(index.ravel(), weights=grouped.ravel(), minlength=height)
+        spread = float(np.square(profile - profile.mean()).sum())
+        if spread > best:
+            best, best_shift = spread, shift
+    # The tilted rows: row r of `straight` holds, in each group, the pixel row r - shift.
+    straight = np.take_along_axis(grouped, np.clip(rows - best_shift, 0, height - 1), axis=0)
+    across = np.percentile(straight, 100 * (1 - LINE_SPAN), axis=1).astype(np.float32)
+    noise = 1.4826 * float(np.median(np.abs(grouped - np.median(grouped))))
+    on_line = across > max(LINE_SIGNAL * noise, LINE_CONTRAST)
+    if not on_line.any():
+        return None
+    # Only thin bands are lines: a band of rows wider than LINE_WIDTH is a long stroke of the digit.
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], on_line.astype(np.int8), [0]))))
+    for start, end in zip(edges[::2], edges[1::2], strict=True):
+        if end - start > LINE_WIDTH * max(darkness.shape):
+            on_line[start:end] = False
+    if not on_line.any():
+        return None
+    shift_per_column = np.repeat(best_shift, LINE_GROUP)
+    shift_per_column = np.concatenate((shift_per_column, np.full(width - shift_per_column.size, best_shift[-1])))
+    return np.where(on_line, np.clip(across, 0, 1), 0).astype(np.float32), shift_per_column
+
+
+def with_lines(image: NDArray[np.float32], level: NDArray[np.float32]) -> NDArray[np.float32]:
+    """Return the paper's level with the printed lines of ruled or squared paper made part of it."""
+    if min(image.shape) < MIN_LINED_SIDE:
+        return level
+    for axis in (0, 1):
+        darkness = np.maximum(1 - image / np.maximum(level, np.float32(0.05)), 0).astype(np.float32)
+        found = _line_rows(darkness if axis == 0 else darkness.T)
+        if found is None:
+            continue
+        line, shift = found
+        rows = np.arange(darkness.shape[axis])[:, None]
+        shade = 1 - line[np.clip(rows + shift, 0, line.size - 1)]
+        level = level * (shade if axis == 0 else shade.T)
+    return level

@@ -8,6 +8,7 @@ next to an inked cell join its piece, so a stroke broken by a pixel stays whole)
 3. The digit: the largest dark piece, preferring one that does not touch the picture's edge (a
    shadow or the edge of the paper does; a digit in a photo seldom does).
 4. Place: pieces further from the digit than NEAR of its size are stray marks.
+Then the digit's coverage is measured again from the digit alone (a shadow may have crowded the first).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from model.reading.errors import NoInkError
+from model.reading.pictures.ink import Ink, soft
 from model.reading.pictures.paper import cell_grid
 
 GROUP_CELLS: Final = 96
@@ -136,3 +138,15 @@ def digit_mask(coverage: NDArray[np.float32], strength: NDArray[np.float32]) -> 
     # Back to pixels, one cell of slack around each kept cell for the pieces' soft edges.
     pixels = np.repeat(np.repeat(_grow(kept), step, axis=0), step, axis=1)
     return pixels[: coverage.shape[0], : coverage.shape[1]]
+
+
+def keep_digit(ink: Ink) -> NDArray[np.float32]:
+    """Return the coverage of the digit's pieces alone (anything else 0), relative to the digit's own ink."""
+    digit = digit_mask(ink.coverage, ink.strength)
+    if not digit.any():
+        raise NoInkError("no ink: the picture is blank")
+    inked = digit & (ink.coverage > 0)
+    kept: NDArray[np.float32] = np.where(inked, soft(ink.strength, ink.floor, inked), 0).astype(np.float32)
+    if not (kept > 0).any():
+        raise NoInkError("no ink: the picture is blank")
+    return kept

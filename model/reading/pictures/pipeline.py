@@ -1,10 +1,19 @@
 """A picture of a handwritten digit (a photo, a scan, an image file) to the 28x28 image the network reads.
 
-Three steps, each in its own module: model.reading.pictures.decode turns the file's bytes into a greyscale array
-(Pillow: format from the bytes, size checked from the header, EXIF orientation, any mode,
-transparency); model.reading.pictures.ink finds the digit's ink in it whichever way round, cropped, with its pen
-thickness brought near MNIST's; and model.reading.framing, shared with pen strokes, scales it into the 20x20
-box and puts its centre of mass at the centre of the 28x28 frame.
+A straight pipeline, each stage in its own module and taking the previous stage's result:
+
+1. decode (model.reading.pictures.decode): the file's bytes to a greyscale array (Pillow: format
+   from the bytes, size checked from the header, EXIF orientation, any mode, transparency);
+2. paper (model.reading.pictures.paper): which way round the ink is, and the paper's level under it
+   (uneven light, printed lines);
+3. ink (model.reading.pictures.ink): each pixel's ink strength and coverage, faint strokes kept whole;
+4. pieces (model.reading.pictures.pieces): the digit told from specks, shadows and stray marks;
+5. thickness (model.reading.pictures.thickness): cropped, its pen thickness brought near MNIST's;
+6. framing (model.reading.framing, shared with pen strokes): scaled into the 20x20 box, its centre of
+   mass at the centre of the 28x28 frame (`place`).
+
+Where the ink found the way round the paper stage chose is none, the other way round is tried.
+benchmarks/picture_stages.py times each stage.
 """
 
 from __future__ import annotations
@@ -13,9 +22,13 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
+from model.reading.errors import NoInkError
 from model.reading.framing import CANVAS, PAD, box_scale, frame
 from model.reading.pictures.decode import DEFAULT_MAX_PIXELS, decode
-from model.reading.pictures.ink import find_ink
+from model.reading.pictures.ink import Ink, find_ink
+from model.reading.pictures.paper import Paper, find_paper
+from model.reading.pictures.pieces import keep_digit
+from model.reading.pictures.thickness import crop, normalise_thickness
 
 
 def _scaled(ink: NDArray[np.float32], scale: float) -> NDArray[np.float32]:
@@ -73,10 +86,33 @@ def place(ink: NDArray[np.float32]) -> NDArray[np.float32]:
     return frame(draw, centre=(centre_x, centre_y))
 
 
+def paper_and_ink(grey: NDArray[np.float32]) -> tuple[Paper, Ink]:
+    """Return the paper and the ink of a greyscale picture, the ink taken the other way round where none is found.
+
+    Raises NoInkError when neither way finds ink.
+    """
+    paper = find_paper(grey)
+    try:
+        return paper, find_ink(paper)
+    except NoInkError:
+        paper = find_paper(grey, dark=not paper.dark)
+        return paper, find_ink(paper)
+
+
+def digit_coverage(grey: NDArray[np.float32]) -> NDArray[np.float32]:
+    """Return the digit's ink coverage in [0, 1] at every pixel of a greyscale picture (anything else 0).
+
+    Raises NoInkError when the picture is blank.
+    """
+    _, ink = paper_and_ink(grey)
+    return keep_digit(ink)
+
+
 def read_picture(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> NDArray[np.float32]:
     """Return the 28x28 float32 image in [0, 1] (0 background, 1 ink) of the digit in a picture file.
 
     Raises model.reading.pictures.decode's errors for a file that is not an accepted picture, too large or broken,
     and model.reading.errors.NoInkError when the picture holds no ink.
     """
-    return place(find_ink(decode(data, max_pixels=max_pixels)))
+    grey = decode(data, max_pixels=max_pixels)
+    return place(normalise_thickness(crop(digit_coverage(grey))))

@@ -7,8 +7,14 @@ import pytest
 from PIL import Image, ImageDraw
 
 from model.reading.errors import NoInkError
-from model.reading.pictures.ink import coverage, find_ink
+from model.reading.pictures.pipeline import digit_coverage as coverage
+from model.reading.pictures.thickness import crop, normalise_thickness
 from tests.pictures import SEVEN, drawn, lit
+
+
+def find_ink(picture: np.ndarray) -> np.ndarray:
+    """Return the digit's ink cropped to it, pen thickness normalised (the pipeline up to framing)."""
+    return normalise_thickness(crop(coverage(picture)))
 
 
 def grey(image: Image.Image) -> np.ndarray:
