@@ -100,14 +100,14 @@ def bold_marker(strokes: Strokes, rng: np.random.Generator, back: Strokes) -> by
 def faint_pen(strokes: Strokes, rng: np.random.Generator, back: Strokes) -> bytes:
     """Return a photo of the digit in thin ballpoint or grainy pencil, only 20-45% darker than the paper."""
     size, height = _frame(rng)
-    mask = _mask(size, placed_strokes(strokes, rng, size, height), max(1.0, height * rng.uniform(0.01, 0.03)))
+    mask = _mask(size, placed_strokes(strokes, rng, size, height), max(1.5, height * rng.uniform(0.01, 0.03)))
     if rng.random() < 0.5:  # pencil: graphite leaves grains, not an even line
-        grain = Image.fromarray(rng.integers(100, 256, mask.shape, dtype=np.uint8)).filter(ImageFilter.BoxBlur(1))
+        grain = Image.fromarray(rng.integers(150, 256, mask.shape, dtype=np.uint8)).filter(ImageFilter.BoxBlur(1))
         mask *= np.asarray(grain, dtype=np.float32) / np.float32(255)
-        colour = np.full(3, 255 * (1 - rng.uniform(0.3, 0.55)))
+        colour = np.full(3, 255 * (1 - rng.uniform(0.35, 0.6)))
     else:
-        colour = 255 * (1 - rng.uniform(0.25, 0.5) * np.array([0.8, 0.8, 1.0]))
-    return _photographed(_laid(_paper(rng, size), mask, colour), rng, blur=(0.5, 1.4))
+        colour = 255 * (1 - rng.uniform(0.3, 0.55) * np.array([0.8, 0.8, 1.0]))
+    return _photographed(_laid(_paper(rng, size), mask, colour), rng, blur=(0.4, 1.2))
 
 
 def _lines(rng: np.random.Generator, size: tuple[int, int], height: float) -> NDArray[np.float32]:

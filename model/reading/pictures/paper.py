@@ -52,7 +52,10 @@ STATISTICS_PIXELS: Final = 40_000
 """Percentiles over the whole picture are taken on a regular sample of about this many pixels."""
 
 TAIL: Final = 0.3
-"""Polarity: the percentile at each end of the residual from the rough paper level that is compared."""
+"""Polarity: the percentile at each end of the residual from the rough paper level that is compared..."""
+
+TAIL_TIE: Final = 0.1
+"""...and tails within this share of each other are a tie, decided by which level is more common."""
 
 
 LINE_SPAN: Final = 0.75
@@ -173,9 +176,17 @@ def background(image: NDArray[np.float32]) -> NDArray[np.float32]:
 
 
 def dark_ink(grey: NDArray[np.float32]) -> bool:
-    """Return True when the ink is darker than the paper: its tail of the residual reaches further."""
+    """Return True when the ink is darker than the paper: its tail of the residual reaches further.
+
+    Where both tails reach as far (a black-and-white scan, whose strokes crowd the cells the rough level
+    is taken on), the paper is the more common of the two: the ink is dark when the median pixel is light.
+    """
     residual = sample(grey - rough_background(grey))
-    return bool(-np.percentile(residual, TAIL) >= np.percentile(residual, 100 - TAIL))
+    dark_tail, light_tail = -float(np.percentile(residual, TAIL)), float(np.percentile(residual, 100 - TAIL))
+    if abs(dark_tail - light_tail) <= TAIL_TIE * max(dark_tail, light_tail):
+        values = sample(grey)
+        return bool(np.median(values) >= (float(values.min()) + float(values.max())) / 2)
+    return dark_tail >= light_tail
 
 
 def find_paper(grey: NDArray[np.float32], *, dark: bool | None = None) -> Paper:

@@ -7,6 +7,13 @@ TARGET_WIDTH pixels wide, and that is what the network learned.
 Stroke width is measured as 2 x area / perimeter: a stroke of width w and length L has area wL and
 a perimeter of about 2L. The perimeter is the total variation of the ink (the sum of its gradient's
 length), which counts an anti-aliased or blurred edge as much as a sharp one.
+
+The shape is kept: thinning never goes so far that a stroke breaks or a loop opens, and growing
+stops before (GROW_MARGIN) a loop's hole fills in. Growing may join strokes that nearly touch: a
+thin pen's stroke broken by the blur is joined that way, and refusing it cost more (measured on the
+faint-pen set, 87.8% against 95.6%) than it saved. Both are checked by
+counting the pieces of ink and of paper (model.reading.pictures.pieces.label) before and after; where
+they change, the change is halved, and given up after HALVINGS tries.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from model.constants import BOX_SIDE
+from model.reading.pictures.pieces import label
 
 TARGET_WIDTH: Final = 2.45
 """MNIST's median stroke width in pixels, measured as above on the test images (quartiles 2.2 and 2.8)."""
@@ -28,6 +36,16 @@ Strokes outside it are brought to TARGET_WIDTH."""
 
 WORK_SIDE: Final = 4 * BOX_SIDE
 """The ink's longer side, in pixels, while strokes are grown or thinned: a quarter of an output pixel each."""
+
+
+GROW_MARGIN: Final = 1.0
+"""Growing by r is allowed only where growing by GROW_MARGIN x r + 1 pixels keeps the shape."""
+
+HALVINGS: Final = 3
+"""Times a change of thickness that alters the shape is halved before it is given up."""
+
+MIN_PIECE_PIXELS: Final = 4
+"""Pieces of ink or paper smaller than this (at WORK_SIDE) are not counted: specks at the 50% threshold."""
 
 
 def stroke_width(ink: NDArray[np.float32]) -> float:
@@ -83,6 +101,36 @@ def morph(ink: NDArray[np.float32], radius: float) -> NDArray[np.float32]:
     return blended
 
 
+def shape(ink: NDArray[np.float32]) -> tuple[int, int]:
+    """Return the number of pieces of ink and of paper around and within it (holes + 1).
+
+    Ink is what is covered over half as much as the ink's solid parts: a thin stroke averaged to grey counts.
+    """
+    inked = ink[ink > 0]
+    solid = np.pad(ink > 0.5 * float(np.percentile(inked, 90)) if inked.size else ink > 0, 1)
+    counts = []
+    for mask in (solid, ~solid):
+        labels = label(mask)
+        sizes = np.bincount(labels[mask])
+        counts.append(int((sizes >= MIN_PIECE_PIXELS).sum()))
+    return counts[0], counts[1]
+
+
+def _reshaped(work: NDArray[np.float32], radius: float) -> NDArray[np.float32] | None:
+    """Return the ink moved out by `radius` (in when negative), halved until the shape stays; None if it never does."""
+    pieces, paper = shape(work)
+    for _ in range(HALVINGS + 1):
+        probe = radius if radius < 0 else GROW_MARGIN * radius + 1
+        probed = morph(work, probe)
+        # Growing may join the pieces of a broken stroke, never fill a loop's hole; thinning may
+        # lose a speck, never break a stroke or open a loop.
+        after_pieces, after_paper = shape(probed)
+        if after_paper >= paper if radius > 0 else (after_paper == paper and after_pieces <= pieces):
+            return probed if radius < 0 else morph(work, radius)
+        radius /= 2
+    return None
+
+
 def normalise_thickness(ink: NDArray[np.float32]) -> NDArray[np.float32]:
     """Return the cropped ink with its strokes grown or thinned to about TARGET_WIDTH once in the box.
 
@@ -101,8 +149,8 @@ def normalise_thickness(ink: NDArray[np.float32]) -> NDArray[np.float32]:
     # Growing each edge by r adds 2r to both the strokes and the box; solve (w + 2r) / (L + 2r) = T / BOX_SIDE.
     share = TARGET_WIDTH / BOX_SIDE
     radius = (share * WORK_SIDE - width) / (1 - share) / 2
-    changed = morph(work, radius)
-    if not changed.any():  # thinned away entirely: keep the strokes as they were
+    changed = _reshaped(work, radius)
+    if changed is None or not changed.any():  # no change keeps the shape: keep the strokes as they were
         return work
     if radius > 0:
         # A stroke thinner than a pixel at WORK_SIDE was averaged to grey; grown, it is inked in full again.
