@@ -55,6 +55,10 @@ Hand-written because exif_transpose turns the full-size picture, a copy as large
 _REDUCIBLE: Final = frozenset({"L", "LA", "RGB", "RGBA", "CMYK", "I", "F"})
 """Modes whose pictures Image.reduce() shrinks."""
 
+BAND_PIXELS: Final = 1 << 20
+"""A picture with transparency is reduced in bands of about this many pixels: Image.reduce first makes a
+premultiplied copy of what it reduces, which for a whole 24-megapixel RGBA picture is another 96 MB."""
+
 
 class PictureError(ValueError):
     """The bytes are not a picture that can be read; the message says why, for the person who sent it."""
@@ -125,33 +129,62 @@ def _grey_image(image: Image.Image) -> Image.Image:
 
 
 def _greyscale(image: Image.Image) -> NDArray[np.float32]:
-    """Return the grey image's luminance in [0, 1], transparent parts made background.
+    """Return the grey image's luminance in [0, 1], transparent parts made background, at most WORK_SIDE long.
+
+    The picture is made floating point once, by Pillow, shrunk (box filter) and only then scaled to [0, 1].
 
     Transparent pixels are laid on white when what is opaque is mostly dark, and on black when it is
     mostly light, so that a transparent background never reads as ink: a drawing exported from a
     browser canvas is black ink on (black) transparent pixels.
     """
+    if image.mode != "LA":
+        size = _work_size(image.size)
+        floats = image.convert("F") if image.mode != "F" else image
+        if size != image.size:
+            floats = floats.resize(size, Image.Resampling.BOX)
+        pixels = np.asarray(floats, dtype=np.float32)
+        if image.mode == "F":
+            return np.clip(pixels, 0, 1)
+        # 16-bit greys (PNG's I;16) are read as 32-bit integers.
+        scaled: NDArray[np.float32] = pixels * np.float32(1 / (65535 if image.mode == "I" else 255))
+        return scaled
     pixels = np.asarray(image, dtype=np.float32)
-    if image.mode == "LA":
-        grey, alpha = pixels[..., 0] / 255, pixels[..., 1] / 255
-        covered = float(alpha.sum())
-        opaque_level = float((grey * alpha).sum()) / covered if covered > 0 else 1.0
-        background = np.float32(1.0 if opaque_level < 0.5 else 0.0)
-        composited: NDArray[np.float32] = (grey * alpha + background * (1 - alpha)).astype(np.float32)
-        return composited
-    if image.mode == "F":
-        return np.clip(pixels, 0, 1)
-    # 16-bit greys (PNG's I;16) are read as 32-bit integers.
-    scaled: NDArray[np.float32] = pixels / np.float32(65535 if image.mode == "I" else 255)
-    return scaled
+    grey, alpha = pixels[..., 0] / 255, pixels[..., 1] / 255
+    covered = float(alpha.sum())
+    opaque_level = float((grey * alpha).sum()) / covered if covered > 0 else 1.0
+    background = np.float32(1.0 if opaque_level < 0.5 else 0.0)
+    composited = (grey * alpha + background * (1 - alpha)).astype(np.float32)
+    size = _work_size(image.size)
+    if size != image.size:
+        composited = np.asarray(Image.fromarray(composited).resize(size, Image.Resampling.BOX), dtype=np.float32)
+    return composited
+
+
+def _work_size(size: tuple[int, int]) -> tuple[int, int]:
+    """Return (width, height) brought down to at most WORK_SIDE along the longer side (unchanged if it is)."""
+    width, height = size
+    longer = max(width, height)
+    if longer <= WORK_SIDE:
+        return size
+    return max(1, round(width * WORK_SIDE / longer)), max(1, round(height * WORK_SIDE / longer))
 
 
 def _reduced(image: Image.Image) -> Image.Image:
-    """Return the picture shrunk by the whole factor that keeps it at least WORK_SIDE long, where its mode allows."""
+    """Return the picture shrunk by the whole factor that keeps it at least WORK_SIDE long, where its mode allows.
+
+    Pictures with transparency are reduced band by band (whole blocks of rows each): the same pixels.
+    """
     factor = max(image.size) // WORK_SIDE
-    if factor > 1 and image.mode in _REDUCIBLE:
+    if factor <= 1 or image.mode not in _REDUCIBLE:
+        return image
+    if image.mode not in ("RGBA", "LA"):
         return image.reduce(factor)
-    return image
+    width, height = image.size
+    rows = max(1, BAND_PIXELS // (width * factor)) * factor
+    reduced = Image.new(image.mode, (-(-width // factor), -(-height // factor)))
+    for top in range(0, height, rows):
+        reduced.paste(image.crop((0, top, width, min(height, top + rows))).reduce(factor), (0, top // factor))
+    return reduced
 
 
 def decode(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> NDArray[np.float32]:
@@ -178,8 +211,4 @@ def decode(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> NDArray[np.f
         grey = _greyscale(image)
     except Exception as error:  # as above: whatever a damaged file makes the decoder raise, it is the file's fault
         raise BrokenPictureError(f"the picture is corrupt or truncated: {error}") from None
-    longer = max(grey.shape)
-    if longer > WORK_SIDE:
-        size = (max(1, round(grey.shape[1] * WORK_SIDE / longer)), max(1, round(grey.shape[0] * WORK_SIDE / longer)))
-        grey = np.asarray(Image.fromarray(grey).resize(size, Image.Resampling.BOX), dtype=np.float32)
     return grey
