@@ -172,7 +172,9 @@ def show_through(strokes: Strokes, rng: np.random.Generator, back: Strokes) -> b
     pixels = _paper(rng, size)
     behind = _mask(size, placed_strokes(back, rng, size, height * rng.uniform(0.8, 1.3)), height * 0.08)
     mirrored = Image.fromarray(np.rint(255 * behind[:, ::-1]).astype(np.uint8))
-    behind = np.asarray(mirrored.filter(ImageFilter.GaussianBlur(rng.uniform(2, 4))), dtype=np.float32) / np.float32(255)
+    behind = np.asarray(mirrored.filter(ImageFilter.GaussianBlur(rng.uniform(2, 4))), dtype=np.float32) / np.float32(
+        255
+    )
     pixels = _laid(pixels, behind * np.float32(rng.uniform(0.15, 0.35)), (60, 60, 70))
     mask = _mask(size, placed_strokes(strokes, rng, size, height), max(2.0, height * rng.uniform(0.04, 0.12)))
     return _photographed(_laid(pixels, mask, rng.uniform(10, 70, 3)), rng, blur=(0.4, 1.4))

@@ -18,6 +18,7 @@ from PIL import Image
 from websockets.sync.client import connect
 
 from app.limits import Limits
+from model.reading.pictures.decode import FORMAT_MAX_PIXELS
 from tests.server import free_port
 from tests.shipping.conftest import REPO
 from tests.shipping.engine import Podman
@@ -93,7 +94,7 @@ def test_service_and_autoscaler_point_at_the_deployment() -> None:
 
 
 def largest_picture(side: int) -> bytes:
-    """Return a side x side RGB PNG with a dark bar: the most pixels an upload may have, in the costliest mode."""
+    """Return a side x side RGB PNG with a dark bar: the most pixels a PNG upload may have."""
     picture = Image.new("RGB", (side, side), (250, 250, 245))
     picture.paste((20, 20, 30), (side * 9 // 20, side // 8, side * 11 // 20, side * 7 // 8))
     data = io.BytesIO()
@@ -142,7 +143,7 @@ def test_kube_play_serves_the_deployment(
             status, body = request(base + "/predict", {"strokes": STROKES})
             assert status == 200, body[:300]
         after_strokes = engine.memory_bytes(ids[0])
-        side = math.isqrt(Limits().max_image_pixels)
+        side = math.isqrt(min(Limits().max_image_pixels, FORMAT_MAX_PIXELS["PNG"]))
         picture = largest_picture(side)
         # Meanwhile a /learn job trains the largest network the limits allow, in the same pod (its memory counts too).
         with connect(f"ws://127.0.0.1:{port}/api/learn/ws", max_size=None) as job:

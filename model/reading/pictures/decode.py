@@ -31,6 +31,12 @@ accepted file (422) from a file of another kind (415) when Pillow can read neith
 DEFAULT_MAX_PIXELS: Final = 24_000_000
 """Largest picture decoded, in pixels (width x height from the header)."""
 
+FORMAT_MAX_PIXELS: Final = {"WEBP": 8_000_000, "PNG": 20_000_000, "GIF": 20_000_000, "BMP": 20_000_000}
+"""Lower limits for the formats that have no draft mode, so that reading any allowed picture peaks
+under 128 MiB (benchmarks/picture_memory.py). At 24 megapixels: WebP +368 MiB, a 16-bit PNG +137 MiB,
+RGBA and RGB PNG +99 and +91 MiB, BMP +93 MiB, GIF +47 MiB; a JPEG, decoded small, +14 MiB. At these
+limits: WebP (8 MP) +124 MiB, 16-bit PNG +114 MiB, RGBA PNG +84 MiB, BMP +77 MiB, GIF +36 MiB."""
+
 WORK_SIDE: Final = 800
 """Longest side, in pixels, of the greyscale array the ink is looked for in."""
 
@@ -108,9 +114,11 @@ def open_picture(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.
     except Exception as error:  # a damaged file can make a format plugin raise anything (struct.error, ...)
         raise BrokenPictureError(f"the picture is corrupt: {error}") from None
     width, height = image.size
-    if width * height > max_pixels:
+    limit = min(max_pixels, FORMAT_MAX_PIXELS.get(image.format or "", max_pixels))
+    if width * height > limit:
+        kind = "" if limit == max_pixels else f" for {'WebP' if image.format == 'WEBP' else image.format}"
         raise PictureTooLargeError(
-            f"the picture is {width}x{height} = {width * height:,} pixels; the limit is {max_pixels:,}"
+            f"the picture is {width}x{height} = {width * height:,} pixels; the limit{kind} is {limit:,}"
         )
     if width < 1 or height < 1:
         raise BrokenPictureError("the picture has no pixels")

@@ -136,3 +136,10 @@ def test_damaged_files_raise_only_picture_errors(fmt: str) -> None:
             damaged[at] = int(rng.integers(0, 256))
         with contextlib.suppress(PictureError, NoInkError):
             read_picture(bytes(damaged))
+
+
+def test_formats_without_a_draft_mode_have_a_lower_pixel_limit() -> None:
+    # 4,600 x 4,600 = 21.2 megapixels: under the limit for a JPEG, over the one for a PNG (read from the header).
+    with pytest.raises(PictureTooLargeError, match="the limit for PNG is 20,000,000"):
+        decode(bomb_png(4_600))
+    assert decode(encoded(bar((100, 100)), "PNG"), max_pixels=10_000).shape == (100, 100)
