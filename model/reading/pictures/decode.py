@@ -37,8 +37,9 @@ under 128 MiB (benchmarks/picture_memory.py). At 24 megapixels: WebP +368 MiB, a
 RGBA and RGB PNG +99 and +91 MiB, BMP +93 MiB, GIF +47 MiB; a JPEG, decoded small, +14 MiB. At these
 limits: WebP (8 MP) +124 MiB, 16-bit PNG +114 MiB, RGBA PNG +84 MiB, BMP +77 MiB, GIF +36 MiB."""
 
-WORK_SIDE: Final = 800
-"""Longest side, in pixels, of the greyscale array the ink is looked for in."""
+WORK_SIDE: Final = 400
+"""Longest side, in pixels, of the greyscale array the ink is looked for in. 800 read no better (the
+report's picture sets, docs/pictures.md) and cost four times as much in every later stage."""
 
 
 ORIENTATION: Final = 0x0112

@@ -241,8 +241,8 @@ def with_lines(image: NDArray[np.float32], level: NDArray[np.float32]) -> NDArra
     """Return the paper's level with the printed lines of ruled or squared paper made part of it."""
     if min(image.shape) < MIN_LINED_SIDE:
         return level
+    darkness = np.maximum(1 - image / np.maximum(level, np.float32(0.05)), 0).astype(np.float32)
     for axis in (0, 1):
-        darkness = np.maximum(1 - image / np.maximum(level, np.float32(0.05)), 0).astype(np.float32)
         found = _line_rows(darkness if axis == 0 else darkness.T)
         if found is None:
             continue
