@@ -13,7 +13,6 @@ upload, the worker thread, the forward pass, the answer) is what benchmarks/pict
 from __future__ import annotations
 
 import argparse
-import io
 import sys
 import time
 from collections.abc import Callable
@@ -24,8 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import driver  # benchmarks/ is a folder of scripts, not a package
 import numpy as np
-from pictures import jpeg
-from PIL import Image
+from pictures import jpeg, png
 
 from model.reading.pictures.decode import decode
 from model.reading.pictures.ink import find_ink
@@ -35,13 +33,6 @@ from model.reading.pictures.pipeline import place
 from model.reading.pictures.thickness import crop, normalise_thickness
 
 STAGES = ("decode", "paper", "ink", "pieces", "thickness", "framing")
-
-
-def png(data: bytes) -> bytes:
-    """Return the picture in `data` saved again as an RGB PNG."""
-    out = io.BytesIO()
-    Image.open(io.BytesIO(data)).convert("RGB").save(out, "PNG")
-    return out.getvalue()
 
 
 def stage_times(data: bytes) -> list[float]:
