@@ -28,7 +28,10 @@ class BodySizeLimitMiddleware:
     The declared Content-Length is checked when the app first asks for the body, so an answer that does
     not need it comes first: 404, 405, or 415 for a content type the route does not take. The bytes actually
     received are counted too, because a client may send no Content-Length (chunked) or lie about it.
-    Either way the answer comes without reading the rest of the body, and closes the connection.
+    Either way the answer comes without the app reading the rest of the body, and closes the connection;
+    under `python -m app`, app/protocol.py closes it in stages (RFC 9112 section 9.6), reading and
+    throwing away what the client is still sending, so that a client that writes the whole body before
+    it reads still gets the 413.
     """
 
     def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_upload_bytes: int) -> None:
