@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 
 from model.constants import BOX_SIDE
-from model.reading.pictures.thickness import MNIST_RANGE, TARGET_WIDTH, morph, normalise_thickness, stroke_width
+from model.reading.pictures.thickness import (
+    MNIST_RANGE,
+    TARGET_WIDTH,
+    morph,
+    normalise_thickness,
+    shape,
+    stroke_width,
+)
 
 
 def bar(length: int, width: int) -> np.ndarray:
@@ -47,3 +54,22 @@ def test_morph_grows_and_thins_by_the_radius() -> None:
     ink = np.pad(ring(60, 10), 20)
     assert stroke_width(morph(ink, 3)) == pytest.approx(16, rel=0.05)
     assert stroke_width(morph(ink, -2.5)) == pytest.approx(5, rel=0.05)
+
+
+def test_growing_a_thin_loop_stops_before_its_hole_fills() -> None:
+    # A thin pen's loop with a small hole: grown all the way to MNIST's width, the hole would close.
+    loop = ring(200, 3)
+    loop[8:192, 8:192] = ring(184, 3)  # a second loop 5 pixels inside the first: a narrow channel between them
+    out = normalise_thickness(loop)
+    assert shape(out)[1] == shape(loop)[1]  # the same pieces of paper: outside, the channel, the hole
+    assert boxed_width(out) > boxed_width(loop)
+
+
+def test_thinning_a_bold_digit_never_breaks_a_stroke() -> None:
+    # A blocky bold 1 with a narrow waist, as an enlarged coarse scan has: thinned to MNIST's width at
+    # its thick parts, the waist would break.
+    one = np.zeros((160, 80), dtype=np.float32)
+    one[:, 10:70] = 1
+    one[75:85, 10:62] = 0  # the waist: 8 pixels of ink left
+    out = normalise_thickness(one)
+    assert shape(out)[0] == 1
