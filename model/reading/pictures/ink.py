@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-import cv2
 import numpy as np
 from numpy.typing import NDArray
 
@@ -37,9 +36,6 @@ MIN_SIGNAL: Final = 8.0
 
 FULL_INK: Final = 90
 """The ink's typical strength is this percentile of the strengths clearly above the paper."""
-
-
-_NEIGHBOURS: Final = np.ones((3, 3), dtype=np.uint8)
 
 
 @dataclass(frozen=True)
@@ -81,14 +77,16 @@ def soft(strength: NDArray[np.float32], floor: float, within: NDArray[np.bool_] 
 
 def grown(seed: NDArray[np.bool_], allowed: NDArray[np.bool_], steps: int) -> NDArray[np.bool_]:
     """Return `seed` grown pixel by pixel (8 neighbours) within `allowed`, at most `steps` times or until it stops."""
-    region = (seed & allowed).astype(np.uint8)
-    within = allowed.astype(np.uint8)
+    region = seed & allowed
     for _ in range(steps):
-        larger = np.asarray(cv2.dilate(region, _NEIGHBOURS), dtype=np.uint8) & within
+        padded = np.pad(region, 1)
+        around = padded[1:-1, :-2] | padded[1:-1, 2:] | padded[:-2, 1:-1] | padded[2:, 1:-1]
+        around |= padded[:-2, :-2] | padded[:-2, 2:] | padded[2:, :-2] | padded[2:, 2:]
+        larger = region | (around & allowed)
         if np.array_equal(larger, region):
             break
         region = larger
-    return region.astype(bool)
+    return region
 
 
 def find_ink(paper: Paper) -> Ink:
