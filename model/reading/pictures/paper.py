@@ -24,7 +24,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-import cv2
 import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
@@ -142,15 +141,30 @@ def rough_background(image: NDArray[np.float32]) -> NDArray[np.float32]:
     return _enlarged(np.asarray(full, dtype=np.float32)[: small.shape[0], : small.shape[1]], factor, image.shape)
 
 
-def closing(image: NDArray[np.float32], size: int) -> NDArray[np.float32]:
-    """Return the grey closing by a size x size square: dark features narrower than `size` filled in.
+def running(image: NDArray[np.float32], size: int, axis: int, *, largest: bool) -> NDArray[np.float32]:
+    """Return the largest (or smallest) value within `size` pixels along `axis`, centred, edges repeated.
 
-    OpenCV's morphologyEx, edges repeated: 0.13 ms on a 150x200 picture, where van Herk's method in
-    NumPy took 1.3 ms with the same output (docs/pictures.md).
+    Van Herk's method: within blocks of `size`, running maxima forwards and backwards; a window
+    spans the end of one block and the start of the next, so its maximum is one of each. A few
+    array operations whatever the size.
     """
-    square = np.ones((size, size), dtype=np.uint8)
-    closed = cv2.morphologyEx(image, cv2.MORPH_CLOSE, square, borderType=cv2.BORDER_REPLICATE)
-    return np.asarray(closed, dtype=np.float32)
+    values = np.moveaxis(image, axis, 0)
+    count = values.shape[0]
+    before = size // 2
+    after = size - 1 - before + (-(count + size - 1) % size)
+    padded = np.pad(values, ((before, after), (0, 0)), mode="edge")
+    blocks = padded.reshape(-1, size, values.shape[1])
+    combine = np.maximum if largest else np.minimum
+    forward = combine.accumulate(blocks, axis=1).reshape(padded.shape)
+    backward = combine.accumulate(blocks[:, ::-1], axis=1)[:, ::-1].reshape(padded.shape)
+    result: NDArray[np.float32] = combine(backward[:count], forward[size - 1 : size - 1 + count])
+    return np.moveaxis(result, 0, axis)
+
+
+def closing(image: NDArray[np.float32], size: int) -> NDArray[np.float32]:
+    """Return the grey closing by a size x size square: dark features narrower than `size` filled in."""
+    grown = running(running(image, size, 0, largest=True), size, 1, largest=True)
+    return running(running(grown, size, 0, largest=False), size, 1, largest=False)
 
 
 def background(image: NDArray[np.float32]) -> NDArray[np.float32]:
