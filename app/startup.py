@@ -13,6 +13,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.blas import limit_blas_threads
 from app.runtime import build_runtime
 from app.settings import Settings
 from model.serving.weights import WeightsError, load
@@ -29,6 +30,7 @@ def lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextMana
 
     @asynccontextmanager
     async def serving(app: FastAPI) -> AsyncIterator[None]:
+        threads = limit_blas_threads()
         try:
             loaded = load(settings.weights_path, settings.weights_sha256)
             runtime = build_runtime(loaded, settings)
@@ -37,7 +39,7 @@ def lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextMana
         except ValueError as error:
             raise StartupError(f"{settings.weights_path}: {error}") from None
         app.state.runtime = runtime
-        logger.info("serving %s (sha256 %s)", loaded.path, loaded.sha256)
+        logger.info("serving %s (sha256 %s), %d BLAS thread(s)", loaded.path, loaded.sha256, threads)
         yield
         app.state.runtime = None
 
