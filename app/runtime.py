@@ -12,6 +12,7 @@ from typing import Any
 import anyio
 import orjson
 
+from app.batching import ForwardBatcher
 from app.caching import weak_etag
 from app.limits import Limits
 from app.settings import Settings
@@ -28,7 +29,9 @@ class Runtime:
 
     model: LoadedModel
     reader: ReadingNetwork
-    """model.network, set up to read one drawing at a time (see model.serving.inference.ReadingNetwork)."""
+    """model.network, set up to read mostly blank drawings (see model.serving.inference.ReadingNetwork)."""
+    batcher: ForwardBatcher
+    """Reads the drawings waiting on the event loop at the same time in one forward pass (app.batching)."""
     thresholds: UncertaintyThresholds
     limits: Limits
     layer_names: tuple[str, ...]
@@ -104,9 +107,11 @@ def build_runtime(model: LoadedModel, settings: Settings) -> Runtime:
     info = describe(model, thresholds, limits)
     # Non-finite metadata numbers (json allows NaN) become null rather than failing the page.
     info_json = orjson.dumps(info, option=orjson.OPT_NON_STR_KEYS)
+    reader = ReadingNetwork(model.network)
     return Runtime(
         model=model,
-        reader=ReadingNetwork(model.network),
+        reader=reader,
+        batcher=ForwardBatcher(reader),
         thresholds=thresholds,
         limits=limits,
         layer_names=layer_names(len(model.network.weights)),

@@ -7,7 +7,8 @@ import pytest
 
 from model.constants import IMAGE_SIDE, NUM_CLASSES, NUM_PIXELS
 from model.network import Network
-from model.serving.inference import ReadingNetwork, predict, saliency
+from model.serving.inference import ReadingNetwork, predict, predict_many, saliency
+from model.serving.weights import DEFAULT_WEIGHTS, load
 
 
 @pytest.fixture(scope="module")
@@ -96,3 +97,35 @@ def test_reading_network_reads_batches_like_the_network(network: Network) -> Non
     rng = np.random.default_rng(3)
     batch = np.stack([sparse_image(rng, 100).reshape(-1) for _ in range(4)])
     np.testing.assert_allclose(ReadingNetwork(network).feedforward(batch), network.feedforward(batch), rtol=1e-12)
+
+
+def test_predict_many_gives_each_image_its_own_prediction(network: Network) -> None:
+    rng = np.random.default_rng(11)
+    images = [sparse_image(rng, inked) for inked in (1, 60, 130, 200, 700)]
+    for reader in (network, ReadingNetwork(network)):
+        many = predict_many(network=reader, images=images)
+        assert len(many) == len(images)
+        for got, image in zip(many, images, strict=True):
+            alone = predict(network=network, image=image)
+            assert got.digit == alone.digit
+            for mine, theirs in zip(got.zs + got.activations, alone.zs + alone.activations, strict=True):
+                np.testing.assert_allclose(mine, theirs, rtol=1e-12, atol=1e-12)
+
+
+def test_predict_many_of_the_shipped_network_agrees_with_one_at_a_time_within_1e_6() -> None:
+    """The float32 network the server reads: a batch sums the same terms in another order."""
+    reader = ReadingNetwork(load(DEFAULT_WEIGHTS).network)
+    rng = np.random.default_rng(12)
+    images = [sparse_image(rng, int(inked)).astype(np.float32) for inked in rng.integers(40, 200, 16)]
+    for got, image in zip(predict_many(network=reader, images=images), images, strict=True):
+        alone = predict(network=reader, image=image)
+        np.testing.assert_allclose(got.probabilities, alone.probabilities, rtol=0, atol=1e-6)
+        for mine, theirs in zip(got.activations, alone.activations, strict=True):
+            np.testing.assert_allclose(mine, theirs, rtol=0, atol=1e-6)
+        for mine, theirs in zip(got.zs, alone.zs, strict=True):
+            assert np.all(np.abs(mine - theirs) <= 1e-5 * np.maximum(1, np.abs(theirs)))
+
+
+def test_predict_many_refuses_no_image(network: Network) -> None:
+    with pytest.raises(ValueError, match="no image"):
+        predict_many(network=network, images=[])
