@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 import anyio
 import numpy as np
@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.caching import cached, matches, not_modified, weak_etag
 from app.dependencies import RuntimeDep
+from app.display import display_arrays
 from app.errors import JSON, MULTIPART, NoSuchNeuronError, media_type
 from app.parsing import PredictInput, parse_predict_body
 from app.runtime import Runtime
@@ -25,7 +26,7 @@ from app.uploads import parse_upload
 from model.reading.pictures.decode import accepted_text
 from model.reading.pictures.pipeline import read_picture
 from model.reading.strokes import render
-from model.serving.inference import predict, saliency
+from model.serving.inference import Prediction, predict, saliency
 from model.serving.uncertainty import assess
 
 _DUMPS_OPTIONS = orjson.OPT_SERIALIZE_NUMPY
@@ -87,38 +88,71 @@ def _error(description: str, example: str) -> dict[str, Any]:
     return {"model": ErrorResponse, "description": description, "content": {JSON: {"example": {"detail": example}}}}
 
 
-def answer(*, runtime: Runtime, image: NDArray[np.float32], explain: bool, target: int | None) -> bytes:
-    """Return the encoded POST /predict response for the 28x28 image the network reads."""
+class AnswerOptions(Protocol):
+    """What a request asks of the answer, besides the drawing or picture (PredictInput, PictureInput)."""
+
+    @property
+    def explain(self) -> bool: ...
+    @property
+    def target(self) -> int | None: ...
+    @property
+    def layers(self) -> bool: ...
+    @property
+    def display(self) -> bool: ...
+
+
+def answer(*, runtime: Runtime, image: NDArray[np.float32], prediction: Prediction, options: AnswerOptions) -> bytes:
+    """Return the encoded POST /predict response for the 28x28 image the network read, as `prediction`.
+
+    Without `options.layers`, the answer leaves out every layer's z and a; with `options.display`, it
+    carries the input, the activations and the saliency map packed for a page to draw (app.display)
+    instead of `input`, `layers` and `saliency`.
+    """
     network = runtime.reader
-    prediction = predict(network=network, image=image)
+    display, target = options.display, options.target
     verdict = assess(probabilities=prediction.probabilities, z_output=prediction.zs[-1], thresholds=runtime.thresholds)
-    activation_names = network.activations
-    body: dict[str, Any] = {
-        "digit": prediction.digit,
-        "probabilities": prediction.probabilities,
-        "input": image,
-        "layers": [
-            {"name": name, "activation": activation, "z": z, "a": a}
-            for name, activation, z, a in zip(
-                runtime.layer_names, activation_names, prediction.zs, prediction.activations[1:], strict=True
-            )
-        ],
-        "unsure": verdict.unsure,
-        "not_a_digit": verdict.not_a_digit,
-        "top2": verdict.top2,
-    }
-    if explain:
+    body: dict[str, Any] = {"digit": prediction.digit, "probabilities": prediction.probabilities}
+    if not display:
+        body["input"] = image
+        if options.layers:
+            body["layers"] = [
+                {"name": name, "activation": activation, "z": z, "a": a}
+                for name, activation, z, a in zip(
+                    runtime.layer_names, network.activations, prediction.zs, prediction.activations[1:], strict=True
+                )
+            ]
+    body.update(unsure=verdict.unsure, not_a_digit=verdict.not_a_digit, top2=verdict.top2)
+    gradient = None
+    if options.explain:
         target = prediction.digit if target is None else target
-        body["saliency"] = saliency(network=network, prediction=prediction, target=target)
+        gradient = saliency(network=network, prediction=prediction, target=target)
+        if not display:
+            body["saliency"] = gradient
         body["target"] = target
+    if display:
+        body["display"] = display_arrays(image=image, activations=prediction.activations[1:], saliency=gradient)
     return orjson.dumps(body, option=_DUMPS_OPTIONS)
 
 
-def answer_drawing(*, runtime: Runtime, drawing: PredictInput) -> bytes:
-    """Return the encoded answer for a checked drawing: strokes rendered (model.reading.strokes), or pixels as they are."""
+def drawing_image(drawing: PredictInput) -> NDArray[np.float32]:
+    """Return the 28x28 image of a checked drawing: strokes rendered (model.reading.strokes), or pixels as they are."""
     image = render(drawing.strokes) if drawing.strokes is not None else drawing.pixels
     assert image is not None  # parse_predict_body guarantees strokes or pixels
-    return answer(runtime=runtime, image=image, explain=drawing.explain, target=drawing.target)
+    return image
+
+
+def answer_drawing(*, runtime: Runtime, drawing: PredictInput) -> bytes:
+    """Return the encoded answer for a checked drawing, read on its own (see ForwardBatcher for many at once)."""
+    image = drawing_image(drawing)
+    prediction = predict(network=runtime.reader, image=image)
+    return answer(runtime=runtime, image=image, prediction=prediction, options=drawing)
+
+
+async def answer_drawing_batched(*, runtime: Runtime, drawing: PredictInput) -> bytes:
+    """Return the encoded answer for a checked drawing, its forward pass run with the others waiting now."""
+    image = drawing_image(drawing)
+    prediction = await runtime.batcher.predict(image)
+    return answer(runtime=runtime, image=image, prediction=prediction, options=drawing)
 
 
 def answer_upload(*, runtime: Runtime, body: bytes, content_type: str) -> bytes:
@@ -129,7 +163,8 @@ def answer_upload(*, runtime: Runtime, body: bytes, content_type: str) -> bytes:
     """
     upload = parse_upload(body, content_type)
     image = read_picture(upload.data, max_pixels=runtime.limits.max_image_pixels)
-    return answer(runtime=runtime, image=image, explain=upload.explain, target=upload.target)
+    prediction = predict(network=runtime.reader, image=image)
+    return answer(runtime=runtime, image=image, prediction=prediction, options=upload)
 
 
 def describe_neuron(*, runtime: Runtime, layer: int, index: int) -> dict[str, Any]:
@@ -163,6 +198,8 @@ def describe_neuron(*, runtime: Runtime, layer: int, index: int) -> dict[str, An
         "Send a drawing as JSON, exactly one of `strokes` (raw pen points, preprocessed like MNIST) or "
         "`pixels` (a 28x28 image used as-is). The answer: the digit, the ten probabilities, the image "
         "the network saw, every layer's z and a, the uncertainty flags and, with `explain`, a saliency map. "
+        "`layers` false leaves out the layers' z and a (a few KB instead of 40); `display` true answers what a "
+        "page draws instead, packed (see PredictResponse.display). "
         "Limits: a body at most $max_body_bytes bytes, at most $max_strokes strokes and $max_points "
         "points (413 beyond); coordinates finite with |x|, |y| <= $max_coordinate; pixels 28x28 in [0, 1] (422). "
         "Another content type is answered 415, except multipart/form-data: a picture sent here is read as "
@@ -192,10 +229,11 @@ async def predict_digit(runtime: RuntimeDep, body: Body) -> Response:
     drawing = parse_predict_body(body.content, runtime.limits)
     # async def on purpose: a usual drawing takes well under a millisecond, less than a hop to the
     # thread pool and back; only a very long drawing is sent there, to keep the event loop free.
+    # On the event loop, the forward passes of the drawings waiting together run as one (app.batching).
     if drawing.num_points > runtime.offload_points:
         encoded = await run_in_threadpool(answer_drawing, runtime=runtime, drawing=drawing)
     else:
-        encoded = answer_drawing(runtime=runtime, drawing=drawing)
+        encoded = await answer_drawing_batched(runtime=runtime, drawing=drawing)
     return Response(encoded, media_type=JSON)
 
 
@@ -206,8 +244,8 @@ async def predict_digit(runtime: RuntimeDep, body: Body) -> Response:
     summary="Read a photographed or scanned digit",
     description=(
         "Send a picture as multipart/form-data: a file field `image` (PNG, JPEG, WebP, GIF or BMP, recognised "
-        "from its bytes; a photo, a scan or an image file), preprocessed like MNIST, and optionally `explain` "
-        "and `target`. The answer is the same as for a drawing (POST /predict). "
+        "from its bytes; a photo, a scan or an image file), preprocessed like MNIST, and optionally `explain`, "
+        "`target`, `layers` and `display`. The answer is the same as for a drawing (POST /predict). "
         "Limits: at most $max_upload_bytes bytes and $max_image_pixels pixels (413 beyond); a body that is not "
         "multipart or a picture of another format 415; a corrupt file, a form without `image` or a blank picture 422."
     ),

@@ -22,7 +22,7 @@ from model.constants import IMAGE_SIDE, NUM_CLASSES
 _NUMBER_TYPES = frozenset({int, float})
 """JSON numbers as orjson returns them; bool is a subclass of int and must not count as one."""
 
-_KEYS = frozenset({"strokes", "pixels", "explain", "target"})
+_KEYS = frozenset({"strokes", "pixels", "explain", "target", "layers", "display"})
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,10 @@ class PredictInput:
     pixels: NDArray[np.float32] | None
     explain: bool
     target: int | None
+    layers: bool = True
+    """Whether the answer carries every layer's z and a (`"layers": false` leaves them out)."""
+    display: bool = False
+    """Whether the answer is the compact one a page draws (app.display)."""
 
     @property
     def num_points(self) -> int:
@@ -103,22 +107,35 @@ def parse_predict_body(body: bytes, limits: Limits) -> PredictInput:
         raise InputError("the body must be a JSON object")
     unknown = sorted(set(data) - _KEYS)
     if unknown:
-        raise InputError(f"unknown fields {unknown}: expected strokes or pixels, and optionally explain and target")
+        raise InputError(
+            f"unknown fields {unknown}: expected strokes or pixels, and optionally explain, target, layers and display"
+        )
     # app.schemas.NULL_IS_ABSENT: a field sent as null counts as not sent.
     strokes, pixels = data.get("strokes"), data.get("pixels")
     if (strokes is None) == (pixels is None):
         raise InputError("send exactly one of strokes and pixels")
 
-    explain = data.get("explain")
-    if explain is None:
-        explain = False
-    elif type(explain) is not bool:
-        raise InputError("explain must be true or false")
+    explain, layers, display = (_flag(data, name, default) for name, default in _FLAGS)
     target = data.get("target")
     if target is not None and (type(target) is not int or not 0 <= target < NUM_CLASSES):
         raise InputError(f"target must be an integer digit 0-{NUM_CLASSES - 1}")
     check_target(explain=explain, target=target)
 
     if strokes is not None:
-        return PredictInput(strokes=parse_strokes(strokes, limits), pixels=None, explain=explain, target=target)
-    return PredictInput(strokes=None, pixels=_parse_pixels(pixels), explain=explain, target=target)
+        checked = parse_strokes(strokes, limits)
+        return PredictInput(checked, None, explain, target, layers=layers, display=display)
+    return PredictInput(None, _parse_pixels(pixels), explain, target, layers=layers, display=display)
+
+
+_FLAGS = (("explain", False), ("layers", True), ("display", False))
+"""The request's true/false fields and their defaults, in the order parse_predict_body reads them."""
+
+
+def _flag(data: dict[str, Any], name: str, default: bool) -> bool:
+    """Return the true/false field `name` of the body (`default` when absent or null); raise InputError otherwise."""
+    value = data.get(name)
+    if value is None:
+        return default
+    if type(value) is not bool:
+        raise InputError(f"{name} must be true or false")
+    return value

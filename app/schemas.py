@@ -26,6 +26,12 @@ Stroke = Annotated[list[Point], Field(description="The points of one pen stroke;
 Row = Annotated[list[Annotated[float, Field(ge=0, le=1)]], Field(min_length=IMAGE_SIDE, max_length=IMAGE_SIDE)]
 Image = Annotated[list[Row], Field(min_length=IMAGE_SIDE, max_length=IMAGE_SIDE)]
 
+_LAYERS = "false: leave every layer's z and a out of the answer, about 4 KB instead of 40 (default true)."
+_DISPLAY = (
+    "true: answer what a page draws, packed (`display`), instead of `input`, `layers` and `saliency` "
+    "(about 6 KB); the page of this app asks for it (default false)."
+)
+
 _EXAMPLE_STROKES: JsonValue = [[[120, 40], [150, 40], [150, 90], [150, 160]], [[110, 100], [170, 100]]]
 
 
@@ -40,12 +46,14 @@ _TARGET = "The digit the saliency map explains (only with `explain`; 422 without
 
 
 class _Options(BaseModel):
-    """The optional fields of every request: `explain` and `target`."""
+    """The optional fields of every request: `explain`, `target`, `layers` and `display`."""
 
     model_config = ConfigDict(extra="forbid")
 
     explain: bool = Field(False, description=_EXPLAIN)
     target: Digit | SkipJsonSchema[None] = Field(None, description=_TARGET)
+    layers: bool = Field(True, description=_LAYERS)
+    display: bool = Field(False, description=_DISPLAY)
 
 
 class StrokesRequest(_Options):
@@ -78,6 +86,7 @@ PREDICT_REQUEST = {
     "examples": [
         {"strokes": _EXAMPLE_STROKES},
         {"strokes": _EXAMPLE_STROKES, "explain": True, "target": 4},
+        {"strokes": _EXAMPLE_STROKES, "layers": False},
     ],
 }
 """The JSON body of POST /predict, as the OpenAPI document shows it (app/openapi.py adds the two schemas)."""
@@ -103,6 +112,8 @@ class PredictUpload(BaseModel):
         False, description=f"{_EXPLAIN} true or false; 1/0, on/off and yes/no are read too, in any case"
     )
     target: Digit | SkipJsonSchema[None] = Field(None, description=_TARGET)
+    layers: bool = Field(True, description=f"{_LAYERS} true or false, read as `explain` is")
+    display: bool = Field(False, description=f"{_DISPLAY} true or false, read as `explain` is")
 
 
 class Layer(BaseModel):
@@ -114,6 +125,35 @@ class Layer(BaseModel):
     a: list[float] = Field(description="Activations a^l = sigma(z^l), or softmax(z^L) for the output.")
 
 
+Base64 = Annotated[str, Field(description="Base64 of little-endian bytes.")]
+
+
+class InkedImage(BaseModel):
+    """The input image, only where it has ink."""
+
+    mask: Base64 = Field(
+        description="One bit per pixel, row-major, 1 where the pixel is not 0: pixel i is bit i % 8 of byte i // 8."
+    )
+    values: Base64 = Field(description="The inked pixels' values x, in row-major order, as uint16 round(65535 x).")
+
+
+class Display(BaseModel):
+    """The answer as a page draws it: values quantised finer than the page shows them.
+
+    A neuron's z is not sent: the page sums it from the neuron's weights (GET /api/neurons) and these
+    activations, within about 1e-4 of the server's.
+    """
+
+    input: InkedImage
+    activations: list[Base64] = Field(
+        description="Every layer's a after the input, in order, as uint16 round(65535 a): within 7.7e-6 of a."
+    )
+    saliency: Base64 | SkipJsonSchema[None] = Field(
+        None, description="Only with explain: the saliency map, row-major, as int8 round(127 s / saliency_scale)."
+    )
+    saliency_scale: float | SkipJsonSchema[None] = Field(None, description="Only with explain: the largest |s|.")
+
+
 class PredictResponse(BaseModel):
     """What the network read, with everything it computed on the way."""
 
@@ -121,8 +161,16 @@ class PredictResponse(BaseModel):
     probabilities: list[float] = Field(
         min_length=NUM_CLASSES, max_length=NUM_CLASSES, description="P(digit) for 0-9; they sum to 1."
     )
-    input: Image = Field(description="The 28x28 image exactly as the network received it.")
-    layers: list[Layer] = Field(description="Every layer after the input, in order; the last is the output.")
+    input: Image | SkipJsonSchema[None] = Field(
+        None, description="The 28x28 image exactly as the network received it (in `display` instead with display)."
+    )
+    layers: list[Layer] | SkipJsonSchema[None] = Field(
+        None,
+        description=(
+            "Every layer after the input, in order; the last is the output. Left out with `layers` false or "
+            "`display` true."
+        ),
+    )
     unsure: bool = Field(description="The top probability is below the 'unsure' threshold.")
     not_a_digit: bool = Field(description="The drawing looks like no digit (see GET /api/model's uncertainty).")
     top2: list[Digit] = Field(min_length=2, max_length=2, description="The two most probable digits, best first.")
@@ -130,6 +178,7 @@ class PredictResponse(BaseModel):
         None, description="Only with explain: d z^L_target / d pixel, 28x28; positive where ink adds evidence."
     )
     target: Digit | SkipJsonSchema[None] = Field(None, description="Only with explain: the digit explained.")
+    display: Display | SkipJsonSchema[None] = Field(None, description="Only with display: what a page draws.")
 
 
 class ErrorResponse(BaseModel):

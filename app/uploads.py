@@ -2,7 +2,7 @@
 
 python-multipart does the parsing, over the whole body at once (its size was already bounded by
 app.body_limit), in the worker thread that then decodes the picture, so the event loop only
-receives the bytes. The form's fields are those of the JSON body: `explain` and `target`, as text.
+receives the bytes. The form's fields are those of the JSON body: `explain`, `target`, `layers` and `display`, as text.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from app.errors import MULTIPART, InputError
 from app.parsing import check_target
 from model.constants import NUM_CLASSES
 
-FIELDS = ("image", "explain", "target")
+FIELDS = ("image", "explain", "target", "layers", "display")
 _DIGITS = frozenset(str(digit) for digit in range(NUM_CLASSES))
 _TRUE = frozenset({"true", "1", "on", "yes"})
 """How forms say yes: an HTML checkbox sends "on", generated clients "true" or "True"; read in any case."""
@@ -26,11 +26,13 @@ _FALSE = frozenset({"false", "0", "off", "no"})
 
 @dataclass(frozen=True)
 class PictureInput:
-    """A checked upload: the picture file's bytes, and the optional explain and target."""
+    """A checked upload: the picture file's bytes, and the optional explain, target, layers and display."""
 
     data: bytes
     explain: bool
     target: int | None
+    layers: bool = True
+    display: bool = False
 
 
 def _parts(body: bytes, boundary: bytes) -> dict[str, list[bytes]]:
@@ -87,20 +89,18 @@ def parse_upload(body: bytes, content_type: str) -> PictureInput:
     fields = _parts(body, boundary)
     unknown = sorted(set(fields) - set(FIELDS))
     if unknown:
-        raise InputError(f"unknown form fields {unknown}: expected image, and optionally explain and target")
+        raise InputError(
+            f"unknown form fields {unknown}: expected image, and optionally explain, target, layers and display"
+        )
     images = fields.get("image", [])
     if not images:
         raise InputError("no image: send the picture as a file field named image")
     if len(images) > 1:
         raise InputError("send one image per request")
 
-    explain_text = _text(fields.get("explain", []), "explain")
-    explain = False
-    if explain_text is not None:
-        spelling = explain_text.lower()
-        if spelling not in _TRUE | _FALSE:
-            raise InputError(f"explain must be true or false (or 1/0, on/off, yes/no), not {explain_text[:20]!r}")
-        explain = spelling in _TRUE
+    explain, layers, display = (
+        _flag(fields, name, default) for name, default in (("explain", False), ("layers", True), ("display", False))
+    )
     target_text = _text(fields.get("target", []), "target")
     target = None
     if target_text is not None:
@@ -108,4 +108,15 @@ def parse_upload(body: bytes, content_type: str) -> PictureInput:
             raise InputError(f"target must be an integer digit 0-{NUM_CLASSES - 1}, not {target_text[:20]!r}")
         target = int(target_text)
     check_target(explain=explain, target=target)
-    return PictureInput(data=images[0], explain=explain, target=target)
+    return PictureInput(data=images[0], explain=explain, target=target, layers=layers, display=display)
+
+
+def _flag(fields: dict[str, list[bytes]], name: str, default: bool) -> bool:
+    """Return the form field `name` read as true or false (see _TRUE, _FALSE; `default` when absent); raise InputError otherwise."""
+    text = _text(fields.get(name, []), name)
+    if text is None:
+        return default
+    spelling = text.lower()
+    if spelling not in _TRUE | _FALSE:
+        raise InputError(f"{name} must be true or false (or 1/0, on/off, yes/no), not {text[:20]!r}")
+    return spelling in _TRUE

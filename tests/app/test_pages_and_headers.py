@@ -149,7 +149,7 @@ def test_openapi_documents_the_request_response_and_limits(client: TestClient) -
     ]
     assert request["examples"] and "null counts as not sent" in request["description"]
     for name, field in (("StrokesRequest", "strokes"), ("PixelsRequest", "pixels")):
-        assert set(components[name]["properties"]) == {field, "explain", "target"}
+        assert set(components[name]["properties"]) == {field, "explain", "target", "layers", "display"}
         assert components[name]["required"] == [field] and components[name]["additionalProperties"] is False
     strokes = components["StrokesRequest"]["properties"]["strokes"]
     assert strokes["maxItems"] == 100 and "10000 points" in strokes["description"]
