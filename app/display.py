@@ -40,11 +40,12 @@ def unit_16(values: NDArray[np.floating]) -> str:
     return _base64(np.rint(scaled).astype("<u2"))
 
 
-def inked_image(image: NDArray[np.floating]) -> dict[str, str]:
-    """Return the image as {"mask": its inked pixels as bits, "values": their values as unit_16}."""
+def inked_image(image: NDArray[np.floating]) -> dict[str, Any]:
+    """Return the image as {"pixels": how many, "mask": its inked pixels as bits, "values": theirs as unit_16}."""
     flat = image.reshape(-1)
     inked = flat > 0
-    return {"mask": _base64(np.packbits(inked, bitorder="little")), "values": unit_16(flat[inked])}
+    mask = _base64(np.packbits(inked, bitorder="little"))
+    return {"pixels": flat.size, "mask": mask, "values": unit_16(flat[inked])}
 
 
 def signed_8(values: NDArray[np.floating]) -> tuple[str, float]:

@@ -131,6 +131,7 @@ Base64 = Annotated[str, Field(description="Base64 of little-endian bytes.")]
 class InkedImage(BaseModel):
     """The input image, only where it has ink."""
 
+    pixels: int = Field(description="The number of pixels, row-major (784 for 28x28).")
     mask: Base64 = Field(
         description="One bit per pixel, row-major, 1 where the pixel is not 0: pixel i is bit i % 8 of byte i // 8."
     )

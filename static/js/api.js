@@ -23,7 +23,7 @@ function describe(detail) {
 }
 
 async function json(response) {
-  if (response.ok) return response.json();
+  if (response.ok) return unpack(await response.json());
   let detail = response.statusText;
   try {
     detail = (await response.json()).detail ?? detail;
@@ -33,9 +33,50 @@ async function json(response) {
   throw new ApiError(response.status, detail);
 }
 
+/** A display answer's values in [0, 1] are uint16 round(65535 v); its saliency is int8 round(127 s / scale). */
+const UNIT_LEVELS = 65535;
+const SALIENCY_LEVELS = 127;
+
+/** The little-endian bytes of a base64 string. */
+function bytes(text) {
+  const binary = atob(text);
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
+}
+
+/** Values in [0, 1] sent as uint16 round(65535 v), as a plain array of numbers. */
+function unit16(text) {
+  const b = bytes(text);
+  const view = new DataView(b.buffer);
+  return Array.from({ length: b.length / 2 }, (_, i) => view.getUint16(2 * i, true) / UNIT_LEVELS);
+}
+
+/**
+ * An answer asked with `display: true` (app/display.py), unpacked into the shape of the full answer
+ * the page's modules read: `input` and `saliency` as flat arrays, `layers[l].a`; `layers[l].z` is
+ * absent (weightedInput() in sums.js sums the one neuron shown). Any other answer is returned as it is.
+ */
+function unpack(answer) {
+  const display = answer.display;
+  if (!display) return answer;
+  const mask = bytes(display.input.mask);
+  const values = unit16(display.input.values);
+  const input = new Array(display.input.pixels).fill(0);
+  for (let i = 0, k = 0; i < input.length; i++) if ((mask[i >> 3] >> (i & 7)) & 1) input[i] = values[k++];
+  const { display: _, ...rest } = answer;
+  const unpacked = { ...rest, input, layers: display.activations.map((a) => ({ a: unit16(a) })) };
+  if (display.saliency !== undefined && display.saliency !== null) {
+    const scale = display.saliency_scale / SALIENCY_LEVELS;
+    unpacked.saliency = Array.from(new Int8Array(bytes(display.saliency).buffer), (q) => q * scale);
+  }
+  return unpacked;
+}
+
 /**
  * POST /predict.
- * @param {{strokes?: number[][][], pixels?: number[][], explain?: boolean, target?: number}} body
+ * @param {{strokes?: number[][][], pixels?: number[][], explain?: boolean, target?: number,
+ *   layers?: boolean, display?: boolean}} body  with display, the compact answer (unpacked here)
  * @param {AbortSignal} [signal]
  */
 export async function predict(body, signal) {
@@ -50,7 +91,7 @@ export async function predict(body, signal) {
 
 /**
  * POST /predict with a picture file, as multipart/form-data (the field `image`).
- * @param {{picture: File, explain?: boolean, target?: number}} body
+ * @param {{picture: File, explain?: boolean, target?: number, display?: boolean}} body
  * @param {AbortSignal} [signal]
  */
 export async function predictPicture(body, signal) {
@@ -58,6 +99,7 @@ export async function predictPicture(body, signal) {
   form.append("image", body.picture);
   if (body.explain) form.append("explain", "true");
   if (body.target !== undefined) form.append("target", String(body.target));
+  if (body.display) form.append("display", "true");
   const response = await fetch("/predict", {
     method: "POST",
     headers: { Accept: "application/json" },

@@ -6,6 +6,7 @@
 import { h, fmt, pct } from "./dom.js";
 import { flat, weightImage } from "./colors.js";
 import { fetchNeuron, cachedNeuron } from "./api.js";
+import { weightedInput } from "./sums.js";
 
 export class HoverCard {
   #el;
@@ -59,7 +60,8 @@ export class HoverCard {
       const out = p?.layers[layer - 1];
       const neuron = cachedNeuron(layer, index);
       const fn = layer === shape.last ? "softmax" : "σ(z)";
-      rows.push(["z", out ? fmt(out.z[index]) : "—"]);
+      const z = out ? weightedInput(p, layer, index, neuron) : undefined;
+      rows.push(["z", z === undefined ? "—" : z === null ? "…" : fmt(z)]);
       rows.push([`a = ${fn}`, out ? (layer === shape.last ? pct(out.a[index]) : fmt(out.a[index])) : "—"]);
       rows.push(["b", neuron ? fmt(neuron.bias) : "…"]);
     }

@@ -4,16 +4,11 @@
  * prediction's activations and the neuron's weights from /api/neurons.
  */
 import { h, fmt, signed, pct } from "./dom.js";
-import { divergingRGB, css, flat, maxAbs, weightImage } from "./colors.js";
+import { divergingRGB, css, maxAbs, weightImage } from "./colors.js";
 import { fetchNeuron, cachedNeuron } from "./api.js";
+import { incoming, weightedInput } from "./sums.js";
 
 const TOP = 8;
-
-/** The activations feeding layer `layer` (the input pixels for layer 1). */
-function incoming(prediction, layer) {
-  if (!prediction) return null;
-  return layer === 1 ? flat(prediction.input) : prediction.layers[layer - 2].a;
-}
 
 /** Indices of the k largest |values|. */
 function topIndices(values, k, key = Math.abs) {
@@ -135,7 +130,7 @@ export class Inspector {
     if (x) {
       contributions = neuron.weights.map((w, i) => w * x[i]);
       const sum = contributions.reduce((s, c) => s + c, 0);
-      const z = p.layers[layer - 1].z[index];
+      const z = weightedInput(p, layer, index, neuron);
       const top = topIndices(contributions, 3);
       // Each term is unbreakable and the line breaks between them, so a narrow card wraps the sum
       // instead of hiding its end (the bias) past the card's edge.
@@ -156,7 +151,7 @@ export class Inspector {
     // 2. Activation.
     if (p) {
       const out = p.layers[layer - 1];
-      const z = out.z[index];
+      const z = weightedInput(p, layer, index, neuron);
       const act = isOut
         ? h("div", { class: "equation" }, h("div", { class: "eq-line" }, h("var", {}, "a"), ` = e`, h("sup", {}, h("var", {}, "z"), h("sub", {}, index)),
             " / Σ", h("sub", {}, "j"), " e", h("sup", {}, h("var", {}, "z"), h("sub", {}, "j")), " = ", h("strong", {}, pct(out.a[index], 2))),

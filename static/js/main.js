@@ -112,7 +112,8 @@ function requestPrediction({ now = false, announce = false } = {}) {
   if (!hasInput()) return;
   state.announce ||= announce;
   live.request(() => {
-    const body = state.picture ? { picture: state.picture } : { strokes: pad.strokes };
+    // display: the compact answer (about 6 KB, not 40), unpacked by api.js into the usual shape.
+    const body = state.picture ? { picture: state.picture, display: true } : { strokes: pad.strokes, display: true };
     if (seen.enabled) {
       body.explain = true;
       if (state.target !== null) body.target = state.target;

@@ -7,6 +7,9 @@ Screenshots go to artifacts/e2e/.
 
 from __future__ import annotations
 
+import json
+
+import httpx
 import pytest
 
 from tests.e2e.browser import (
@@ -29,6 +32,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 def test_draw_predict_inspect(server: str, browser: Browser) -> None:
     page, problems = open_page(browser, f"{server}/")
+    asked: list[str] = []  # the bodies of the page's POST /predict, in order
+    page.on(
+        "request", lambda request: asked.append(request.post_data or "") if request.url.endswith("/predict") else None
+    )
     prediction = page.get_by_test_id("prediction")
     bars = page.get_by_test_id("probabilities")
     network = page.get_by_test_id("network")
@@ -84,10 +91,16 @@ def test_draw_predict_inspect(server: str, browser: Browser) -> None:
     expect(equation).to_contain_text("z = Σ")
     expect(equation).to_contain_text("+ b")
     expect(page.get_by_test_id("inspector-contributions").locator("tbody tr")).to_have_count(9)
-    # The sum computed in the page from /api/neurons and the input equals the server's z.
+    # The page sums z from /api/neurons and the 16-bit activations of its compact answer: it is the
+    # server's z for the same drawing (the full answer) to 1e-3, and it is the sum of the terms shown.
     z = float(equation.get_attribute("data-z") or "nan")
     total = float(equation.get_attribute("data-sum") or "nan")
-    assert abs(z - total) < 1e-3 * max(1.0, abs(z)), (z, total)
+    assert abs(z - total) < 1e-6 * max(1.0, abs(z)), (z, total)
+    drawing = json.loads(asked[-1])
+    assert drawing.pop("display") is True
+    full = httpx.post(f"{page.url.rstrip('/')}/predict", json=drawing).json()
+    server_z = full["layers"][0]["z"][int(inspector.get_attribute("data-index") or "-1")]
+    assert abs(z - server_z) < 1e-3, (z, server_z)
     # It links to the figures of that neuron, for the article.
     query = f"layer={inspector.get_attribute('data-layer')}&index={inspector.get_attribute('data-index')}"
     figures = page.get_by_test_id("inspector-figures")
