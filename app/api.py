@@ -149,9 +149,11 @@ def answer_drawing(*, runtime: Runtime, drawing: PredictInput) -> bytes:
 
 
 async def answer_drawing_batched(*, runtime: Runtime, drawing: PredictInput) -> bytes:
-    """Return the encoded answer for a checked drawing, its forward pass run with the others waiting now."""
-    image = drawing_image(drawing)
-    prediction = await runtime.batcher.predict(image)
+    """Return the encoded answer for a checked drawing, rendered and read with the others waiting now (app.batching).
+
+    Raises NoInkError for strokes without a point.
+    """
+    image, prediction = await runtime.batcher.read(strokes=drawing.strokes, image=drawing.pixels)
     return answer(runtime=runtime, image=image, prediction=prediction, options=drawing)
 
 

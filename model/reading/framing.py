@@ -62,6 +62,11 @@ def miss(canvas: NDArray[np.float32]) -> tuple[float, float]:
     return CENTRE - float(canvas @ _CANVAS_X) / total, CENTRE - float(canvas @ _CANVAS_Y) / total
 
 
+DrawMany = Callable[[NDArray[np.intp], NDArray[np.float64]], NDArray[np.float32]]
+"""Draws the inks of the drawings `which`, each moved by its row (dx, dy) of the shifts, and returns
+their flat CANVAS x CANVAS canvases, one per row."""
+
+
 def frame(draw: Draw, *, centre: tuple[float, float]) -> NDArray[np.float32]:
     """Return the 28x28 float32 image of the ink with its centre of mass at CENTRE.
 
@@ -69,10 +74,23 @@ def frame(draw: Draw, *, centre: tuple[float, float]) -> NDArray[np.float32]:
     mass lies when drawn unmoved. The ink is drawn with that estimate at the centre, measured, and if
     the centre of mass missed by more than CENTRING_TOLERANCE, drawn again moved by the miss.
     """
-    dx, dy = CENTRE - centre[0], CENTRE - centre[1]
-    canvas = draw(dx, dy)
-    miss_x, miss_y = miss(canvas)
-    if max(abs(miss_x), abs(miss_y)) > CENTRING_TOLERANCE:
-        canvas = draw(dx + miss_x, dy + miss_y)
-    square = canvas.reshape(CANVAS, CANVAS)[PAD : PAD + IMAGE_SIDE, PAD : PAD + IMAGE_SIDE]
-    return np.ascontiguousarray(square)
+    image: NDArray[np.float32] = frame_many(
+        lambda _, shifts: draw(*shifts[0])[None], centres=np.array([centre], dtype=np.float64)
+    )[0]
+    return image
+
+
+def frame_many(draw: DrawMany, *, centres: NDArray[np.float64]) -> NDArray[np.float32]:
+    """Return the 28x28 float32 images of several inks, each as `frame` places it: (count, 28, 28).
+
+    `draw` draws any of the inks (see DrawMany); `centres` holds each ink's estimated centre of mass,
+    one (x, y) row per ink. The inks are drawn together, and those that missed drawn again together.
+    """
+    shifts = CENTRE - centres
+    canvases = draw(np.arange(len(centres)), shifts)
+    misses = np.array([miss(canvas) for canvas in canvases], dtype=np.float64).reshape(-1, 2)
+    again = np.flatnonzero(np.abs(misses).max(axis=1) > CENTRING_TOLERANCE)
+    if again.size:
+        canvases[again] = draw(again, shifts[again] + misses[again])
+    squares = canvases.reshape(-1, CANVAS, CANVAS)[:, PAD : PAD + IMAGE_SIDE, PAD : PAD + IMAGE_SIDE]
+    return np.ascontiguousarray(squares)

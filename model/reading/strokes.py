@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 
 from model.constants import BOX_SIDE
 from model.reading.errors import NoInkError
-from model.reading.framing import CANVAS, PAD, box_scale, frame
+from model.reading.framing import CANVAS, PAD, box_scale, frame_many
 
 PEN_WIDTH = 2.2
 """Stroke width in output pixels, like MNIST's typical stroke when the digit spans BOX_SIDE pixels."""
@@ -91,17 +91,19 @@ def _pen_positions(
     )
 
 
-def _ink(x: NDArray[np.float64], y: NDArray[np.float64], pen_width: float) -> NDArray[np.float32]:
-    """Return the flat canvas with a pen disc at every (x, y), given in output coordinates."""
+def _ink(
+    x: NDArray[np.float64], y: NDArray[np.float64], owner: NDArray[np.intp], count: int, pen_width: float
+) -> NDArray[np.float32]:
+    """Return `count` flat canvases, a pen disc at every (x, y) (output coordinates) on canvas `owner` of it."""
     coverage, offsets = _pen(pen_width)
     x = x + PAD
     y = y + PAD
     column, row = np.floor(x), np.floor(y)
     within = ((y - row) * SUBPIXEL).astype(np.intp) * SUBPIXEL + ((x - column) * SUBPIXEL).astype(np.intp)
-    where = (row * CANVAS + column).astype(np.intp)[:, None] + offsets
-    canvas = np.zeros(CANVAS * CANVAS, dtype=np.float32)
+    where = ((row * CANVAS + column).astype(np.intp) + owner * (CANVAS * CANVAS))[:, None] + offsets
+    canvas = np.zeros(count * CANVAS * CANVAS, dtype=np.float32)
     np.maximum.at(canvas, where.ravel(), coverage[within].ravel())
-    return canvas
+    return canvas.reshape(count, CANVAS * CANVAS)
 
 
 def render(strokes: Strokes, *, pen_width: float = PEN_WIDTH) -> NDArray[np.float32]:
@@ -110,10 +112,33 @@ def render(strokes: Strokes, *, pen_width: float = PEN_WIDTH) -> NDArray[np.floa
     `strokes` is a list of strokes, each a list of [x, y] points (y grows downward, any scale and
     offset); a one-point stroke is a dot. Raises NoInkError when there is no point at all.
     """
-    x, y, ends = _points(strokes)
-    left, top = x.min(), y.min()
-    # The ink, pen width included, spans BOX_SIDE output pixels along its longer side.
-    scale = box_scale(x.max() - left, y.max() - top, box=BOX_SIDE - pen_width)
-    x, y = _pen_positions((x - left) * scale, (y - top) * scale, ends)
+    image: NDArray[np.float32] = render_many([strokes], pen_width=pen_width)[0]
+    return image
+
+
+def render_many(drawings: Sequence[Strokes], *, pen_width: float = PEN_WIDTH) -> NDArray[np.float32]:
+    """Return the images of several drawings, (count, 28, 28) float32, each exactly as `render` makes it.
+
+    The drawings' pen discs are put down together, one array operation for all of them, which is what
+    makes a batch cheaper than its drawings one by one (app.batching renders the waiting drawings so).
+    Raises NoInkError when a drawing has no point at all.
+    """
+    xs, ys = [], []
+    for strokes in drawings:
+        x, y, ends = _points(strokes)
+        left, top = x.min(), y.min()
+        # The ink, pen width included, spans BOX_SIDE output pixels along its longer side.
+        scale = box_scale(x.max() - left, y.max() - top, box=BOX_SIDE - pen_width)
+        x, y = _pen_positions((x - left) * scale, (y - top) * scale, ends)
+        xs.append(x)
+        ys.append(y)
     # The pen positions' mean is near the ink's centre of mass, but not on it where strokes overlap or end.
-    return frame(lambda dx, dy: _ink(x + dx, y + dy, pen_width), centre=(float(x.mean()), float(y.mean())))
+    centres = np.array([(x.mean(), y.mean()) for x, y in zip(xs, ys, strict=True)], dtype=np.float64)
+
+    def draw(which: NDArray[np.intp], shifts: NDArray[np.float64]) -> NDArray[np.float32]:
+        owner = np.repeat(np.arange(which.size), [xs[i].size for i in which])
+        x = np.concatenate([xs[i] for i in which]) + shifts[owner, 0]
+        y = np.concatenate([ys[i] for i in which]) + shifts[owner, 1]
+        return _ink(x, y, owner, which.size, pen_width)
+
+    return frame_many(draw, centres=centres.reshape(-1, 2))

@@ -16,6 +16,8 @@ from app.runtime import build_runtime
 from app.settings import Settings
 from model.constants import IMAGE_SIDE
 from model.network import Network
+from model.reading.errors import NoInkError
+from model.reading.strokes import render
 from model.serving.inference import ReadingNetwork, predict
 from model.serving.weights import DEFAULT_WEIGHTS, LoadedModel, load
 from tests.app.answers import assert_answers_agree
@@ -132,3 +134,22 @@ def test_concurrent_http_requests_are_batched_and_agree_with_one_at_a_time(
     assert max(runtime.batcher.batch_sizes) > 1, list(runtime.batcher.batch_sizes)
     for got, expected in zip(together, alone, strict=True):
         assert_answers_agree(got, expected)
+
+
+def test_strokes_are_rendered_together_and_a_drawing_without_ink_fails_alone(reader: ReadingNetwork) -> None:
+    batcher = ForwardBatcher(reader)
+    drawings = [[[[10, 10], [60, 10 + k], [35, 90]]] for k in range(4)]
+
+    async def together() -> list:
+        reads = [batcher.read(strokes=strokes) for strokes in drawings]
+        reads.insert(2, batcher.read(strokes=[[]]))  # no point: refused, alone
+        return await asyncio.gather(*reads, return_exceptions=True)
+
+    results = asyncio.run(together())
+    assert isinstance(results.pop(2), NoInkError)
+    assert list(batcher.batch_sizes) == [5]
+    for (image, prediction), strokes in zip(results, drawings, strict=True):
+        np.testing.assert_array_equal(image, render(strokes))
+        np.testing.assert_allclose(
+            prediction.probabilities, predict(network=reader, image=image).probabilities, atol=1e-6
+        )

@@ -106,10 +106,11 @@ def test_the_scripts_run_against_a_real_server(wrk: str, tmp_path: Path, capsys:
     import stages
 
     serve_json, load_json = tmp_path / "serve.json", tmp_path / "load.json"
-    assert serve.main(["--duration", "1", "--warmup", "0", "--cold-starts", "1", "--json", str(serve_json)]) == 0
+    serve_args = ["--duration", "1", "--rounds", "1", "--warmup", "0", "--cold-starts", "1", "--json", str(serve_json)]
+    assert serve.main(serve_args) == 0
     report = json.loads(serve_json.read_text())
-    assert set(report["results"]) == {"healthz", "pixels", "strokes"}
-    assert all(report["results"][name]["32"]["requests"] > 0 for name in report["results"])
+    assert set(report["results"]) == {"healthz", "pixels", "strokes", "no layers", "display"}
+    assert all(report["results"][name]["32"][0]["requests"] > 0 for name in report["results"])
     assert report["failed_requests"] == 0 and len(report["cold_start_s"]) == 1
 
     assert load.main(["--duration", "1", "--warmup", "1", "--connections", "8", "--json", str(load_json)]) == 0

@@ -8,7 +8,7 @@ import pytest
 from model.constants import BOX_SIDE, IMAGE_SIDE
 from model.reading.errors import NoInkError
 from model.reading.framing import CENTRE
-from model.reading.strokes import MAX_PEN_DOWNS, PEN_WIDTH, _pen_positions, _points, render
+from model.reading.strokes import MAX_PEN_DOWNS, PEN_WIDTH, _pen_positions, _points, render, render_many
 
 SEVEN = [[[10, 10], [90, 10], [40, 120]], [[30, 65], [75, 65]]]
 
@@ -116,3 +116,18 @@ def test_a_huge_scribble_is_sampled_within_the_pen_budget() -> None:
     assert len(pen_x) == len(pen_y) <= MAX_PEN_DOWNS + 2 * len(ends)
     image = render(zigzag)
     assert 0 < image.mean() < 1
+
+
+def test_render_many_makes_each_image_exactly_as_render_does() -> None:
+    rng = np.random.default_rng(5)
+    drawings = [SEVEN, [[[42, 42]]], [[[0, 0], [0, 100]], [[30, 50]]], [[[0, 0], [100, 0.3]]]]
+    drawings += [[rng.uniform(0, 300, (int(n), 2)).tolist() for n in rng.integers(1, 40, 3)] for _ in range(12)]
+    images = render_many(drawings)
+    assert images.shape == (len(drawings), 28, 28) and images.dtype == np.float32
+    for image, drawing in zip(images, drawings, strict=True):
+        np.testing.assert_array_equal(image, render(drawing))
+
+
+def test_render_many_refuses_a_drawing_without_ink() -> None:
+    with pytest.raises(NoInkError):
+        render_many([SEVEN, [[]]])
