@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 
 from model.constants import BOX_SIDE
 from model.reading.errors import NoInkError
-from model.reading.framing import CANVAS, PAD, box_scale, frame_many
+from model.reading.framing import CANVAS, PAD, frame_many
 
 PEN_WIDTH = 2.2
 """Stroke width in output pixels, like MNIST's typical stroke when the digit spans BOX_SIDE pixels."""
@@ -69,30 +69,57 @@ def _pen(pen_width: float) -> tuple[NDArray[np.float32], NDArray[np.intp]]:
 
 def _points(strokes: Strokes) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.intp]]:
     """Return the x and the y of every point, and the index just past each non-empty stroke."""
-    flat = np.fromiter(chain.from_iterable(chain.from_iterable(strokes)), dtype=np.float64)
-    if not flat.size:
+    x, y, ends, _ = _points_many([strokes])
+    return x, y, ends
+
+
+def _points_many(
+    drawings: Sequence[Strokes],
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.intp], NDArray[np.intp]]:
+    """Return the points of several drawings, one after the other: x, y, the index just past each non-empty
+    stroke, and the index of each drawing's first point followed by the number of points.
+
+    Raises NoInkError when a drawing has no point.
+    """
+    flat = np.fromiter(chain.from_iterable(chain.from_iterable(chain.from_iterable(drawings))), dtype=np.float64)
+    lengths = [[n for n in map(len, strokes) if n] for strokes in drawings]
+    if not all(lengths):
         raise NoInkError("no ink: the drawing has no points")
-    ends = np.cumsum([n for n in map(len, strokes) if n])
-    return flat[0::2], flat[1::2], ends
+    ends = np.cumsum(list(chain.from_iterable(lengths)))
+    firsts = np.concatenate(([0], np.cumsum([sum(counts) for counts in lengths])))
+    return flat[0::2], flat[1::2], ends, firsts
 
 
 def _pen_positions(
     x: NDArray[np.float64], y: NDArray[np.float64], ends: NDArray[np.intp]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Return where the pen goes down: every STEP along each stroke, and both ends of every stroke."""
-    step = np.hypot(np.diff(x), np.diff(y))
-    step[ends[:-1] - 1] = 0.0  # the pen is lifted between strokes: no ink from one to the next
-    along = np.concatenate(([0.0], np.cumsum(step)))
-    at = np.arange(0.0, along[-1], max(STEP, along[-1] / MAX_PEN_DOWNS))
-    tips = np.concatenate(([0], ends[:-1], ends - 1))
-    return (
-        np.concatenate((np.interp(at, along, x), x[tips])),
-        np.concatenate((np.interp(at, along, y), y[tips])),
-    )
+    xs, ys = _pen_positions_many(x, y, ends, np.array([0, x.size]))
+    return xs[0], ys[0]
+
+
+def _pen_positions_many(
+    x: NDArray[np.float64], y: NDArray[np.float64], ends: NDArray[np.intp], firsts: NDArray[np.intp]
+) -> tuple[list[NDArray[np.float64]], list[NDArray[np.float64]]]:
+    """Return each drawing's pen positions, as _pen_positions gives them, for points laid out by _points_many."""
+    step = np.hypot(x[1:] - x[:-1], y[1:] - y[:-1])
+    step[ends[:-1] - 1] = 0.0  # the pen is lifted between strokes (and drawings): no ink from one to the next
+    starts = np.concatenate(([0], ends[:-1]))
+    stroke_firsts = np.searchsorted(starts, firsts)  # each drawing's first stroke, and then their number
+    xs, ys = [], []
+    for d in range(firsts.size - 1):
+        first, last = firsts[d], firsts[d + 1]
+        along = np.concatenate(([0.0], np.cumsum(step[first : last - 1])))
+        at = np.arange(0.0, along[-1], max(STEP, along[-1] / MAX_PEN_DOWNS))
+        strokes = slice(stroke_firsts[d], stroke_firsts[d + 1])
+        tips = np.concatenate((starts[strokes], ends[strokes] - 1))
+        xs.append(np.concatenate((np.interp(at, along, x[first:last]), x[tips])))
+        ys.append(np.concatenate((np.interp(at, along, y[first:last]), y[tips])))
+    return xs, ys
 
 
 def _ink(
-    x: NDArray[np.float64], y: NDArray[np.float64], owner: NDArray[np.intp], count: int, pen_width: float
+    x: NDArray[np.float64], y: NDArray[np.float64], owner: NDArray[np.intp] | int, count: int, pen_width: float
 ) -> NDArray[np.float32]:
     """Return `count` flat canvases, a pen disc at every (x, y) (output coordinates) on canvas `owner` of it."""
     coverage, offsets = _pen(pen_width)
@@ -100,7 +127,10 @@ def _ink(
     y = y + PAD
     column, row = np.floor(x), np.floor(y)
     within = ((y - row) * SUBPIXEL).astype(np.intp) * SUBPIXEL + ((x - column) * SUBPIXEL).astype(np.intp)
-    where = ((row * CANVAS + column).astype(np.intp) + owner * (CANVAS * CANVAS))[:, None] + offsets
+    where = (row * CANVAS + column).astype(np.intp)
+    if count > 1:
+        where += owner * (CANVAS * CANVAS)
+    where = where[:, None] + offsets
     canvas = np.zeros(count * CANVAS * CANVAS, dtype=np.float32)
     np.maximum.at(canvas, where.ravel(), coverage[within].ravel())
     return canvas.reshape(count, CANVAS * CANVAS)
@@ -123,19 +153,20 @@ def render_many(drawings: Sequence[Strokes], *, pen_width: float = PEN_WIDTH) ->
     makes a batch cheaper than its drawings one by one (app.batching renders the waiting drawings so).
     Raises NoInkError when a drawing has no point at all.
     """
-    xs, ys = [], []
-    for strokes in drawings:
-        x, y, ends = _points(strokes)
-        left, top = x.min(), y.min()
-        # The ink, pen width included, spans BOX_SIDE output pixels along its longer side.
-        scale = box_scale(x.max() - left, y.max() - top, box=BOX_SIDE - pen_width)
-        x, y = _pen_positions((x - left) * scale, (y - top) * scale, ends)
-        xs.append(x)
-        ys.append(y)
+    x, y, ends, firsts = _points_many(drawings)
+    # Which drawing each point belongs to; for one drawing, its index alone (numpy broadcasts it).
+    owner = np.repeat(np.arange(len(drawings)), firsts[1:] - firsts[:-1]) if len(drawings) > 1 else 0
+    left, top = np.minimum.reduceat(x, firsts[:-1]), np.minimum.reduceat(y, firsts[:-1])
+    extent = np.maximum(np.maximum.reduceat(x, firsts[:-1]) - left, np.maximum.reduceat(y, firsts[:-1]) - top)
+    # The ink, pen width included, spans BOX_SIDE output pixels along its longer side (box_scale, for each).
+    scale = np.where(extent > 0, (BOX_SIDE - pen_width) / np.where(extent > 0, extent, 1.0), 0.0)
+    xs, ys = _pen_positions_many((x - left[owner]) * scale[owner], (y - top[owner]) * scale[owner], ends, firsts)
     # The pen positions' mean is near the ink's centre of mass, but not on it where strokes overlap or end.
     centres = np.array([(x.mean(), y.mean()) for x, y in zip(xs, ys, strict=True)], dtype=np.float64)
 
     def draw(which: NDArray[np.intp], shifts: NDArray[np.float64]) -> NDArray[np.float32]:
+        if which.size == 1:
+            return _ink(xs[which[0]] + shifts[0, 0], ys[which[0]] + shifts[0, 1], 0, 1, pen_width)
         owner = np.repeat(np.arange(which.size), [xs[i].size for i in which])
         x = np.concatenate([xs[i] for i in which]) + shifts[owner, 0]
         y = np.concatenate([ys[i] for i in which]) + shifts[owner, 1]
