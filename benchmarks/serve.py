@@ -81,6 +81,7 @@ def measure(port: int, pid: int, request: driver.Request, connections: int, dura
     cpu_used, elapsed = proc.cpu_seconds(pid) - cpu_before, time.perf_counter() - started
     summary = result.summary()
     summary["server_cpu_percent"] = round(100 * cpu_used / elapsed, 1)
+    summary["server_cpu_us_per_request"] = round(1e6 * cpu_used / result.requests, 1) if result.requests else None
     return summary
 
 
@@ -130,15 +131,19 @@ def main(argv: list[str] | None = None) -> int:
         rss_mib = proc.rss_kib(server.pid) / 1024
     print(f"load average after the runs: {driver.machine_note()}")
 
-    print(f"\n{'request':<11}{'conns':>6}{'req/s':>22}{'p50 ms':>20}{'p99 ms':>9}{'srv CPU':>9}{'failed':>8}")
+    print(
+        f"\n{'request':<11}{'conns':>6}{'req/s':>22}{'p50 ms':>20}{'p99 ms':>9}{'srv CPU':>9}{'CPU us/req':>12}"
+        f"{'failed':>8}"
+    )
     for name, by_count in rounds.items():
         for connections, runs in by_count.items():
             rps = spread([r["rps"] for r in runs], ".0f")
             p50 = spread([r["latency_ms"]["p50"] for r in runs], ".2f")
             p99 = statistics.median(r["latency_ms"]["p99"] for r in runs)
             cpu = statistics.median(r["server_cpu_percent"] for r in runs)
+            per_request = statistics.median(r["server_cpu_us_per_request"] or 0.0 for r in runs)
             failed = sum(r["failed"] for r in runs)
-            print(f"{name:<11}{connections:>6}{rps:>22}{p50:>20}{p99:>9.2f}{cpu:>8.0f}%{failed:>8}")
+            print(f"{name:<11}{connections:>6}{rps:>22}{p50:>20}{p99:>9.2f}{cpu:>8.0f}%{per_request:>12.0f}{failed:>8}")
     top = counts[-1]
     ceilings = [r["rps"] for r in rounds["healthz"][top]]
     ratios = {
@@ -146,10 +151,24 @@ def main(argv: list[str] | None = None) -> int:
         for name in requests
         if name != "healthz"
     }
+    # The same ratios from the server's CPU time per request: what the throughput ratio would be with a
+    # core to itself. On a busy machine the server gets a varying share of a core, which moves req/s
+    # far more than it moves the CPU a request costs.
+    health_cpu = [r["server_cpu_us_per_request"] or 0.0 for r in rounds["healthz"][top]]
+    cpu_ratios = {
+        name: [
+            h / (r["server_cpu_us_per_request"] or h or 1.0) for r, h in zip(rounds[name][top], health_cpu, strict=True)
+        ]
+        for name in ratios
+    }
     one = [r["latency_ms"] for r in rounds["strokes"].get(1, [])]
     targets: list[tuple[str, list[float], float | None, bool, str]] = [
         (f"{name}/healthz throughput at {top} conns", ratios[name], TARGET_RATIOS.get(name), True, "")
         for name in ratios
+    ]
+    targets += [
+        (f"{name}: healthz CPU/request over its, {top} conns", cpu_ratios[name], TARGET_RATIOS.get(name), True, "")
+        for name in cpu_ratios
     ]
     targets += [
         ("strokes p50 with 1 client", [latency["p50"] for latency in one], TARGET_P50_MS, False, " ms"),
@@ -163,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         shown = "n/a" if value is None else spread(values, ".2f" if unit == " ms" else ".3f") + unit
         judged = "" if target is None else f"   target {'>=' if at_least else '<='} {target:g}{unit}: "
         judged += "" if target is None else verdict(value, target, at_least=at_least)
-        print(f"  {label:<42}{shown:>26}{judged}")
+        print(f"  {label:<50}{shown:>26}{judged}")
         rows.append(
             {
                 "name": label,
@@ -189,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
             "results": {name: {str(c): runs for c, runs in by_count.items()} for name, by_count in rounds.items()},
             "ratios_at_connections": top,
             "ratios": ratios,
+            "cpu_ratios": cpu_ratios,
             "targets": rows,
             "server_rss_mib": round(rss_mib, 1),
             "failed_requests": failed,
