@@ -57,15 +57,15 @@ function unit16(text) {
  * the page's modules read: `input` and `saliency` as flat arrays, `layers[l].a`; `layers[l].z` is
  * absent (weightedInput() in sums.js sums the one neuron shown). Any other answer is returned as it is.
  */
-function unpack(answer) {
+export function unpack(answer) {
   const display = answer.display;
   if (!display) return answer;
   const mask = bytes(display.input.mask);
   const values = unit16(display.input.values);
   const input = new Array(display.input.pixels).fill(0);
   for (let i = 0, k = 0; i < input.length; i++) if ((mask[i >> 3] >> (i & 7)) & 1) input[i] = values[k++];
-  const { display: _, ...rest } = answer;
-  const unpacked = { ...rest, input, layers: display.activations.map((a) => ({ a: unit16(a) })) };
+  const unpacked = { ...answer, input, layers: display.activations.map((a) => ({ a: unit16(a) })) };
+  delete unpacked.display;
   if (display.saliency !== undefined && display.saliency !== null) {
     const scale = display.saliency_scale / SALIENCY_LEVELS;
     unpacked.saliency = Array.from(new Int8Array(bytes(display.saliency).buffer), (q) => q * scale);
