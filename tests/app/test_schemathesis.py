@@ -34,6 +34,11 @@ def started_app(settings: Settings, serving: Callable[[Settings], FastAPI]) -> I
         yield app
 
 
+def sends_null(case: schemathesis.Case) -> bool:
+    """Return whether the case's JSON body or form sends some field as null."""
+    return isinstance(case.body, dict) and any(value is None for value in case.body.values())
+
+
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=["valid", "invalid"])
 def test_generated_requests_never_fail_the_server_and_conform(started_app: FastAPI, mode: GenerationMode) -> None:
     schema = schemathesis.openapi.from_asgi("/openapi.json", started_app)
@@ -49,8 +54,10 @@ def test_generated_requests_never_fail_the_server_and_conform(started_app: FastA
     )
     def run(case: schemathesis.Case) -> None:
         response = case.call_and_validate(checks=checks)
-        if mode is GenerationMode.NEGATIVE:
-            # Schema-violating data is refused (schemathesis's own check does not count 413 as a refusal).
+        # Schema-violating data is refused (schemathesis's own check does not count 413 as a refusal), except
+        # a field sent as null: the document types fields without null, but the API reads null as not sent
+        # (app.schemas.NULL_IS_ABSENT), so {"pixels": ..., "target": null} is a valid request answered 200.
+        if mode is GenerationMode.NEGATIVE and not sends_null(case):
             assert 400 <= response.status_code < 500, (response.status_code, response.text[:200])
         calls[f"{case.method} {case.path}"] += 1
 
