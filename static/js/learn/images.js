@@ -3,7 +3,7 @@
  * pixel per value (CSS enlarges them with image-rendering: pixelated). The side of an image is the square
  * root of its length, so no image size is written here.
  */
-import { divergingRGB } from "../colors.js";
+import { divergingRGB, paintImage } from "../colors.js";
 
 /** The bytes of a base64 string. */
 export function bytesOf(base64) {
@@ -30,18 +30,10 @@ export const sideOf = (length) => Math.round(Math.sqrt(length));
  * @param {ArrayLike<number>} grey
  */
 export function paintGrey(canvas, grey) {
-  const side = sideOf(grey.length);
-  if (canvas.width !== side || canvas.height !== side) {
-    canvas.width = side;
-    canvas.height = side;
-  }
-  const ctx = canvas.getContext("2d");
-  const image = ctx.createImageData(side, side);
-  for (let i = 0; i < grey.length; i++) {
-    const v = 255 - grey[i];
-    image.data.set([v, v, v, 255], i * 4);
-  }
-  ctx.putImageData(image, 0, 0);
+  paintImage(canvas, grey, (g) => {
+    const v = 255 - g;
+    return [v, v, v];
+  });
 }
 
 /**
