@@ -53,7 +53,8 @@ def main(base_url: str, picture: Path) -> None:
     read = {
         "drawing": {"digit": drawing.digit, "probabilities": len(drawing.probabilities)},
         "pixels": {"digit": pixels.digit, "target": pixels.target, "saliency": saliency},
-        "picture": {"digit": photo.digit, "input": len(photo.input_)},
+        # input is left out of answers asked with "display" (the page's packed form), so it is optional
+        "picture": {"digit": photo.digit, "input": None if isinstance(photo.input_, Unset) else len(photo.input_)},
         "refused": {"detail": refused.detail},
         "model": {"sizes": model.sizes},
         "neuron": {"weights": len(neuron.weights)},

@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     JSON.stringify({
       drawing: { digit: drawing.digit, probabilities: drawing.probabilities.length },
       pixels: { digit: fromPixels.digit, target: fromPixels.target, saliency: fromPixels.saliency?.length },
-      picture: { digit: picture.digit, input: picture.input.length },
+      picture: { digit: picture.digit, input: picture.input?.length },
       refused: { status: refused.response.status, detail: refused.error?.detail },
       model: { sizes: model.data?.sizes, etag: model.response.headers.get("etag") },
       neuron: { weights: neuron.data?.weights.length },
