@@ -197,32 +197,35 @@ async def pixels(
     return await _page(request, templates, runtime, digits, figure="pixels", layer=1, index=0, mnist=mnist)
 
 
-@router.get("/neuron", summary="Figure: one neuron as the classic diagram")
-async def neuron(
-    request: Request,
-    templates: TemplatesDep,
-    runtime: RuntimeDep,
-    digits: DigitsDep,
-    layer: Layer = 1,
-    index: Index = 0,
-    mnist: Mnist = None,
-) -> HTMLResponse:
-    """Return the neuron figure page for neuron `index` of hidden layer `layer`."""
-    return await _page(request, templates, runtime, digits, figure="neuron", layer=layer, index=index, mnist=mnist)
+def _hidden_neuron_figure(figure: str, summary: str, doc: str) -> None:
+    """Register the page route of `figure`, a figure of neuron `index` of hidden layer `layer` (returns nothing)."""
+
+    async def route(
+        request: Request,
+        templates: TemplatesDep,
+        runtime: RuntimeDep,
+        digits: DigitsDep,
+        layer: Layer = 1,
+        index: Index = 0,
+        mnist: Mnist = None,
+    ) -> HTMLResponse:
+        return await _page(request, templates, runtime, digits, figure=figure, layer=layer, index=index, mnist=mnist)
+
+    route.__name__ = figure
+    route.__doc__ = doc
+    router.get(f"/{figure}", summary=summary)(route)
 
 
-@router.get("/sigmoid", summary="Figure: the sigmoid, with a neuron's (z, a) on it")
-async def sigmoid(
-    request: Request,
-    templates: TemplatesDep,
-    runtime: RuntimeDep,
-    digits: DigitsDep,
-    layer: Layer = 1,
-    index: Index = 0,
-    mnist: Mnist = None,
-) -> HTMLResponse:
-    """Return the sigmoid figure page with the point of neuron `index` of hidden layer `layer`."""
-    return await _page(request, templates, runtime, digits, figure="sigmoid", layer=layer, index=index, mnist=mnist)
+_hidden_neuron_figure(
+    "neuron",
+    "Figure: one neuron as the classic diagram",
+    "Return the neuron figure page for neuron `index` of hidden layer `layer`.",
+)
+_hidden_neuron_figure(
+    "sigmoid",
+    "Figure: the sigmoid, with a neuron's (z, a) on it",
+    "Return the sigmoid figure page with the point of neuron `index` of hidden layer `layer`.",
+)
 
 
 def _svg_query(request: Request, figure: str, *, mnist: bool) -> None:
