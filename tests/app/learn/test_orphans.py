@@ -7,6 +7,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from tests.app.learn.conftest import job_pids, wait_until
 from tests.server import REPO, Server, app_command, get_status
@@ -35,34 +37,35 @@ def start_client(server: Server) -> subprocess.Popen[str]:
     return client
 
 
+@contextmanager
+def training_job(server: Server) -> Iterator[tuple[subprocess.Popen[str], int]]:
+    """Yield a training client of `server` and its job's pid; kill the client on the way out."""
+    client = start_client(server)
+    try:
+        (pid,) = job_pids(server.pid)
+        yield client, pid
+    finally:
+        client.kill()
+        client.wait()
+
+
 def test_killing_the_client_ends_the_job_within_two_seconds() -> None:
-    with Server(app_command()) as server:
-        client = start_client(server)
-        try:
-            (pid,) = job_pids(server.pid)
-            os.kill(client.pid, signal.SIGKILL)
-            client.wait()
-            took = wait_until(lambda: pid not in job_pids(server.pid), 2.0)
-            assert took is not None, "the job outlived its client by more than 2 s"
-            assert get_status(server.port) == 200  # and the worker lives on
-            second = start_client(server)  # the slot is free again
-            second.kill()
-            second.wait()
-        finally:
-            client.kill()
+    with Server(app_command()) as server, training_job(server) as (client, pid):
+        os.kill(client.pid, signal.SIGKILL)
+        client.wait()
+        took = wait_until(lambda: pid not in job_pids(server.pid), 2.0)
+        assert took is not None, "the job outlived its client by more than 2 s"
+        assert get_status(server.port) == 200  # and the worker lives on
+        second = start_client(server)  # the slot is free again
+        second.kill()
+        second.wait()
 
 
 def test_killing_the_server_ends_the_job_within_two_seconds() -> None:
-    with Server(app_command()) as server:
-        client = start_client(server)
-        try:
-            (pid,) = job_pids(server.pid)
-            os.kill(server.pid, signal.SIGKILL)
-            server.wait()
-            assert wait_until(lambda: _gone(pid), 2.0) is not None, "the job outlived its server"
-        finally:
-            client.kill()
-            client.wait()
+    with Server(app_command()) as server, training_job(server) as (_client, pid):
+        os.kill(server.pid, signal.SIGKILL)
+        server.wait()
+        assert wait_until(lambda: _gone(pid), 2.0) is not None, "the job outlived its server"
 
 
 def _gone(pid: int) -> bool:
@@ -76,12 +79,7 @@ def _gone(pid: int) -> bool:
 
 def test_a_socket_outlives_the_slow_client_deadlines() -> None:
     """python -m app's protocol times out slow HTTP clients; an upgraded WebSocket is not one (it closed at 10 s)."""
-    with Server(app_command(), env={"DIGITS_HEADER_TIMEOUT_S": "1", "DIGITS_BODY_TIMEOUT_S": "1"}) as server:
-        client = start_client(server)
-        try:
-            (pid,) = job_pids(server.pid)
-            time.sleep(3)
-            assert job_pids(server.pid) == [pid], "the socket, and so its job, ended at the HTTP deadlines"
-        finally:
-            client.kill()
-            client.wait()
+    env = {"DIGITS_HEADER_TIMEOUT_S": "1", "DIGITS_BODY_TIMEOUT_S": "1"}
+    with Server(app_command(), env=env) as server, training_job(server) as (_client, pid):
+        time.sleep(3)
+        assert job_pids(server.pid) == [pid], "the socket, and so its job, ended at the HTTP deadlines"
