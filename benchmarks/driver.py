@@ -7,6 +7,7 @@ tests/server.py, the one server runner, re-exported here for the benchmark scrip
 
 from __future__ import annotations
 
+import argparse
 import http.client
 import json
 import math
@@ -40,13 +41,26 @@ __all__ = [
     "Request",
     "Server",
     "WrkResult",
+    "add_server_arguments",
     "app_command",
     "check_ok",
     "http_request",
     "post_json",
     "quiet_server",
     "run_wrk",
+    "server_env",
 ]
+
+
+def add_server_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add --json (where to write the results) and --env (the server's environment) to `parser`; returns nothing."""
+    parser.add_argument("--json", metavar="PATH", help="also write the results as JSON to PATH")
+    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE", help="server environment")
+
+
+def server_env(pairs: Iterable[str]) -> dict[str, str]:
+    """Return the environment named by --env's NAME=VALUE pairs."""
+    return dict(item.split("=", 1) for item in pairs)
 
 
 def quiet_server(env: dict[str, str] | None = None, app: str = "app.main:app", *, guarded: bool = True) -> Server:

@@ -88,10 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--connections", type=int, default=64, help="concurrent keep-alive connections (default 64)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the request order (default 0)")
-    parser.add_argument("--json", metavar="PATH", help="also write the results as JSON to PATH")
-    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE", help="server environment")
+    driver.add_server_arguments(parser)
     args = parser.parse_args(argv)
-    env = dict(item.split("=", 1) for item in args.env)
+    env = driver.server_env(args.env)
     requests = mix()
 
     print(f"load test: {driver.machine_note()}")

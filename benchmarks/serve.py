@@ -105,11 +105,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=float, default=1.0, help="unmeasured seconds before each count (default 1)")
     parser.add_argument("--connections", default="1,32", help="comma-separated connection counts (default 1,32)")
     parser.add_argument("--cold-starts", type=int, default=3, help="cold starts to time, the best counts (default 3)")
-    parser.add_argument("--json", metavar="PATH", help="also write the results as JSON to PATH")
-    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE", help="server environment")
+    driver.add_server_arguments(parser)
     args = parser.parse_args(argv)
     counts = sorted({int(c) for c in args.connections.split(",")})
-    env = dict(item.split("=", 1) for item in args.env)
+    env = driver.server_env(args.env)
     requests = scenarios()
 
     print(f"serve benchmark: {driver.machine_note()}")

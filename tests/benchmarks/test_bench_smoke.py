@@ -146,3 +146,7 @@ def test_the_training_benchmark_prices_a_network_without_pytorch() -> None:
     result = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=True)
     assert "network [784, 30, 20, 10] (24,380 parameters)" in result.stdout
     assert "ms per batch" in result.stdout and "pytorch" not in result.stdout
+
+
+def test_env_pairs_split_at_the_first_equals_sign() -> None:
+    assert driver.server_env(["A=1", "B=x=y"]) == {"A": "1", "B": "x=y"}
