@@ -23,7 +23,7 @@ import orjson
 from model.datasets.learning import LearningData, load, unit
 from model.network import Network
 from model.training.live.config import Start
-from model.training.live.messages import answer, snapshot, step_message, weights_message
+from model.training.live.messages import answer, explained_step, snapshot, weights_message
 from model.training.optimizer import SGD
 from model.training.trainer import Trainer
 
@@ -103,28 +103,24 @@ class Job:
     def train_one(self, *, explain: bool) -> None:
         """Take one step; with `explain`, send the "step" message for the focused neuron."""
         x, y = self.batch()
-        layer, neuron = self.focus or (len(self.network.weights), int(y[0]))
-        w_before = self.network.weights[layer - 1][neuron].copy()
-        b_before = float(self.network.biases[layer - 1][neuron])
-        step = self.trainer.step(x, y, learning_rate=self.config.eta)
+        message = None
+        if explain:
+            layer, neuron = self.focus or (len(self.network.weights), int(y[0]))
+            step, message = explained_step(
+                trainer=self.trainer,
+                x=x,
+                y=y,
+                layer=layer,
+                neuron=neuron,
+                eta=self.config.eta,
+                examples_seen=self.examples_seen + self.config.batch_size,
+            )
+        else:
+            step = self.trainer.step(x, y, learning_rate=self.config.eta)
         self.batches += 1
         self.smoothed = step.cost if self.smoothed is None else self.smoothed + SMOOTHING * (step.cost - self.smoothed)
-        if explain:
-            self.send(
-                step_message(
-                    step=step,
-                    layer=layer,
-                    neuron=neuron,
-                    x=x,
-                    y=y,
-                    w_before=w_before,
-                    b_before=b_before,
-                    network=self.network,
-                    eta=self.config.eta,
-                    cost=self.config.cost,
-                    examples_seen=self.examples_seen,
-                )
-            )
+        if message is not None:
+            self.send(message)
 
     def report(self) -> None:
         """Send a "progress" and a "snapshot", scored on the validation digits (and the learner's own)."""

@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 from model.constants import NUM_CLASSES
 from model.network import Array, Network
 from model.serving.weights import encode
-from model.training.trainer import Step
+from model.training.trainer import Step, Trainer
 
 WRONG_SHOWN = 8
 """Validation digits the network gets wrong, shown in each snapshot."""
@@ -109,6 +109,34 @@ def step_message(
             for i in largest
         ],
     }
+
+
+def explained_step(
+    *, trainer: Trainer, x: Array, y: NDArray[np.int64], layer: int, neuron: int, eta: float, examples_seen: int
+) -> tuple[Step, dict[str, Any]]:
+    """Return the trainer's Step on (x, y) and its "step" message for the neuron, whose weights are copied first.
+
+    `examples_seen` counts this mini-batch too. The copy is made only here, so a step nobody watches pays nothing.
+    """
+    l = layer - 1
+    network = trainer.network
+    w_before = network.weights[l][neuron].copy()
+    b_before = float(network.biases[l][neuron])
+    step = trainer.step(x, y, learning_rate=eta)
+    message = step_message(
+        step=step,
+        layer=layer,
+        neuron=neuron,
+        x=x,
+        y=y,
+        w_before=w_before,
+        b_before=b_before,
+        network=network,
+        eta=eta,
+        cost=trainer.cost,
+        examples_seen=examples_seen,
+    )
+    return step, message
 
 
 def weights_message(*, network: Network, cost: str, metadata: dict[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ import pytest
 
 from model.network import Network
 from model.serving.weights import load
-from model.training.live.messages import answer, snapshot, step_message, weights_message
+from model.training.live.messages import answer, explained_step, snapshot, weights_message
 from model.training.optimizer import SGD
 from model.training.trainer import Trainer
 
@@ -20,22 +20,8 @@ def trained_step(cost: str, layer: int, neuron: int) -> tuple[dict, Network, Net
     network = Network.initialise([784, 12, 10], rng, output="sigmoid")
     before = Network([w.copy() for w in network.weights], [b.copy() for b in network.biases], output="sigmoid")
     x, y = rng.random((4, 784), dtype=np.float32), np.array([3, 1, 4, 1])
-    l = layer - 1
-    w_before, b_before = network.weights[l][neuron].copy(), float(network.biases[l][neuron])
-    step = Trainer(network, SGD(), cost=cost).step(x, y, learning_rate=0.5)
-    message = step_message(
-        step=step,
-        layer=layer,
-        neuron=neuron,
-        x=x,
-        y=y,
-        w_before=w_before,
-        b_before=b_before,
-        network=network,
-        eta=0.5,
-        cost=cost,
-        examples_seen=4,
-    )
+    trainer = Trainer(network, SGD(), cost=cost)
+    step, message = explained_step(trainer=trainer, x=x, y=y, layer=layer, neuron=neuron, eta=0.5, examples_seen=4)
     return message, network, before, step, x, y
 
 
