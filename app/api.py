@@ -88,6 +88,20 @@ def _error(description: str, example: str) -> dict[str, Any]:
     return {"model": ErrorResponse, "description": description, "content": {JSON: {"example": {"detail": example}}}}
 
 
+NOT_LOADED = _error("The model is not loaded yet.", "the model is not loaded yet")
+"""The 503 every route that needs the model may answer before startup has loaded it."""
+
+
+def _request_body(media: str, schema: str) -> dict[str, Any]:
+    """Return the OpenAPI extra that documents a required body of one media type and schema.
+
+    The routes read their bodies themselves (app.parsing, app.uploads), so FastAPI cannot infer it.
+    """
+    return {
+        "requestBody": {"required": True, "content": {media: {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+    }
+
+
 class AnswerOptions(Protocol):
     """What a request asks of the answer, besides the drawing or picture (PredictInput, PictureInput)."""
 
@@ -215,14 +229,9 @@ def describe_neuron(*, runtime: Runtime, layer: int, index: int) -> dict[str, An
             "the body must be application/json (strokes or pixels) or multipart/form-data (an image file)",
         ),
         422: _error("The input is invalid; `detail` says how.", "no ink: the drawing has no points"),
-        503: _error("The model is not loaded yet.", "the model is not loaded yet"),
+        503: NOT_LOADED,
     },
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {JSON: {"schema": {"$ref": "#/components/schemas/PredictRequest"}}},
-        }
-    },
+    openapi_extra=_request_body(JSON, "PredictRequest"),
 )
 async def predict_digit(runtime: RuntimeDep, body: Body) -> Response:
     """Return the network's reading of the drawing or picture in the body (see PredictRequest, PredictUpload)."""
@@ -262,14 +271,9 @@ async def predict_digit(runtime: RuntimeDep, body: Body) -> Response:
             "The form or the picture is invalid; `detail` says how.",
             "no image: send the picture as a file field named image",
         ),
-        503: _error("The model is not loaded yet.", "the model is not loaded yet"),
+        503: NOT_LOADED,
     },
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {MULTIPART: {"schema": {"$ref": "#/components/schemas/PredictUpload"}}},
-        }
-    },
+    openapi_extra=_request_body(MULTIPART, "PredictUpload"),
 )
 async def predict_image(runtime: RuntimeDep, body: Upload) -> Response:
     """Return the network's reading of the picture in the multipart body (see PredictUpload)."""
@@ -331,7 +335,7 @@ async def neuron(runtime: RuntimeDep, layer: int, index: int, if_none_match: IfN
     tags=["health"],
     response_model=Health,
     summary="Liveness and readiness",
-    responses={503: _error("The model is not loaded yet.", "the model is not loaded yet")},
+    responses={503: NOT_LOADED},
 )
 async def healthz(runtime: RuntimeDep) -> Response:
     """Return {"status": "ok"} once the model is loaded (503 before)."""
