@@ -93,19 +93,14 @@ def screenshots(url: str) -> None:
     """Save the drawing page with a 7 drawn, on a desktop and on a phone."""
     from playwright.sync_api import sync_playwright
 
+    from tests.e2e.browser import stroke, touch_stroke  # the tests' own ways to draw on the pad
+
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         page.goto(f"{url}/")
-        box = page.get_by_test_id("canvas").bounding_box()
-        assert box is not None
-        at = [(box["x"] + fx * box["width"], box["y"] + fy * box["height"]) for fx, fy in SEVEN]
-        page.mouse.move(*at[0])
-        page.mouse.down()
-        for x, y in at[1:]:
-            page.mouse.move(x, y, steps=4)
-        page.mouse.up()
+        stroke(page, SEVEN)
         page.get_by_test_id("prediction").filter(has_text="7").wait_for()
         page.screenshot(path=str(REPO / "docs" / "screenshot.png"))
 
@@ -113,14 +108,7 @@ def screenshots(url: str) -> None:
             viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2
         )
         phone.goto(f"{url}/")
-        box = phone.get_by_test_id("canvas").bounding_box()
-        assert box is not None
-        at = [(box["x"] + fx * box["width"], box["y"] + fy * box["height"]) for fx, fy in SEVEN]
-        cdp = phone.context.new_cdp_session(phone)
-        cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": at[0][0], "y": at[0][1]}]})
-        for x, y in at[1:]:
-            cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
-        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+        touch_stroke(phone, SEVEN)
         phone.get_by_test_id("pad-answer-digit").filter(has_text="7").wait_for()
         phone.screenshot(path=str(REPO / "docs" / "screenshot-phone.png"))
         browser.close()
@@ -130,6 +118,8 @@ def screenshots(url: str) -> None:
 def learn_screenshots(url: str) -> None:
     """Save /learn paused after a step, past 90% validation accuracy, with a 7 asked: on a desktop and on a phone."""
     from playwright.sync_api import sync_playwright
+
+    from tests.e2e.browser import stroke, touch_stroke  # the tests' own ways to draw on the pad
 
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     with sync_playwright() as playwright:
@@ -147,25 +137,8 @@ def learn_screenshots(url: str) -> None:
             page.get_by_role("button", name="Pause", exact=True).click()
             page.get_by_role("button", name="Step", exact=True).click()
             page.get_by_test_id("step-bias").wait_for()
-            pad = page.get_by_test_id("canvas")
-            pad.scroll_into_view_if_needed()
-            box = pad.bounding_box()
-            assert box is not None
-            at = [(box["x"] + fx * box["width"], box["y"] + fy * box["height"]) for fx, fy in SEVEN]
-            if touch:
-                cdp = page.context.new_cdp_session(page)
-                cdp.send(
-                    "Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": at[0][0], "y": at[0][1]}]}
-                )
-                for x, y in at[1:]:
-                    cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
-                cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
-            else:
-                page.mouse.move(*at[0])
-                page.mouse.down()
-                for x, y in at[1:]:
-                    page.mouse.move(x, y, steps=4)
-                page.mouse.up()
+            page.get_by_test_id("canvas").scroll_into_view_if_needed()
+            (touch_stroke if touch else stroke)(page, SEVEN)
             page.get_by_test_id("ask-status").filter(has_text="It reads").wait_for()
             page.evaluate("window.scrollTo(0, 0)")
             page.screenshot(path=str(REPO / "docs" / f"learn-{width}.png"))
