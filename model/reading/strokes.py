@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from itertools import chain
+from itertools import accumulate, chain
 
 import numpy as np
 from numpy.typing import NDArray
@@ -85,8 +85,9 @@ def _points_many(
     lengths = [[n for n in map(len, strokes) if n] for strokes in drawings]
     if not all(lengths):
         raise NoInkError("no ink: the drawing has no points")
-    ends = np.cumsum(list(chain.from_iterable(lengths)))
-    firsts = np.concatenate(([0], np.cumsum([sum(counts) for counts in lengths])))
+    # Running totals of a few small counts: cheaper in Python than converting them to an array first.
+    ends = np.fromiter(accumulate(chain.from_iterable(lengths)), dtype=np.intp)
+    firsts = np.fromiter(accumulate(map(sum, lengths), initial=0), dtype=np.intp)
     return flat[0::2], flat[1::2], ends, firsts
 
 
@@ -123,11 +124,11 @@ def _ink(
 ) -> NDArray[np.float32]:
     """Return `count` flat canvases, a pen disc at every (x, y) (output coordinates) on canvas `owner` of it."""
     coverage, offsets = _pen(pen_width)
-    x = x + PAD
-    y = y + PAD
-    column, row = np.floor(x), np.floor(y)
-    within = ((y - row) * SUBPIXEL).astype(np.intp) * SUBPIXEL + ((x - column) * SUBPIXEL).astype(np.intp)
-    where = (row * CANVAS + column).astype(np.intp)
+    # Each pen centre in 1/SUBPIXEL-pixel cells of the canvas (times SUBPIXEL is exact in binary), then
+    # split into the pixel it lies in and its place within that pixel.
+    cell, within = np.divmod(np.floor(np.stack((y + PAD, x + PAD)) * SUBPIXEL).astype(np.intp), SUBPIXEL)
+    where = cell[0] * CANVAS + cell[1]
+    within = within[0] * SUBPIXEL + within[1]
     if count > 1:
         where += owner * (CANVAS * CANVAS)
     where = where[:, None] + offsets
@@ -159,10 +160,10 @@ def render_many(drawings: Sequence[Strokes], *, pen_width: float = PEN_WIDTH) ->
     left, top = np.minimum.reduceat(x, firsts[:-1]), np.minimum.reduceat(y, firsts[:-1])
     extent = np.maximum(np.maximum.reduceat(x, firsts[:-1]) - left, np.maximum.reduceat(y, firsts[:-1]) - top)
     # The ink, pen width included, spans BOX_SIDE output pixels along its longer side (box_scale, for each).
-    scale = np.where(extent > 0, (BOX_SIDE - pen_width) / np.where(extent > 0, extent, 1.0), 0.0)
+    scale = (BOX_SIDE - pen_width) / np.where(extent > 0, extent, np.inf)  # a single point: scale 0
     xs, ys = _pen_positions_many((x - left[owner]) * scale[owner], (y - top[owner]) * scale[owner], ends, firsts)
     # The pen positions' mean is near the ink's centre of mass, but not on it where strokes overlap or end.
-    centres = np.array([(x.mean(), y.mean()) for x, y in zip(xs, ys, strict=True)], dtype=np.float64)
+    centres = np.array([(x.sum() / x.size, y.sum() / y.size) for x, y in zip(xs, ys, strict=True)], dtype=np.float64)
 
     def draw(which: NDArray[np.intp], shifts: NDArray[np.float64]) -> NDArray[np.float32]:
         if which.size == 1:
