@@ -11,15 +11,25 @@ import_or_skip("playwright")
 from playwright.sync_api import (  # noqa: E402
     Browser,
     ConsoleMessage,
+    FilePayload,
+    FloatRect,
     Locator,
     Page,
+    Position,
     Route,
     expect,
     sync_playwright,
 )
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError  # noqa: E402
 
-__all__ = ["Browser", "Page", "Route", "expect", "sync_playwright"]  # the tests take playwright from here, once checked
+__all__ = [
+    "Browser",
+    "FilePayload",
+    "Page",
+    "Route",
+    "expect",
+    "sync_playwright",
+]  # the tests take playwright from here, once checked
 
 expect.set_options(timeout=15_000)  # the CI machine may be busy (training runs beside the tests)
 
@@ -69,10 +79,23 @@ class Problems:
 
 
 def open_page(
-    browser: Browser, url: str, width: int = 1280, height: int = 800, **context: object
+    browser: Browser,
+    url: str,
+    width: int = 1280,
+    height: int = 800,
+    *,
+    has_touch: bool = False,
+    is_mobile: bool = False,
+    device_scale_factor: float | None = None,
 ) -> tuple[Page, Problems]:
-    """Open `url` in a fresh context of the given viewport, with the problem listeners attached."""
-    ctx = browser.new_context(viewport={"width": width, "height": height}, **context)
+    """Open `url` in a fresh context of the given viewport (a phone's: touch, mobile, its pixel ratio),
+    with the problem listeners attached."""
+    ctx = browser.new_context(
+        viewport={"width": width, "height": height},
+        has_touch=has_touch,
+        is_mobile=is_mobile,
+        device_scale_factor=device_scale_factor,
+    )
     ctx.add_init_script(CSP_PROBE)
     page = ctx.new_page()
     problems = Problems(page, allow_missing_report=url.endswith("/model"))
@@ -83,7 +106,7 @@ def open_page(
     return page, problems
 
 
-def pad_box(page: Page) -> dict[str, float]:
+def pad_box(page: Page) -> FloatRect:
     canvas = page.get_by_test_id("canvas")
     canvas.scroll_into_view_if_needed()
     box = canvas.bounding_box()
@@ -119,7 +142,7 @@ def touch_stroke(page: Page, points: list[tuple[float, float]]) -> None:
     cdp.detach()
 
 
-def tap_until(locator: Locator, done: Locator, position: dict[str, float] | None = None, tries: int = 3) -> None:
+def tap_until(locator: Locator, done: Locator, position: Position | None = None, tries: int = 3) -> None:
     """Tap `locator` until `done` is visible. After a touch stroke, headless Chromium sometimes answers a tap
     with touchstart, pointerdown, pointerup and touchend but no click (seen on main's page too, with
     Playwright's tap and with taps sent through DevTools alike), so a missed click is tapped again."""
@@ -138,7 +161,7 @@ SEVEN = [(0.3, 0.2), (0.5, 0.2), (0.7, 0.2), (0.64, 0.42), (0.57, 0.64), (0.5, 0
 """A 7 as fractions of the pad: a bar, then a stroke down and to the left."""
 
 
-def in_viewport(page: Page, testid: str) -> dict[str, float]:
+def in_viewport(page: Page, testid: str) -> FloatRect:
     """Return the element's box after asserting that all of it lies inside the viewport."""
     box = page.get_by_test_id(testid).bounding_box()
     size = page.viewport_size

@@ -24,6 +24,7 @@ import httpx
 import numpy as np
 import pytest
 from playwright.sync_api import Frame
+from playwright.sync_api import Request as PlaywrightRequest
 
 from app.figures import mnist_test_set
 from model.figures.sigmoid import Z_MAX, Z_MIN, to_x, to_y
@@ -174,7 +175,11 @@ def test_other_origins_and_other_pages_are_refused(server: str, article: Article
     for origin, frames in framings:
         tab = browser.new_page()
         blocked: dict[str, str] = {}
-        tab.on("requestfailed", lambda request, blocked=blocked: blocked.update({request.url: request.failure or ""}))
+
+        def failed(request: PlaywrightRequest, blocked: dict[str, str] = blocked) -> None:
+            blocked[request.url] = request.failure or ""
+
+        tab.on("requestfailed", failed)
         host(tab, article, origin, frames)
         for title, url in frames.items():
             frame = framed(tab, title)
@@ -192,23 +197,27 @@ def figure_page(browser: Browser, url: str) -> tuple[Page, Exchanges, Problems]:
     return page, exchanges, problems
 
 
+def _is_figure(request: PlaywrightRequest) -> bool:
+    """Return whether `request` asks for one of the figures' SVGs."""
+    return re.search(r"/figures/\w+\.svg", request.url) is not None
+
+
 class Exchanges:
     """The page's requests for its figure (POST or GET /figures/NAME.svg) and their answers, in order."""
 
     def __init__(self, page: Page) -> None:
         self.page = page
-        self.requests: list[Any] = []
+        self.requests: list[PlaywrightRequest] = []
         self.pending = 0
         self.seen = 0
-        is_figure = lambda request: re.search(r"/figures/\w+\.svg", request.url) is not None  # noqa: E731
-        page.on("request", lambda request: self._count(+1) if is_figure(request) else None)
-        page.on("requestfinished", lambda request: self._finished(request) if is_figure(request) else None)
-        page.on("requestfailed", lambda request: self._count(-1) if is_figure(request) else None)
+        page.on("request", lambda request: self._count(+1) if _is_figure(request) else None)
+        page.on("requestfinished", lambda request: self._finished(request) if _is_figure(request) else None)
+        page.on("requestfailed", lambda request: self._count(-1) if _is_figure(request) else None)
 
     def _count(self, change: int) -> None:
         self.pending += change
 
-    def _finished(self, request: Any) -> None:
+    def _finished(self, request: PlaywrightRequest) -> None:
         self.pending -= 1
         self.requests.append(request)
 
@@ -232,9 +241,12 @@ class Exchanges:
             pytest.fail(f"the page never settled: {state} (answers, requests on the way, data-updates)")
         self.seen = len(self.requests)
         last = self.requests[-1]
-        assert last.response().status == 200
+        response = last.response()
+        assert response is not None and response.status == 200
         if last.method == "GET":
-            return {"mnist": int(re.search(r"mnist=(\d+)", last.url).group(1))}
+            mnist = re.search(r"mnist=(\d+)", last.url)
+            assert mnist is not None, last.url
+            return {"mnist": int(mnist.group(1))}
         body: dict[str, Any] = json.loads(last.post_data or "{}")
         return body
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.e2e.browser import ARTIFACTS, REPO, Browser, canvas_png, draw_one, expect, open_page
+from tests.e2e.browser import ARTIFACTS, REPO, Browser, FilePayload, canvas_png, draw_one, expect, open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -106,7 +106,7 @@ def test_a_picture_that_cannot_be_read_clears_the_old_answer_and_says_why(
     prediction = page.get_by_test_id("prediction")
     expect(prediction).to_have_text("7")
 
-    page.get_by_test_id("upload-input").set_input_files(files=[{"name": name, "mimeType": mime, "buffer": content()}])
+    page.get_by_test_id("upload-input").set_input_files(files=[FilePayload(name=name, mimeType=mime, buffer=content())])
     expect(page.get_by_test_id("status")).to_have_text("The network could not read this picture.")
     detail = page.locator("#answer-detail")
     expect(detail).not_to_be_empty()
