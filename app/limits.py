@@ -9,7 +9,14 @@ a description says `$name`). Adding a limit is adding one field here.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
+
+
+def _deadline(description: str) -> Any:
+    """Return the field of a connection deadline: seconds, more than 0, 10 by default (the two deadlines agree)."""
+    return Field(default=10.0, gt=0, description=description)
 
 
 class Limits(BaseModel):
@@ -30,15 +37,11 @@ class Limits(BaseModel):
     max_points: int = Field(default=10_000, ge=1, description="Most points in one drawing, all strokes together.")
     max_coordinate: float = Field(default=1e6, gt=0, description="Largest accepted |x| or |y| of a point.")
 
-    header_timeout_s: float = Field(
-        default=10.0,
-        gt=0,
-        description="A request's line and headers must arrive within this many seconds (408 and close otherwise).",
+    header_timeout_s: float = _deadline(
+        "A request's line and headers must arrive within this many seconds (408 and close otherwise)."
     )
-    body_timeout_s: float = Field(
-        default=10.0,
-        gt=0,
-        description="Longest wait for the next byte of a request body (408 and close); there is no total deadline.",
+    body_timeout_s: float = _deadline(
+        "Longest wait for the next byte of a request body (408 and close); there is no total deadline."
     )
     max_connections: int = Field(
         default=4096,
