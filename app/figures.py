@@ -169,6 +169,23 @@ Index = Annotated[int, Query(ge=0, description="The neuron's index in its layer,
 Mnist = Annotated[int | None, Query(ge=0, description="Start from this MNIST test image (if the server has MNIST).")]
 
 
+@dataclass(frozen=True)
+class FigureQuery:
+    """What a figure's query asks for: neuron `index` of hidden layer `layer`, and MNIST test image `mnist` (or None)."""
+
+    layer: int
+    index: int
+    mnist: int | None
+
+
+async def figure_query(layer: Layer = 1, index: Index = 0, mnist: Mnist = None) -> FigureQuery:
+    """Return the query parameters a neuron figure's page and SVG take (FastAPI answers 422 for a wrong one)."""
+    return FigureQuery(layer=layer, index=index, mnist=mnist)
+
+
+FigureQueryDep = Annotated[FigureQuery, Depends(figure_query)]
+
+
 async def _page(
     request: Request,
     templates: TemplatesDep,
@@ -176,15 +193,18 @@ async def _page(
     digits: DigitsDep,
     *,
     figure: str,
-    layer: int,
-    index: int,
-    mnist: int | None,
+    query: FigureQuery,
 ) -> HTMLResponse:
     """Return the page of `figure`; 404 for a neuron or MNIST image that does not exist, 422 for a wrong parameter."""
     refuse_other_parameters(request, ("mnist",) if figure == "pixels" else ("layer", "index", "mnist"))
-    digit = mnist_digit(digits=digits, index=mnist)  # FigureError: 404 (app.errors.STATUS_OF)
+    digit = mnist_digit(digits=digits, index=query.mnist)  # FigureError: 404 (app.errors.STATUS_OF)
     context = figure_context(
-        figure=figure, sizes=runtime.info["sizes"], layer=layer, index=index, digit=digit, mnist_asked=mnist is not None
+        figure=figure,
+        sizes=runtime.info["sizes"],
+        layer=query.layer,
+        index=query.index,
+        digit=digit,
+        mnist_asked=query.mnist is not None,
     )
     return templates.TemplateResponse(request, "figures/figure.html", {"info": runtime.info, **context})
 
@@ -194,22 +214,17 @@ async def pixels(
     request: Request, templates: TemplatesDep, runtime: RuntimeDep, digits: DigitsDep, mnist: Mnist = None
 ) -> HTMLResponse:
     """Return the pixel figure page: the grid of the drawing's (or ?mnist test image's) values."""
-    return await _page(request, templates, runtime, digits, figure="pixels", layer=1, index=0, mnist=mnist)
+    query = FigureQuery(layer=1, index=0, mnist=mnist)
+    return await _page(request, templates, runtime, digits, figure="pixels", query=query)
 
 
 def _hidden_neuron_figure(figure: str, summary: str, doc: str) -> None:
     """Register the page route of `figure`, a figure of neuron `index` of hidden layer `layer` (returns nothing)."""
 
     async def route(
-        request: Request,
-        templates: TemplatesDep,
-        runtime: RuntimeDep,
-        digits: DigitsDep,
-        layer: Layer = 1,
-        index: Index = 0,
-        mnist: Mnist = None,
+        request: Request, templates: TemplatesDep, runtime: RuntimeDep, digits: DigitsDep, query: FigureQueryDep
     ) -> HTMLResponse:
-        return await _page(request, templates, runtime, digits, figure=figure, layer=layer, index=index, mnist=mnist)
+        return await _page(request, templates, runtime, digits, figure=figure, query=query)
 
     route.__name__ = figure
     route.__doc__ = doc
@@ -237,22 +252,17 @@ def _svg_query(request: Request, figure: str, *, mnist: bool) -> None:
 
 @router.get("/{figure}.svg", response_class=Response, summary="A figure as SVG: the sample drawing or ?mnist")
 async def figure_file(
-    request: Request,
-    runtime: RuntimeDep,
-    digits: DigitsDep,
-    figure: str,
-    layer: Layer = 1,
-    index: Index = 0,
-    mnist: Mnist = None,
+    request: Request, runtime: RuntimeDep, digits: DigitsDep, figure: str, query: FigureQueryDep
 ) -> Response:
     """Return the SVG of `figure` for the sample drawing, or MNIST test image `mnist`; 404 for what does not exist."""
     _svg_query(request, figure, mnist=True)
+    mnist = query.mnist
     if mnist is not None and digits is None:
         raise HTTPException(404, "this server has no MNIST files: ?mnist cannot be drawn")
     # FigureError (no such image, figure or neuron): 404 (app.errors.STATUS_OF)
     image, source = image_from_mnist(digits, mnist) if digits is not None and mnist is not None else sample_image()
     svg = await run_in_threadpool(
-        figure_svg, runtime=runtime, figure=figure, image=image, source=source, layer=layer, index=index
+        figure_svg, runtime=runtime, figure=figure, image=image, source=source, layer=query.layer, index=query.index
     )
     return Response(svg, media_type=SVG)
 
