@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Annotated, Any, Protocol
@@ -11,6 +12,7 @@ import numpy as np
 import orjson
 from fastapi import APIRouter, Depends, Header, HTTPException, Request
 from fastapi.responses import Response
+from fastapi.types import DecoratedCallable
 from numpy.typing import NDArray
 from pydantic.json_schema import SkipJsonSchema
 from starlette.concurrency import run_in_threadpool
@@ -49,13 +51,15 @@ class PredictBody:
         return media_type(self.content_type) == MULTIPART
 
 
+NOT_JSON_OR_MULTIPART = "the body must be application/json (strokes or pixels) or multipart/form-data (an image file)"
+"""POST /predict's 415 (the example in its documentation too)."""
+
+
 async def predict_body(request: Request) -> PredictBody:
     """Return the request body; raise 415 unless it is declared application/json or multipart/form-data."""
     content_type = request.headers.get("content-type", "")
     if media_type(content_type) not in (JSON, MULTIPART):
-        raise HTTPException(
-            415, "the body must be application/json (strokes or pixels) or multipart/form-data (an image file)"
-        )
+        raise HTTPException(415, NOT_JSON_OR_MULTIPART)
     return PredictBody(await request.body(), content_type)
 
 
@@ -87,6 +91,9 @@ def _error(description: str, example: str) -> dict[str, Any]:
     """Return an OpenAPI response entry for an error with `description` and an example detail."""
     return {"model": ErrorResponse, "description": description, "content": {JSON: {"example": {"detail": example}}}}
 
+
+NOT_MODIFIED = {"description": "Not modified: the answer is still the one with the ETag sent."}
+"""The 304 of a route answered with an ETag, when If-None-Match still matches it."""
 
 NOT_LOADED = _error("The model is not loaded yet.", "the model is not loaded yet")
 """The 503 every route that needs the model may answer before startup has loaded it."""
@@ -205,10 +212,35 @@ def describe_neuron(*, runtime: Runtime, layer: int, index: int) -> dict[str, An
     }
 
 
-@router.post(
+def _reading_route(
+    path: str,
+    *,
+    operation_id: str,
+    summary: str,
+    description: str,
+    body: tuple[str, str],
+    errors: dict[int | str, dict[str, Any]],
+) -> Callable[[DecoratedCallable], DecoratedCallable]:
+    """Return the decorator of a route that reads a digit and answers PredictResponse (tag reading).
+
+    `body` is the request body's media type and schema; `errors` are its 413, 415 and 422 (_error's), to which the
+    503 before the model loads is added.
+    """
+    return router.post(
+        path,
+        operation_id=operation_id,
+        tags=["reading"],
+        summary=summary,
+        description=description,
+        response_model=PredictResponse,
+        responses={**errors, 503: NOT_LOADED},
+        openapi_extra=_request_body(*body),
+    )
+
+
+@_reading_route(
     "/predict",
     operation_id="predict",
-    tags=["reading"],
     summary="Read a drawn digit",
     description=(
         "Send a drawing as JSON, exactly one of `strokes` (raw pen points, preprocessed like MNIST) or "
@@ -221,17 +253,12 @@ def describe_neuron(*, runtime: Runtime, layer: int, index: int) -> dict[str, An
         "Another content type is answered 415, except multipart/form-data: a picture sent here is read as "
         "POST /predict/image reads it, so that older clients keep working."
     ),
-    response_model=PredictResponse,
-    responses={
+    body=(JSON, "PredictRequest"),
+    errors={
         413: _error("The body, strokes or points are over the limits.", "too many strokes: 101 (the limit is 100)"),
-        415: _error(
-            "The body is neither JSON nor multipart.",
-            "the body must be application/json (strokes or pixels) or multipart/form-data (an image file)",
-        ),
+        415: _error("The body is neither JSON nor multipart.", NOT_JSON_OR_MULTIPART),
         422: _error("The input is invalid; `detail` says how.", "no ink: the drawing has no points"),
-        503: NOT_LOADED,
     },
-    openapi_extra=_request_body(JSON, "PredictRequest"),
 )
 async def predict_digit(runtime: RuntimeDep, body: Body) -> Response:
     """Return the network's reading of the drawing or picture in the body (see PredictRequest, PredictUpload)."""
@@ -248,10 +275,9 @@ async def predict_digit(runtime: RuntimeDep, body: Body) -> Response:
     return Response(encoded, media_type=JSON)
 
 
-@router.post(
+@_reading_route(
     "/predict/image",
     operation_id="predictImage",
-    tags=["reading"],
     summary="Read a photographed or scanned digit",
     description=(
         "Send a picture as multipart/form-data: a file field `image` (PNG, JPEG, WebP, GIF or BMP, recognised "
@@ -260,8 +286,8 @@ async def predict_digit(runtime: RuntimeDep, body: Body) -> Response:
         "Limits: at most $max_upload_bytes bytes and $max_image_pixels pixels (413 beyond); a body that is not "
         "multipart or a picture of another format 415; a corrupt file, a form without `image` or a blank picture 422."
     ),
-    response_model=PredictResponse,
-    responses={
+    body=(MULTIPART, "PredictUpload"),
+    errors={
         413: _error("The upload or the picture is over the limits.", "upload too large: the limit is 8388608 bytes"),
         415: _error(
             "The body is not multipart, or the picture is not an accepted format.",
@@ -271,9 +297,7 @@ async def predict_digit(runtime: RuntimeDep, body: Body) -> Response:
             "The form or the picture is invalid; `detail` says how.",
             "no image: send the picture as a file field named image",
         ),
-        503: NOT_LOADED,
     },
-    openapi_extra=_request_body(MULTIPART, "PredictUpload"),
 )
 async def predict_image(runtime: RuntimeDep, body: Upload) -> Response:
     """Return the network's reading of the picture in the multipart body (see PredictUpload)."""
@@ -289,13 +313,12 @@ async def read_upload(*, runtime: Runtime, body: PredictBody) -> Response:
     return Response(encoded, media_type=JSON)
 
 
-@router.get(
-    "/api/model",
-    operation_id="getModel",
-    tags=["model"],
-    response_model=ModelInfo,
-    summary="Describe the model being served",
-    responses={304: {"description": "Not modified: the answer is still the one with the ETag sent."}},
+model_routes = APIRouter(tags=["model"], responses={304: NOT_MODIFIED})
+"""The model group's routes: GETs answered with an ETag, so each may answer 304 (included in `router` below)."""
+
+
+@model_routes.get(
+    "/api/model", operation_id="getModel", response_model=ModelInfo, summary="Describe the model being served"
 )
 async def model_info(runtime: RuntimeDep, if_none_match: IfNoneMatch = None) -> Response:
     """Return the layer sizes, accuracies, training info, SHA-256 and limits (built once at startup).
@@ -305,14 +328,12 @@ async def model_info(runtime: RuntimeDep, if_none_match: IfNoneMatch = None) -> 
     return cached(runtime.info_json, etag=runtime.info_etag, if_none_match=if_none_match)
 
 
-@router.get(
+@model_routes.get(
     "/api/neurons/{layer}/{index}",
     operation_id="getNeuron",
-    tags=["model"],
     response_model=Neuron,
     summary="One neuron's bias and weights",
     responses={
-        304: {"description": "Not modified: the answer is still the one with the ETag sent."},
         404: _error("No such layer or neuron.", "layer 3 has no neuron 30 (it has 30: 0-29)"),
         422: _error("layer or index is not an integer.", "path.layer: Input should be a valid integer"),
     },
@@ -327,6 +348,9 @@ async def neuron(runtime: RuntimeDep, layer: int, index: int, if_none_match: IfN
     if matches(if_none_match, etag):
         return not_modified(etag)  # without encoding the weights
     return cached(orjson.dumps(body, option=_DUMPS_OPTIONS), etag=etag, if_none_match=None)
+
+
+router.include_router(model_routes)
 
 
 @router.get(
