@@ -41,10 +41,10 @@ __all__ = [
     "Request",
     "Server",
     "WrkResult",
-    "add_server_arguments",
     "app_command",
     "check_ok",
     "http_request",
+    "parse_server_arguments",
     "post_json",
     "quiet_server",
     "run_wrk",
@@ -52,10 +52,15 @@ __all__ = [
 ]
 
 
-def add_server_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add --json (where to write the results) and --env (the server's environment) to `parser`; returns nothing."""
+def parse_server_arguments(
+    parser: argparse.ArgumentParser, argv: list[str] | None
+) -> tuple[argparse.Namespace, dict[str, str]]:
+    """Return the arguments in `argv`, with --json (where to write the results) and --env added to `parser`, and
+    the server's environment that --env's NAME=VALUE pairs name."""
     parser.add_argument("--json", metavar="PATH", help="also write the results as JSON to PATH")
     parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE", help="server environment")
+    args = parser.parse_args(argv)
+    return args, server_env(args.env)
 
 
 def server_env(pairs: Iterable[str]) -> dict[str, str]:

@@ -88,9 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--connections", type=int, default=64, help="concurrent keep-alive connections (default 64)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the request order (default 0)")
-    driver.add_server_arguments(parser)
-    args = parser.parse_args(argv)
-    env = driver.server_env(args.env)
+    args, env = driver.parse_server_arguments(parser, argv)
     requests = mix()
 
     print(f"load test: {driver.machine_note()}")

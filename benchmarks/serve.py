@@ -105,10 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=float, default=1.0, help="unmeasured seconds before each count (default 1)")
     parser.add_argument("--connections", default="1,32", help="comma-separated connection counts (default 1,32)")
     parser.add_argument("--cold-starts", type=int, default=3, help="cold starts to time, the best counts (default 3)")
-    driver.add_server_arguments(parser)
-    args = parser.parse_args(argv)
+    args, env = driver.parse_server_arguments(parser, argv)
     counts = sorted({int(c) for c in args.connections.split(",")})
-    env = driver.server_env(args.env)
     requests = scenarios()
 
     print(f"serve benchmark: {driver.machine_note()}")
