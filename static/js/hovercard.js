@@ -7,28 +7,26 @@ import { h, fmt, pct } from "./dom.js";
 import { flat, weightImage } from "./colors.js";
 import { fetchNeuron, cachedNeuron } from "./api.js";
 import { weightedInput } from "./sums.js";
+import { NeuronView } from "./neuron-view.js";
 
-export class HoverCard {
+export class HoverCard extends NeuronView {
   #el;
-  #ref = null;
   #at = null;
-  #shape;
-  #prediction = null;
 
   /**
    * @param {HTMLElement} el  the card element (position: fixed)
    * @param {import("./shape.js").Shape} shape
    */
   constructor(el, shape) {
+    super(shape);
     this.#el = el;
-    this.#shape = shape;
   }
 
   /** Show the card for a neuron near a client point, or hide it (ref null). */
   show(ref, at, prediction) {
-    this.#ref = ref;
+    this.ref = ref;
     this.#at = at ?? this.#at;
-    this.#prediction = prediction;
+    this.prediction = prediction;
     if (!ref) {
       this.#el.hidden = true;
       return;
@@ -36,23 +34,21 @@ export class HoverCard {
     if (ref.layer > 0 && !cachedNeuron(ref.layer, ref.index)) {
       fetchNeuron(ref.layer, ref.index)
         .then(() => {
-          if (this.#ref === ref) this.#render();
+          if (this.ref === ref) this.render();
         })
         .catch(() => {});
     }
-    this.#render();
+    this.render();
   }
 
-  /** Re-render with a newer prediction, if visible. */
-  refresh(prediction) {
-    this.#prediction = prediction;
-    if (this.#ref) this.#render();
-  }
-
-  #render() {
-    const { layer, index } = this.#ref;
-    const shape = this.#shape;
-    const p = this.#prediction;
+  /**
+   * Draw the card of `this.ref`: its values and, for the first hidden layer, its incoming weights.
+   * @protected
+   */
+  render() {
+    const { layer, index } = this.ref;
+    const shape = this.shape;
+    const p = this.prediction;
     const rows = [];
     if (layer === 0) {
       rows.push(["x", p ? fmt(flat(p.input)[index]) : "—"]);

@@ -7,6 +7,7 @@ import { h, fmt, signed, pct } from "./dom.js";
 import { divergingRGB, css, maxAbs, weightImage } from "./colors.js";
 import { fetchNeuron, cachedNeuron } from "./api.js";
 import { incoming, weightedInput } from "./sums.js";
+import { NeuronView } from "./neuron-view.js";
 
 const TOP = 8;
 
@@ -24,12 +25,9 @@ function barCell(value, scale) {
   return h("span", { class: "contrib-track", "aria-hidden": "true" }, bar);
 }
 
-export class Inspector {
+export class Inspector extends NeuronView {
   #root;
-  #shape;
-  #ref = null;
   #neuron = null;
-  #prediction = null;
   #onSelect;
   #onClose;
 
@@ -39,55 +37,53 @@ export class Inspector {
    * @param {{onSelect: (ref) => void, onClose: () => void}} handlers  onSelect: the user followed a link to another neuron
    */
   constructor(root, shape, { onSelect, onClose }) {
+    super(shape);
     this.#root = root;
-    this.#shape = shape;
     this.#onSelect = onSelect;
     this.#onClose = onClose;
   }
 
   /** The inspected neuron, or null. */
   get current() {
-    return this.#ref;
+    return this.ref;
   }
 
   /** Open the inspector on a neuron (layer ≥ 1). */
   async open(ref, prediction) {
-    this.#ref = ref;
-    this.#prediction = prediction;
+    this.ref = ref;
+    this.prediction = prediction;
     this.#neuron = cachedNeuron(ref.layer, ref.index) ?? null;
-    this.#render();
+    this.render();
     this.#root.hidden = false;
     this.#root.scrollIntoView({ block: "nearest", behavior: "smooth" });
     if (!this.#neuron) {
       try {
         const neuron = await fetchNeuron(ref.layer, ref.index);
-        if (this.#ref !== ref) return;
+        if (this.ref !== ref) return;
         this.#neuron = neuron;
       } catch (error) {
-        if (this.#ref === ref) this.#root.querySelector(".insp-body")?.replaceChildren(h("p", { class: "error" }, `Could not load the neuron: ${error.message}`));
+        if (this.ref === ref) this.#root.querySelector(".insp-body")?.replaceChildren(h("p", { class: "error" }, `Could not load the neuron: ${error.message}`));
         return;
       }
-      this.#render();
+      this.render();
     }
   }
 
   /** Close the inspector. */
   close() {
-    this.#ref = null;
+    this.ref = null;
     this.#root.hidden = true;
     this.#root.replaceChildren();
     this.#onClose();
   }
 
-  /** Recompute with a newer prediction (or none), if open. */
-  refresh(prediction) {
-    this.#prediction = prediction;
-    if (this.#ref) this.#render();
-  }
-
-  #render() {
-    const { layer, index } = this.#ref;
-    const shape = this.#shape;
+  /**
+   * Draw the inspector of `this.ref`: its head, its sections (once its weights are here) and its figure links.
+   * @protected
+   */
+  render() {
+    const { layer, index } = this.ref;
+    const shape = this.shape;
     const title = layer === shape.last
       ? `${shape.title(layer)} neuron ${index} — digit ${index}`
       : `${shape.title(layer)}, neuron ${index}`;
@@ -110,12 +106,12 @@ export class Inspector {
   }
 
   #sections() {
-    const { layer, index } = this.#ref;
-    const shape = this.#shape;
+    const { layer, index } = this.ref;
+    const shape = this.shape;
     const L = shape.last;
     const isOut = layer === L;
     const neuron = this.#neuron;
-    const p = this.#prediction;
+    const p = this.prediction;
     const x = incoming(p, layer);
     const sym = layer === 1 ? "x" : "a";
     const n = neuron.weights.length;
