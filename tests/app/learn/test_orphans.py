@@ -37,6 +37,12 @@ def start_client(server: Server) -> subprocess.Popen[str]:
     return client
 
 
+def kill(client: subprocess.Popen[str]) -> None:
+    """Kill `client` with SIGKILL, which it cannot catch, unless it has ended already, and reap it (returns nothing)."""
+    client.kill()
+    client.wait()
+
+
 @contextmanager
 def training_job(server: Server) -> Iterator[tuple[subprocess.Popen[str], int]]:
     """Yield a training client of `server` and its job's pid; kill the client on the way out."""
@@ -45,25 +51,21 @@ def training_job(server: Server) -> Iterator[tuple[subprocess.Popen[str], int]]:
         (pid,) = job_pids(server.pid)
         yield client, pid
     finally:
-        client.kill()
-        client.wait()
+        kill(client)
 
 
 def test_killing_the_client_ends_the_job_within_two_seconds() -> None:
     with Server(app_command()) as server, training_job(server) as (client, pid):
-        os.kill(client.pid, signal.SIGKILL)
-        client.wait()
+        kill(client)
         took = wait_until(lambda: pid not in job_pids(server.pid), 2.0)
         assert took is not None, "the job outlived its client by more than 2 s"
         assert get_status(server.port) == 200  # and the worker lives on
-        second = start_client(server)  # the slot is free again
-        second.kill()
-        second.wait()
+        kill(start_client(server))  # the slot is free again
 
 
 def test_killing_the_server_ends_the_job_within_two_seconds() -> None:
     with Server(app_command()) as server, training_job(server) as (_client, pid):
-        os.kill(server.pid, signal.SIGKILL)
+        os.kill(server.pid, signal.SIGKILL)  # the server process alone, as a crash would (stop() signals its session)
         server.wait()
         assert wait_until(lambda: _gone(pid), 2.0) is not None, "the job outlived its server"
 
