@@ -104,13 +104,15 @@ class JobProcess:
         self.process = process
 
     @classmethod
-    async def spawn(cls, *, cwd: Path, niceness: int) -> JobProcess:
-        """Return a new job process: one BLAS thread; it lowers its priority to `niceness` and dies with this process."""
+    async def spawn(cls, *, cwd: Path, niceness: int, idle: bool) -> JobProcess:
+        """Return a new job process: one BLAS thread; it lowers its priority to `niceness` (and, with `idle`, takes
+        the SCHED_IDLE policy) and dies with this process."""
         env = {
             **os.environ,
             **ONE_THREAD,
             "DIGITS_LEARN_PARENT": str(os.getpid()),
             "DIGITS_LEARN_NICENESS": str(niceness),
+            "DIGITS_LEARN_IDLE_POLICY": "1" if idle else "0",
         }
         process = await asyncio.create_subprocess_exec(
             sys.executable,

@@ -41,6 +41,13 @@ class LearnLimits(BaseModel):
         le=19,
         description="CPU priority of a job (the nice value; 19 is the lowest): the worker's requests come first.",
     )
+    learn_idle_policy: bool = Field(
+        default=True,
+        description=(
+            "Run a job under Linux's SCHED_IDLE policy besides its nice value: it gets only the CPU time nothing "
+            "else wants (false, or where not permitted: the nice value alone)."
+        ),
+    )
 
     @classmethod
     def learn_of(cls, settings: BaseModel) -> LearnLimits:

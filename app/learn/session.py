@@ -236,7 +236,10 @@ class Session:
             if (lease := await self.queue()) is None:
                 return
             self.lease = lease
-            self.job = job = await JobProcess.spawn(cwd=self.service.cwd, niceness=self.service.limits.learn_niceness)
+            limits = self.service.limits
+            self.job = job = await JobProcess.spawn(
+                cwd=self.service.cwd, niceness=limits.learn_niceness, idle=limits.learn_idle_policy
+            )
             await job.send(first_line)
             tasks += [asyncio.ensure_future(self.relay(job)), asyncio.ensure_future(self.watchdog(job))]
             while (message := await self.inbox.get()) is not None:

@@ -21,6 +21,7 @@ from app.main import create_app
 from app.settings import Settings
 from model.serving.weights import load
 from tests.app.learn.conftest import job_pids, wait_until
+from tests.conftest import skip_or_fail
 
 SMALL = {"hidden": [12], "cost": "cross-entropy", "eta": 0.5, "batch_size": 7, "train_size": 700}
 
@@ -232,9 +233,14 @@ def test_own_digits_are_drawn_and_scored(client: TestClient) -> None:
 
 
 def test_the_jobs_priority_is_a_setting(learn_client: Callable[..., TestClient]) -> None:
-    for niceness in (19, 7):
-        with learn_client(learn_niceness=niceness) as client, client.websocket_connect("/api/learn/ws") as ws:
+    """The nice value, and Linux's SCHED_IDLE policy (on by default; off, the job keeps the normal policy)."""
+    if not hasattr(os, "SCHED_IDLE"):
+        skip_or_fail("no SCHED_IDLE scheduling policy on this platform (Linux has it)")
+    for niceness, idle in ((19, True), (7, False)):
+        changes = {"learn_niceness": niceness, "learn_idle_policy": idle}
+        with learn_client(**changes) as client, client.websocket_connect("/api/learn/ws") as ws:
             ws.send_json({"type": "start", "config": SMALL})
             until(ws, "progress")
             (pid,) = job_pids(os.getpid())
             assert int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16]) == niceness
+            assert os.sched_getscheduler(pid) == (os.SCHED_IDLE if idle else os.SCHED_OTHER)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
+import queue
 import signal
 import subprocess
 import sys
@@ -12,7 +14,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
+
+from model.datasets.learning import load
+from model.training.live.config import LiveConfig, Start
+from model.training.live.job import Job
+from tests.conftest import skip_or_fail
 
 REPO = Path(__file__).resolve().parents[4]
 ENV = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}
@@ -95,6 +103,62 @@ def test_step_while_paused_moves_exactly_one_mini_batch(job: subprocess.Popen[by
     assert step["examples_seen"] == 14 and step["neuron"]["layer"] == 1 and len(step["nabla_w_sum"]) == 784
 
 
+class Recording(queue.Queue[dict[str, Any]]):
+    """A command queue that notes, in `events`, each wait for a command (its timeout; 0 for a look without waiting)
+    and, through note_batch, each mini-batch."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.events: list[tuple[str, float]] = []
+
+    def get(self, block: bool = True, timeout: float | None = None) -> dict[str, Any]:
+        self.events.append(("wait", (timeout or 0.0) if block else 0.0))
+        return super().get(block, timeout)
+
+    def note_batch(self) -> None:
+        self.events.append(("batch", 0.0))
+
+
+def waits_between_batches(speed: float | None) -> list[float]:
+    """Run a 3-batch job at `speed` in this process; return the longest wait before each mini-batch after the first."""
+    config = LiveConfig(hidden=(12,), cost="quadratic", eta=3.0, batch_size=7, train_size=21, epochs=1)
+    start = Start(
+        config=config,
+        own_x=np.zeros((0, 784), np.float32),
+        own_y=np.zeros(0, np.int64),
+        data_dir=None,
+        max_s=60,
+        updates_per_second=5,
+        speed=speed,
+        paused=False,
+        limits={},
+    )
+    job = Job(start, load(None), send=lambda message: None)
+    commands = Recording()
+    train_one = job.train_one
+
+    def noted(*, explain: bool) -> None:
+        commands.note_batch()
+        train_one(explain=explain)
+
+    job.train_one = noted  # type: ignore[method-assign]
+    assert job.run(commands) == "finished"
+    batches = [i for i, (kind, _) in enumerate(commands.events) if kind == "batch"]
+    assert len(batches) == 3
+    return [max(t for _, t in commands.events[a:b]) for a, b in itertools.pairwise(batches)]
+
+
+@pytest.mark.parametrize("speed", [4.0, 50.0])
+def test_below_full_speed_it_sleeps_between_mini_batches(speed: float) -> None:
+    """Slow motion and any set speed leave the CPU (and the memory bus) between mini-batches: the job blocks on its
+    command queue until the next one is due, rather than spinning."""
+    assert all(wait > 0 for wait in waits_between_batches(speed))
+
+
+def test_at_full_speed_it_trains_without_waiting() -> None:
+    assert waits_between_batches(None) == [0.0, 0.0]
+
+
 def test_it_trains_answers_and_downloads(job: subprocess.Popen[bytes]) -> None:
     send(job, start_line())
     first = until(job, "progress")
@@ -152,6 +216,9 @@ def test_it_runs_at_the_lowest_priority_and_ends_when_its_stdin_does(job: subpro
     until(job, "progress")
     niceness = int(Path(f"/proc/{job.pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
     assert niceness == 19
+    if not hasattr(os, "SCHED_IDLE"):
+        skip_or_fail("no SCHED_IDLE scheduling policy on this platform (Linux has it)")
+    assert os.sched_getscheduler(job.pid) == os.SCHED_IDLE  # the default, as the worker starts it
     assert job.stdin is not None
     job.stdin.close()
     assert gone_within(job.pid, 2.0)
