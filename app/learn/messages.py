@@ -6,14 +6,14 @@ Plain keyword-only functions, tested without a socket: parse_message (the JSON a
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from app.errors import InputError
-from app.learn.limits import LearnLimits
+from app.learn.ranges import SPEED, LearnRanges, SettingRange, shown
 from app.limits import Limits
 from app.parsing import parse_strokes
 from model.constants import NUM_CLASSES, NUM_PIXELS
@@ -29,17 +29,25 @@ class _Message(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
-class StartConfig(_Message):
-    """The network and the training a page asks for; every field has the default of the article's first run."""
+Cost = Literal["quadratic", "cross-entropy"]
+COSTS: tuple[str, ...] = get_args(Cost)
+"""The costs a job trains with (published in GET /api/learn as `costs`)."""
 
-    hidden: list[int] = Field(default=[30], min_length=1, description="Hidden layer sizes, first hidden first.")
-    cost: Literal["quadratic", "cross-entropy"] = "quadratic"
-    eta: float = Field(default=3.0, gt=0, le=100, allow_inf_nan=False, description="The learning rate η.")
-    batch_size: int = Field(default=10, ge=1, description="The mini-batch size m.")
-    train_size: int = Field(default=10_000, ge=1, description="Training examples used.")
-    seed: int = Field(default=0, ge=0, le=2**32 - 1)
-    own_mix: float = Field(default=0.0, ge=0, le=1, allow_inf_nan=False, description="Share of own digits per batch.")
-    epochs: int | None = Field(default=None, ge=1, le=100_000, description="Stop after this many; null: at the limit.")
+
+class StartConfig(_Message):
+    """The network and the training a page asks for; every field has the default of the article's first run.
+
+    Only the types are checked here; the ranges (app.learn.ranges, published in GET /api/learn) in check_start.
+    """
+
+    hidden: list[int] = Field(default=[30], description="Hidden layer sizes, first hidden first.")
+    cost: Cost = "quadratic"
+    eta: float = Field(default=3.0, allow_inf_nan=False, description="The learning rate η.")
+    batch_size: int = Field(default=10, description="The mini-batch size m.")
+    train_size: int = Field(default=10_000, description="Training examples used.")
+    seed: int = 0
+    own_mix: float = Field(default=0.0, allow_inf_nan=False, description="Share of own digits per batch.")
+    epochs: int | None = Field(default=None, description="Stop after this many; null: at the limit.")
 
 
 class OwnDigit(_Message):
@@ -47,7 +55,7 @@ class OwnDigit(_Message):
     label: int = Field(ge=0, le=NUM_CLASSES - 1)
 
 
-Speed = Annotated[float | None, Field(ge=0.1, le=1000, allow_inf_nan=False)]
+Speed = Annotated[float | None, Field(ge=SPEED.minimum, le=SPEED.maximum, allow_inf_nan=False)]
 
 
 class Start(_Message):
@@ -100,28 +108,35 @@ def parse_message(*, text: str | bytes, max_bytes: int) -> Message:
         raise MessageError(f"{where}: {first['msg']}" if where else first["msg"]) from None
 
 
-def check_start(*, start: Start, limits: LearnLimits, train_available: int) -> None:
-    """Return None when the start is within the limits and the data; raise MessageError naming the limit otherwise."""
+def _outside(name: str, value: float, allowed: SettingRange) -> MessageError:
+    return MessageError(f"{name} is {shown(value)}: it must be {allowed}")
+
+
+def check_start(*, start: Start, ranges: LearnRanges) -> None:
+    """Return None when the start's settings are within `ranges`; raise MessageError naming the setting otherwise."""
     config = start.config
-    if len(config.hidden) > limits.learn_max_hidden_layers:
-        raise MessageError(
-            f"network too large: {len(config.hidden)} hidden layers, at most {limits.learn_max_hidden_layers} here"
-        )
-    for number, size in enumerate(config.hidden, start=1):
-        if size > limits.learn_max_layer_size:
+    layers, size = ranges.hidden_layers, ranges.layer_size
+    if len(config.hidden) > layers.maximum:
+        raise MessageError(f"network too large: {len(config.hidden)} hidden layers, at most {layers.maximum} here")
+    if not layers.holds(len(config.hidden)):
+        raise _outside("the number of hidden layers", len(config.hidden), layers)
+    for number, width in enumerate(config.hidden, start=1):
+        if width > size.maximum:
             raise MessageError(
-                f"network too large: hidden layer {number} has {size} neurons, at most {limits.learn_max_layer_size} here"
+                f"network too large: hidden layer {number} has {width} neurons, at most {size.maximum} here"
             )
-        if size < limits.learn_min_layer_size:
-            raise MessageError(f"hidden layer {number} has {size} neurons, at least {limits.learn_min_layer_size} here")
-    if config.train_size > train_available:
-        raise MessageError(f"train_size {config.train_size}: only {train_available} training digits are here")
-    if config.batch_size > min(limits.learn_max_batch_size, config.train_size):
+        if not size.holds(width):
+            raise MessageError(f"hidden layer {number} has {width} neurons, at least {size.minimum} here")
+    for name in ("eta", "batch_size", "train_size", "seed", "own_mix", "epochs"):
+        value = getattr(config, name)
+        if value is not None and not getattr(ranges, name).holds(value):
+            raise _outside(f"config.{name}", value, getattr(ranges, name))
+    if config.batch_size > config.train_size:
         raise MessageError(
-            f"batch_size {config.batch_size}: at most {limits.learn_max_batch_size} and at most train_size"
+            f"config.batch_size is {config.batch_size}: it must be at most train_size, {config.train_size}"
         )
-    if len(start.own_digits) > limits.learn_max_own_digits:
-        raise MessageError(f"too many own digits: {len(start.own_digits)} (at most {limits.learn_max_own_digits})")
+    if not ranges.own_digits.holds(len(start.own_digits)):
+        raise MessageError(f"too many own digits: {len(start.own_digits)} (at most {ranges.own_digits.maximum})")
 
 
 def render_drawing(*, strokes: Any, limits: Limits) -> NDArray[np.float32]:

@@ -10,8 +10,9 @@ from pydantic import BaseModel, Field
 from starlette.requests import HTTPConnection
 
 from app.learn.limits import LearnLimits
-from app.learn.messages import StartConfig
+from app.learn.messages import COSTS, StartConfig
 from app.learn.origin import origin_allowed
+from app.learn.ranges import EPOCHS, ETA, OWN_MIX, SEED, SMALLEST, SPEED, LearnRanges
 from app.learn.service import LearnService
 from app.learn.session import Session
 
@@ -43,7 +44,10 @@ class LearnInfo(BaseModel):
     ws_path: str = Field(description="The WebSocket that runs one job for as long as it is open (docs/learn.md).")
     limits: LearnLimits
     defaults: StartConfig = Field(description="The config a start without one gets.")
-    costs: list[str]
+    ranges: LearnRanges = Field(
+        description="The values each setting of a start may take here; a start outside them is refused, saying which."
+    )
+    costs: list[str] = Field(description="The costs a job trains with (config.cost).")
     data: LearnData
 
 
@@ -53,7 +57,8 @@ def learn_info(*, service: LearnService) -> dict[str, Any]:
         ws_path=WS_PATH,
         limits=service.limits,
         defaults=StartConfig(),
-        costs=["quadratic", "cross-entropy"],
+        ranges=service.ranges,
+        costs=list(COSTS),
         data=LearnData(
             source=service.data_source,
             train_available=service.train_available,
@@ -62,22 +67,29 @@ def learn_info(*, service: LearnService) -> dict[str, Any]:
     ).model_dump()
 
 
+DESCRIPTION = (
+    "Training a network live happens on the WebSocket `" + WS_PATH + "` (one job per socket; its messages "
+    "are in docs/learn.md). Limits per worker: $learn_jobs_per_worker job(s) at once, $learn_queue_length "
+    "waiting; a job stops after $learn_max_job_s s and keeps its network for download; "
+    "$learn_updates_per_second updates a second; a page may send $learn_max_messages_per_second messages a "
+    "second, each at most $learn_max_message_bytes bytes. The settings of a start (`ranges` in the answer, "
+    f"with the data in force): {SMALLEST} to $learn_max_hidden_layers hidden layers of "
+    "$learn_min_layer_size-$learn_max_layer_size neurons; the cost one of `costs`; the learning rate η "
+    f"{ETA}; the mini-batch size m from {SMALLEST} to $learn_max_batch_size and at most train_size; train_size "
+    f"from {SMALLEST} to the training digits there are (`data.train_available`); the seed {SEED}; own_mix "
+    f"{OWN_MIX}, with at most $learn_max_own_digits own digits; epochs {EPOCHS}, or null (to the time limit); "
+    f"the speed {SPEED} mini-batches a second, or null (full speed). A page from another origin is refused "
+    "unless DIGITS_LEARN_ORIGINS allows it."
+)
+
+
 @router.get(
     "/api/learn",
     response_model=LearnInfo,
     operation_id="getLearn",
     tags=["learn"],
     summary="The limits, defaults and data of /learn",
-    description=(
-        "Training a network live happens on the WebSocket `" + WS_PATH + "` (one job per socket; its messages "
-        "are in docs/learn.md). Limits per worker: $learn_jobs_per_worker job(s) at once, $learn_queue_length "
-        "waiting; at most $learn_max_hidden_layers hidden layers of $learn_min_layer_size-$learn_max_layer_size "
-        "neurons, mini-batches of at most $learn_max_batch_size; a job stops after $learn_max_job_s s and keeps "
-        "its network for download; $learn_updates_per_second updates a second; a page may send "
-        "$learn_max_messages_per_second messages a second, each at most $learn_max_message_bytes bytes, "
-        "with at most $learn_max_own_digits own digits. A page from another origin is refused unless "
-        "DIGITS_LEARN_ORIGINS allows it."
-    ),
+    description=DESCRIPTION,
 )
 async def learn_api(service: LearnDep) -> dict[str, Any]:
     """Return the limits, the default config and the data a job trains on."""

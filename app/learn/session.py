@@ -134,7 +134,7 @@ class Session:
                 await self.error("send start first")
                 continue
             try:
-                check_start(start=message, limits=self.service.limits, train_available=self.service.train_available)
+                check_start(start=message, ranges=self.service.ranges)
                 # Up to learn_max_own_digits drawings to render: off the event loop, as long drawings are for /predict.
                 return await anyio.to_thread.run_sync(partial(job_start_line, start=message, service=self.service))
             except MessageError as error:

@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 import json
+import math
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.learn.limits import LearnLimits
-from app.learn.messages import Focus, MessageError, Start, check_start, parse_message, render_drawing
+from app.learn.messages import (
+    Focus,
+    MessageError,
+    Start,
+    check_start,
+    parse_message,
+    render_drawing,
+)
 from app.learn.origin import origin_allowed
+from app.learn.ranges import LearnRanges, SettingRange, learn_ranges, shown
 from app.limits import Limits
 
 LIMITS = LearnLimits()
 MAX = LIMITS.learn_max_message_bytes
+RANGES = learn_ranges(limits=LIMITS, train_available=10_000)
 
 
 def start(**config: object) -> Start:
@@ -39,21 +50,89 @@ def test_a_start_gets_the_articles_defaults() -> None:
 )
 def test_a_network_too_large_is_refused_with_a_clear_message(hidden: list[int], detail: str) -> None:
     with pytest.raises(MessageError) as error:
-        check_start(start=start(hidden=hidden), limits=LIMITS, train_available=10_000)
+        check_start(start=start(hidden=hidden), ranges=RANGES)
     assert str(error.value) == detail
 
 
 def test_the_largest_network_is_a_setting() -> None:
-    check_start(start=start(hidden=[100, 100]), limits=LIMITS, train_available=10_000)
+    check_start(start=start(hidden=[100, 100]), ranges=RANGES)
+    smaller = learn_ranges(limits=LearnLimits(learn_max_layer_size=50), train_available=10_000)
     with pytest.raises(MessageError, match="at most 50 here"):
-        check_start(start=start(hidden=[100]), limits=LearnLimits(learn_max_layer_size=50), train_available=10_000)
+        check_start(start=start(hidden=[100]), ranges=smaller)
 
 
 def test_the_data_and_the_batch_size_bound_a_start() -> None:
-    with pytest.raises(MessageError, match="only 10000 training digits"):
-        check_start(start=start(train_size=20_000), limits=LIMITS, train_available=10_000)
-    with pytest.raises(MessageError, match="batch_size 200"):
-        check_start(start=start(batch_size=200), limits=LIMITS, train_available=10_000)
+    with pytest.raises(MessageError, match=r"^config.train_size is 20000: it must be a whole number from 1 to 10000$"):
+        check_start(start=start(train_size=20_000), ranges=RANGES)
+    with pytest.raises(MessageError, match=r"^config.batch_size is 200: it must be a whole number from 1 to 100$"):
+        check_start(start=start(batch_size=200), ranges=RANGES)
+    with pytest.raises(MessageError, match=r"^config.batch_size is 50: it must be at most train_size, 40$"):
+        check_start(start=start(batch_size=50, train_size=40), ranges=RANGES)
+
+
+def outside(allowed: SettingRange) -> tuple[float, float]:
+    """Return the values just below and just above `allowed` (the next whole number, or the next float)."""
+    if allowed.integer:
+        return allowed.minimum - 1, allowed.maximum + 1
+    return math.nextafter(allowed.minimum, -math.inf), math.nextafter(allowed.maximum, math.inf)
+
+
+def start_with(setting: str, value: float) -> dict[str, Any]:
+    """Return a start message whose `setting` (a field of LearnRanges) is `value`, the rest within their ranges."""
+    config: dict[str, Any] = {}
+    message: dict[str, Any] = {"type": "start", "config": config}
+    if setting == "hidden_layers":
+        config["hidden"] = [30] * int(value)
+    elif setting == "layer_size":
+        config["hidden"] = [int(value)]
+    elif setting == "own_digits":
+        message["own_digits"] = [{"strokes": [[[0, 0], [5, 9]]], "label": 1}] * int(value)
+    elif setting == "speed":
+        message["speed"] = value
+    else:
+        config[setting] = value
+        if setting == "train_size":
+            config["batch_size"] = 1  # m is at most train_size
+    return message
+
+
+# What each refusal names: the setting, in the words of its message.
+NAMED = {
+    "hidden_layers": "hidden layers",
+    "layer_size": "hidden layer 1",
+    "own_digits": "own digits",
+    "speed": "speed",
+} | {name: f"config.{name}" for name in ("eta", "batch_size", "train_size", "seed", "own_mix", "epochs")}
+
+
+@pytest.mark.parametrize("setting", list(LearnRanges.model_fields))
+def test_each_published_range_is_the_one_a_start_is_checked_against(setting: str) -> None:
+    """The bounds are accepted; a value just outside either is refused, naming the setting and the bound."""
+    allowed: SettingRange = getattr(RANGES, setting)
+    for value in (allowed.minimum, allowed.maximum):
+        check_start(start=parse(start_with(setting, value)), ranges=RANGES)
+    low, high = outside(allowed)
+    for value, bound in ((low, allowed.minimum), (high, allowed.maximum)):
+        if setting == "own_digits" and value < 0:
+            continue  # no list is shorter than none
+        with pytest.raises(MessageError) as error:
+            check_start(start=parse(start_with(setting, value)), ranges=RANGES)
+        detail = str(error.value)
+        assert NAMED[setting] in detail and shown(bound) in detail, detail
+
+
+def test_the_speed_message_takes_the_published_speed_range() -> None:
+    low, high = outside(RANGES.speed)
+    for value in (RANGES.speed.minimum, RANGES.speed.maximum, None):
+        parse({"type": "speed", "batches_per_second": value})
+    for value, bound in ((low, RANGES.speed.minimum), (high, RANGES.speed.maximum)):
+        with pytest.raises(MessageError, match=rf"^speed.batches_per_second: Input should be .* {shown(bound)}$"):
+            parse({"type": "speed", "batches_per_second": value})
+
+
+def parse(message: dict[str, Any]) -> Any:
+    """Return the parsed message, raising MessageError as the socket's parser does."""
+    return parse_message(text=json.dumps(message), max_bytes=MAX)
 
 
 @pytest.mark.parametrize(
@@ -63,7 +142,7 @@ def test_the_data_and_the_batch_size_bound_a_start() -> None:
         ("[1, 2]", "a message is a JSON object"),
         ('{"kind": "start"}', "type is one of start, pause"),
         ('{"type": "explode"}', "type is one of start, pause"),
-        ('{"type": "start", "config": {"eta": -1}}', "config.eta: Input should be greater than 0"),
+        ('{"type": "start", "config": {"eta": "1"}}', "config.eta: Input should be a valid number"),
         (
             '{"type": "start", "config": {"cost": "hinge"}}',
             "config.cost: Input should be 'quadratic' or 'cross-entropy'",
@@ -156,6 +235,6 @@ def test_fuzzed_messages_parse_or_get_a_message_error(text: str) -> None:
         return
     if isinstance(message, Start):
         try:
-            check_start(start=message, limits=LIMITS, train_available=10_000)
+            check_start(start=message, ranges=RANGES)
         except MessageError as error:
             assert str(error)

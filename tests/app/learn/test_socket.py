@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import os
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -60,8 +62,62 @@ def test_api_learn_shows_the_limits_defaults_and_data(learn_client: Callable[...
         assert info["limits"]["learn_max_job_s"] == 600
         assert info["defaults"]["hidden"] == [30] and info["costs"] == ["quadratic", "cross-entropy"]
         assert info["data"]["validation_size"] == 2000
-        described = client.get("/openapi.json").json()["paths"]["/api/learn"]["get"]["description"]
-        assert "neurons" in described and "10-64 neurons" in described and "$" not in described
+        ranges = info["ranges"]
+        assert ranges["layer_size"] == {"minimum": 10, "maximum": 64, "integer": True}
+        assert ranges["train_size"]["maximum"] == info["data"]["train_available"]
+        assert ranges["eta"] == {"minimum": 0.001, "maximum": 100.0, "integer": False}
+        document = client.get("/openapi.json").json()
+        described = document["paths"]["/api/learn"]["get"]["description"]
+        assert "10-64 neurons" in described and "η a number from 0.001 to 100" in described and "$" not in described
+        schemas = document["components"]["schemas"]
+        assert schemas["LearnInfo"]["properties"]["ranges"]["$ref"] == "#/components/schemas/LearnRanges"
+        assert "config.own_mix" in schemas["LearnRanges"]["properties"]["own_mix"]["description"]
+
+
+def test_the_pages_form_takes_its_bounds_from_the_published_ranges(learn_client: Callable[..., TestClient]) -> None:
+    with learn_client(learn_max_layer_size=64, learn_max_batch_size=50, learn_max_hidden_layers=3) as client:
+        ranges = client.get("/api/learn").json()["ranges"]
+        page = client.get("/learn").text
+    for name, setting in {
+        "width1": "layer_size",
+        "width3": "layer_size",
+        "eta": "eta",
+        "batch_size": "batch_size",
+        "train_size": "train_size",
+        "seed": "seed",
+        "own_mix": "own_mix",
+    }.items():
+        found = re.search(rf'name="{name}"[^>]*?min="([^"]+)"\s+max="([^"]+)"', page, re.S)
+        assert found, name
+        assert tuple(map(float, found.groups())) == (ranges[setting]["minimum"], ranges[setting]["maximum"]), name
+    layers = re.findall(r'name="layers" value="(\d)"', page)
+    assert layers == [str(n) for n in range(ranges["hidden_layers"]["minimum"], ranges["hidden_layers"]["maximum"] + 1)]
+    assert f'data-max-own="{ranges["own_digits"]["maximum"]}"' in page
+
+
+def test_a_start_just_outside_each_published_range_is_refused_over_the_socket(client: TestClient) -> None:
+    """What GET /api/learn publishes is what the socket refuses: one step past each bound, each with its message."""
+    ranges = client.get("/api/learn").json()["ranges"]
+    outside = {
+        "hidden": [[30] * (ranges["hidden_layers"]["maximum"] + 1), [ranges["layer_size"]["minimum"] - 1]],
+        "eta": [math.nextafter(ranges["eta"]["minimum"], 0), math.nextafter(ranges["eta"]["maximum"], math.inf)],
+        "batch_size": [ranges["batch_size"]["minimum"] - 1, ranges["batch_size"]["maximum"] + 1],
+        "train_size": [ranges["train_size"]["minimum"] - 1, ranges["train_size"]["maximum"] + 1],
+        "seed": [ranges["seed"]["minimum"] - 1, ranges["seed"]["maximum"] + 1],
+        "own_mix": [math.nextafter(0, -1), math.nextafter(ranges["own_mix"]["maximum"], math.inf)],
+        "epochs": [ranges["epochs"]["minimum"] - 1, ranges["epochs"]["maximum"] + 1],
+    }
+    with client.websocket_connect("/api/learn/ws") as ws:
+        for name, values in outside.items():
+            for value in values:
+                ws.send_json({"type": "start", "config": {name: value}})
+                reply = ws.receive_json()
+                assert reply["type"] == "error" and ("hidden" if name == "hidden" else f"config.{name}") in reply[
+                    "detail"
+                ].replace("network too large", "hidden"), reply
+        ws.send_json({"type": "start", "speed": ranges["speed"]["maximum"] * 2})
+        assert "speed" in ws.receive_json()["detail"]
+        assert not job_pids(os.getpid())
 
 
 def test_a_job_trains_steps_answers_and_downloads(client: TestClient, tmp_path: Path) -> None:
