@@ -139,6 +139,13 @@ def check_start(*, start: Start, ranges: LearnRanges) -> None:
         raise MessageError(f"too many own digits: {len(start.own_digits)} (at most {ranges.own_digits.maximum})")
 
 
+def check_focus(*, focus: Focus, hidden: list[int]) -> None:
+    """Return None when the network with these hidden layers has the neuron; raise MessageError otherwise."""
+    sizes = [*hidden, NUM_CLASSES]
+    if not 1 <= focus.layer <= len(sizes) or not 0 <= focus.neuron < sizes[focus.layer - 1]:
+        raise MessageError(f"no neuron {focus.neuron} in layer {focus.layer}: the layers are {sizes}")
+
+
 def render_drawing(*, strokes: Any, limits: Limits) -> NDArray[np.float32]:
     """Return the drawing as the NUM_PIXELS row the network reads, prepared as POST /predict prepares strokes."""
     try:

@@ -27,6 +27,7 @@ from app.learn.messages import (
     MessageError,
     SetSpeed,
     Start,
+    check_focus,
     check_start,
     parse_message,
     render_drawing,
@@ -40,8 +41,8 @@ GRACE_S = 5.0
 """A job still running this long after its time limit is killed (it stops itself at the limit)."""
 
 
-def job_start_line(*, start: Start, service: LearnService) -> bytes:
-    """Return the job's first line: the checked config, the own digits as pixels, the data and the limits.
+def own_pixels(*, start: Start, service: LearnService) -> dict[str, list[Any]]:
+    """Return the start's own digits as the job reads them: {"pixels": rows of NUM_PIXELS, "labels": ints}.
 
     Raises MessageError when an own digit cannot be drawn.
     """
@@ -52,16 +53,23 @@ def job_start_line(*, start: Start, service: LearnService) -> bytes:
         except MessageError as error:
             raise MessageError(f"own digit {number}: {error}") from None
         labels.append(digit.label)
+    return {"pixels": pixels, "labels": labels}
+
+
+def job_start_line(*, start: Start, own: dict[str, list[Any]], focus: Focus | None, service: LearnService) -> bytes:
+    """Return the job's first line: the checked config, the own digits, the data, the limits and the controls
+    (speed, paused, the focused neuron) as they stand when it starts."""
     return orjson.dumps(
         {
             "type": "start",
             "config": start.config.model_dump(),
-            "own": {"pixels": pixels, "labels": labels},
+            "own": own,
             "data_dir": service.data_dir,
             "max_s": service.limits.learn_max_job_s,
             "updates_per_second": service.limits.learn_updates_per_second,
             "speed": start.speed,
             "paused": start.paused,
+            "focus": None if focus is None else [focus.layer, focus.neuron],
             "limits": service.limits.model_dump(),
         },
         option=orjson.OPT_SERIALIZE_NUMPY,
@@ -77,6 +85,12 @@ class Session:
         self.send_lock = asyncio.Lock()
         self.job: JobProcess | None = None
         self.lease: Lease | None = None
+        self.start: Start | None = None
+        """The accepted start; while queued, pause, resume and speed change it (kept for the job)."""
+        self.focus: Focus | None = None
+        self.position = 0
+        self.carried: list[Message | None] = []
+        """What the inbox gave the queue as the slot came: the running job's first (in order)."""
         self.stopped = False
         self.weights: bytes | None = None
         self.downloads = 0
@@ -127,8 +141,8 @@ class Session:
         finally:
             self.inbox.put_nowait(None)
 
-    async def wait_start(self) -> bytes | None:
-        """Return the job's first line, from the first acceptable start; None if the socket closes first."""
+    async def wait_start(self) -> dict[str, list[Any]] | None:
+        """Keep the first acceptable start in self.start; return its own digits as pixels (None if the socket closes)."""
         while (message := await self.inbox.get()) is not None:
             if not isinstance(message, Start):
                 await self.error("send start first")
@@ -136,35 +150,84 @@ class Session:
             try:
                 check_start(start=message, ranges=self.service.ranges)
                 # Up to learn_max_own_digits drawings to render: off the event loop, as long drawings are for /predict.
-                return await anyio.to_thread.run_sync(partial(job_start_line, start=message, service=self.service))
+                own = await anyio.to_thread.run_sync(partial(own_pixels, start=message, service=self.service))
             except MessageError as error:
                 await self.error(str(error))
+                continue
+            self.start = message
+            return own
         return None
 
+    def queued_message(self) -> dict[str, Any]:
+        """Return the "queued" message: the place in the line, and the controls the job will start with."""
+        assert self.start is not None
+        focus = self.focus
+        return {
+            "type": "queued",
+            "position": self.position,
+            "paused": self.start.paused,
+            "speed": self.start.speed,
+            "focus": None if focus is None else {"layer": focus.layer, "neuron": focus.neuron},
+        }
+
+    async def while_queued(self, message: Message) -> None:
+        """Answer a message sent while waiting for a slot: a control is kept for the job (and the "queued" message
+        sent again, showing it); what needs a network (step, ask, download) or a second start is refused."""
+        assert self.start is not None
+        if isinstance(message, Control) and message.type in ("pause", "resume"):
+            self.start = self.start.model_copy(update={"paused": message.type == "pause"})
+        elif isinstance(message, SetSpeed):
+            self.start = self.start.model_copy(update={"speed": message.batches_per_second})
+        elif isinstance(message, Focus):
+            try:
+                check_focus(focus=message, hidden=self.start.config.hidden)
+            except MessageError as error:
+                await self.error(str(error))
+                return
+            self.focus = message
+        else:
+            place = f"the job is queued (number {self.position} in line)"
+            await self.error(
+                {
+                    "start": f"start: {place}; this socket has its job (to start again, open a new socket)",
+                    "step": f"step: {place} and has no network yet; step works once it has started, paused",
+                    "ask": f"ask: {place}, with no network yet to read the drawing; ask again once it has started",
+                    "download": f"download: {place}, with no network yet to download",
+                }[message.type]
+            )
+            return
+        await self.send(self.queued_message())
+
     async def queue(self) -> Lease | None:
-        """Return a slot, telling the page its place meanwhile; None if the socket closes first or the queue is full."""
+        """Return a slot, telling the page its place meanwhile and answering its messages (while_queued); None if
+        the socket closes first or the queue is full."""
 
         async def place(position: int) -> None:
-            await self.send({"type": "queued", "position": position})
+            self.position = position
+            await self.send(self.queued_message())
 
         waiting = asyncio.ensure_future(self.service.slots.acquire(on_position=place))
-        closed = asyncio.ensure_future(self.inbox.get())  # while queued, messages other than a close are dropped
+        message = asyncio.ensure_future(self.inbox.get())
         lease: Lease | None = None
         try:
             while True:
-                done, _ = await asyncio.wait({waiting, closed}, return_when=asyncio.FIRST_COMPLETED)
+                done, _ = await asyncio.wait({waiting, message}, return_when=asyncio.FIRST_COMPLETED)
                 if waiting in done:
                     lease = waiting.result()
                     return lease
-                if closed.result() is None:
+                if (received := message.result()) is None:
                     return None
-                closed = asyncio.ensure_future(self.inbox.get())
+                await self.while_queued(received)
+                message = asyncio.ensure_future(self.inbox.get())
         except QueueFullError:
             await self.error("every job slot is taken and the queue is full: try again in a few minutes")
             return None
         finally:
-            closed.cancel()
             waiting.cancel()
+            if message.done() and not message.cancelled() and lease is not None:
+                # The slot came in the same moment as a message (or the close): the running job takes it first.
+                self.carried.append(message.result())
+            message.cancel()
             with contextlib.suppress(asyncio.CancelledError, QueueFullError):
                 granted = await waiting
                 if lease is None:  # granted in the same moment as the socket closed
@@ -213,7 +276,14 @@ class Session:
                 await self.error(f"ask: {error}")
                 return
             await job.send(orjson.dumps({"type": "ask", "pixels": pixels}, option=orjson.OPT_SERIALIZE_NUMPY))
-        elif isinstance(message, Control | SetSpeed | Focus):
+        elif isinstance(message, Focus):
+            try:
+                check_focus(focus=message, hidden=self.start.config.hidden if self.start else [])
+            except MessageError as error:
+                await self.error(str(error))
+                return
+            await job.send(orjson.dumps(message.model_dump()))
+        elif isinstance(message, Control | SetSpeed):
             await job.send(orjson.dumps(message.model_dump()))
 
     async def watchdog(self, job: JobProcess) -> None:
@@ -223,6 +293,10 @@ class Session:
             logger.warning("learn job %d overran its time limit; killed", job.pid)
             await job.stop()
 
+    async def next_message(self) -> Message | None:
+        """Return the next message of the page (None: the socket closed), those carried from the queue first."""
+        return self.carried.pop(0) if self.carried else await self.inbox.get()
+
     async def run(self) -> None:
         """Serve the socket until it closes; the job process never outlives it."""
         receiver = asyncio.ensure_future(self.receive())
@@ -231,7 +305,7 @@ class Session:
             if self.service.limits.learn_jobs_per_worker == 0:
                 await self.error("/learn is turned off on this server (DIGITS_LEARN_JOBS_PER_WORKER=0)")
                 return
-            if (first_line := await self.wait_start()) is None:
+            if (own := await self.wait_start()) is None or self.start is None:
                 return
             if (lease := await self.queue()) is None:
                 return
@@ -240,9 +314,9 @@ class Session:
             self.job = job = await JobProcess.spawn(
                 cwd=self.service.cwd, niceness=limits.learn_niceness, idle=limits.learn_idle_policy
             )
-            await job.send(first_line)
+            await job.send(job_start_line(start=self.start, own=own, focus=self.focus, service=self.service))
             tasks += [asyncio.ensure_future(self.relay(job)), asyncio.ensure_future(self.watchdog(job))]
-            while (message := await self.inbox.get()) is not None:
+            while (message := await self.next_message()) is not None:
                 await self.command(job, message)
         except (WebSocketDisconnect, RuntimeError, ConnectionError):
             pass  # the page went away mid-send

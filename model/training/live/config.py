@@ -59,6 +59,8 @@ class Start:
     speed: float | None
     """Mini-batches per second; None = as fast as it goes."""
     paused: bool
+    focus: tuple[int, int] | None
+    """The neuron (layer, index) the step messages show; None: each step's first example's output neuron."""
     limits: dict[str, Any]
     """Echoed in the "started" message, so that the page shows what it runs under."""
 
@@ -71,7 +73,7 @@ class Start:
         own_y = np.asarray(own["labels"], dtype=np.int64)
         if len(own_x) != len(own_y) or (own_y.size and not 0 <= own_y.min() <= own_y.max() < NUM_CLASSES):
             raise ValueError("own digits need one label 0-9 each")
-        speed = line.get("speed")
+        speed, focus = line.get("speed"), line.get("focus")
         return cls(
             config=config,
             own_x=own_x,
@@ -81,5 +83,6 @@ class Start:
             updates_per_second=float(line["updates_per_second"]),
             speed=None if speed is None else float(speed),
             paused=bool(line.get("paused", False)),
+            focus=None if focus is None else (int(focus[0]), int(focus[1])),
             limits=dict(line.get("limits") or {}),
         )

@@ -82,6 +82,8 @@ class Job:
         self.smoothed: float | None = None
         self.paused, self.speed = start.paused, start.speed
         self.focus: tuple[int, int] | None = None
+        if start.focus is not None:
+            self.set_focus(*start.focus)
         self.started = time.monotonic()
 
     @property
@@ -178,18 +180,19 @@ class Job:
             speed = command.get("batches_per_second")
             self.speed = None if speed is None else float(speed)
         elif kind == "focus":
-            layer, neuron = int(command["layer"]), int(command["neuron"])
-            sizes = self.network.sizes
-            if not 1 <= layer < len(sizes) or not 0 <= neuron < sizes[layer]:
-                self.send(
-                    {"type": "error", "detail": f"no neuron {neuron} in layer {layer}: the layers are {sizes[1:]}"}
-                )
-                return
-            self.focus = (layer, neuron)
+            self.set_focus(int(command["layer"]), int(command["neuron"]))
         elif kind == "ask":
             self.send(answer(network=self.network, pixels=np.asarray(command["pixels"], dtype=np.float32)))
         elif kind == "download":
             self.send(self.weights())
+
+    def set_focus(self, layer: int, neuron: int) -> None:
+        """Show this neuron in the step messages (layer 1 = first hidden); say so when the network has none."""
+        sizes = self.network.sizes
+        if not 1 <= layer < len(sizes) or not 0 <= neuron < sizes[layer]:
+            self.send({"type": "error", "detail": f"no neuron {neuron} in layer {layer}: the layers are {sizes[1:]}"})
+            return
+        self.focus = (layer, neuron)
 
     def weights(self) -> dict[str, Any]:
         """Return the "weights" message of the network as it is now."""
@@ -211,6 +214,9 @@ class Job:
                     "validation_size": len(self.validation_y),
                 },
                 "batches_per_epoch": self.batches_per_epoch,
+                "paused": self.paused,
+                "speed": self.speed,
+                "focus": None if self.focus is None else {"layer": self.focus[0], "neuron": self.focus[1]},
             }
         )
         self.report()

@@ -149,9 +149,11 @@ function receive(message) {
       state.config = message.config ?? state.config;
       step.setup(message.sizes);
       delete $("status").dataset.position;
-      enter("running", `Training ${message.sizes.join("–")}.`);
-      if (state.focusToPause && document.activeElement === $("reset")) $("pause").focus();
-      else focusNext("pause");
+      // A job starts paused when it was asked to (a pause sent while queued is kept for the start).
+      if (message.paused) enter("paused", `Paused at the start: ${message.sizes.join("–")}. Step runs one mini-batch; Resume goes on.`);
+      else enter("running", `Training ${message.sizes.join("–")}.`);
+      if (state.focusToPause && document.activeElement === $("reset")) $(message.paused ? "step" : "pause").focus();
+      else focusNext(message.paused ? "step" : "pause");
       state.focusToPause = false;
       break;
     case "progress":

@@ -15,6 +15,7 @@ from app.learn.messages import (
     Focus,
     MessageError,
     Start,
+    check_focus,
     check_start,
     parse_message,
     render_drawing,
@@ -133,6 +134,14 @@ def test_the_speed_message_takes_the_published_speed_range() -> None:
 def parse(message: dict[str, Any]) -> Any:
     """Return the parsed message, raising MessageError as the socket's parser does."""
     return parse_message(text=json.dumps(message), max_bytes=MAX)
+
+
+def test_a_focus_is_checked_against_the_network() -> None:
+    check_focus(focus=Focus(type="focus", layer=2, neuron=9), hidden=[30])
+    check_focus(focus=Focus(type="focus", layer=1, neuron=29), hidden=[30])
+    for layer, neuron in ((1, 30), (2, 10), (3, 0)):
+        with pytest.raises(MessageError, match=rf"^no neuron {neuron} in layer {layer}: the layers are \[30, 10\]$"):
+            check_focus(focus=Focus(type="focus", layer=layer, neuron=neuron), hidden=[30])
 
 
 @pytest.mark.parametrize(

@@ -165,9 +165,50 @@ def test_a_second_visitor_queues_and_is_shown_its_position(client: TestClient) -
         until(first, "started")
         with client.websocket_connect("/api/learn/ws") as second:
             second.send_json({"type": "start", "config": SMALL})
-            assert second.receive_json() == {"type": "queued", "position": 1}
+            assert {"type": "queued", "position": 1}.items() <= second.receive_json().items()
             first.close()
             assert until(second, "started")["sizes"] == [784, 12, 10]
+
+
+def test_every_message_of_a_queued_page_is_answered_and_its_controls_kept(client: TestClient) -> None:
+    """While queued: pause, speed and focus are kept for the start (each answered with the "queued" message that
+    shows them), a bad focus is refused; step, ask, download and a second start get an error saying it is queued."""
+    with client.websocket_connect("/api/learn/ws") as first:
+        first.send_json({"type": "start", "config": SMALL})
+        until(first, "started")
+        with client.websocket_connect("/api/learn/ws") as second:
+            second.send_json({"type": "start", "config": SMALL, "speed": 3.0})
+            kept = {"type": "queued", "position": 1, "paused": False, "speed": 3.0, "focus": None}
+            assert second.receive_json() == kept
+            second.send_json({"type": "pause"})
+            assert second.receive_json() == kept | {"paused": True}
+            second.send_json({"type": "speed", "batches_per_second": None})
+            assert second.receive_json() == kept | {"paused": True, "speed": None}
+            second.send_json({"type": "focus", "layer": 1, "neuron": 11})
+            kept |= {"paused": True, "speed": None, "focus": {"layer": 1, "neuron": 11}}
+            assert second.receive_json() == kept
+            second.send_json({"type": "focus", "layer": 1, "neuron": 12})
+            assert second.receive_json() == {
+                "type": "error",
+                "detail": "no neuron 12 in layer 1: the layers are [12, 10]",
+            }
+            for kind in ("step", "ask", "download", "start"):
+                second.send_json({"type": kind} | ({"strokes": [[[0, 0], [9, 9]]]} if kind == "ask" else {}))
+                reply = second.receive_json()
+                assert reply["type"] == "error" and reply["detail"].startswith(
+                    f"{kind}: the job is queued (number 1 in line)"
+                )
+            second.send_json({"type": "resume"})
+            assert second.receive_json() == kept | {"paused": False}
+            second.send_json({"type": "pause"})
+            assert second.receive_json() == kept
+            assert len(job_pids(os.getpid())) == 1
+            first.close()
+            started = until(second, "started")
+            assert (started["paused"], started["speed"], started["focus"]) == (True, None, {"layer": 1, "neuron": 11})
+            assert until(second, "progress")["examples_seen"] == 0  # it started paused: no mini-batch yet
+            second.send_json({"type": "step"})
+            assert until(second, "step")["neuron"] == {"layer": 1, "index": 11, "inputs": 784}
 
 
 def test_a_full_queue_is_said(learn_client: Callable[..., TestClient]) -> None:

@@ -103,6 +103,16 @@ def test_step_while_paused_moves_exactly_one_mini_batch(job: subprocess.Popen[by
     assert step["examples_seen"] == 14 and step["neuron"]["layer"] == 1 and len(step["nabla_w_sum"]) == 784
 
 
+def test_it_starts_with_the_controls_of_its_start_line(job: subprocess.Popen[bytes]) -> None:
+    """Paused, at a speed, watching a neuron: as the worker kept them while the page was queued."""
+    send(job, start_line(paused=True, speed=2.0, focus=[1, 4]))
+    started = until(job, "started")
+    assert (started["paused"], started["speed"], started["focus"]) == (True, 2.0, {"layer": 1, "neuron": 4})
+    assert until(job, "progress")["examples_seen"] == 0
+    send(job, {"type": "step"})
+    assert until(job, "step")["neuron"] == {"layer": 1, "index": 4, "inputs": 784}
+
+
 class Recording(queue.Queue[dict[str, Any]]):
     """A command queue that notes, in `events`, each wait for a command (its timeout; 0 for a look without waiting)
     and, through note_batch, each mini-batch."""
@@ -131,6 +141,7 @@ def waits_between_batches(speed: float | None) -> list[float]:
         updates_per_second=5,
         speed=speed,
         paused=False,
+        focus=None,
         limits={},
     )
     job = Job(start, load(None), send=lambda message: None)
