@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from starlette.testclient import WebSocketTestSession
 from starlette.websockets import WebSocketDisconnect
 
+from app.learn.ranges import shown
 from app.main import create_app
 from app.settings import Settings
 from model.serving.weights import load
@@ -96,27 +97,32 @@ def test_the_pages_form_takes_its_bounds_from_the_published_ranges(learn_client:
 
 
 def test_a_start_just_outside_each_published_range_is_refused_over_the_socket(client: TestClient) -> None:
-    """What GET /api/learn publishes is what the socket refuses: one step past each bound, each with its message."""
+    """What GET /api/learn publishes is what the socket refuses: one step past each bound, each refusal naming the
+    setting and the bound it crossed."""
     ranges = client.get("/api/learn").json()["ranges"]
-    outside = {
-        "hidden": [[30] * (ranges["hidden_layers"]["maximum"] + 1), [ranges["layer_size"]["minimum"] - 1]],
-        "eta": [math.nextafter(ranges["eta"]["minimum"], 0), math.nextafter(ranges["eta"]["maximum"], math.inf)],
-        "batch_size": [ranges["batch_size"]["minimum"] - 1, ranges["batch_size"]["maximum"] + 1],
-        "train_size": [ranges["train_size"]["minimum"] - 1, ranges["train_size"]["maximum"] + 1],
-        "seed": [ranges["seed"]["minimum"] - 1, ranges["seed"]["maximum"] + 1],
-        "own_mix": [math.nextafter(0, -1), math.nextafter(ranges["own_mix"]["maximum"], math.inf)],
-        "epochs": [ranges["epochs"]["minimum"] - 1, ranges["epochs"]["maximum"] + 1],
-    }
+
+    def past(setting: str) -> list[tuple[float, float]]:
+        low, high = ranges[setting]["minimum"], ranges[setting]["maximum"]
+        if ranges[setting]["integer"]:
+            return [(low - 1, low), (high + 1, high)]
+        return [(math.nextafter(low, -math.inf), low), (math.nextafter(high, math.inf), high)]
+
+    starts: list[tuple[dict[str, Any], str, float]] = [
+        ({"hidden": [30] * int(value)}, "hidden layers", bound) for value, bound in past("hidden_layers")
+    ]
+    starts += [({"hidden": [int(value)]}, "hidden layer 1", bound) for value, bound in past("layer_size")]
+    for setting in ("eta", "batch_size", "train_size", "seed", "own_mix", "epochs"):
+        small = {"batch_size": 1} if setting == "train_size" else {}  # m is at most train_size
+        starts += [({setting: value} | small, f"config.{setting}", bound) for value, bound in past(setting)]
     with client.websocket_connect("/api/learn/ws") as ws:
-        for name, values in outside.items():
-            for value in values:
-                ws.send_json({"type": "start", "config": {name: value}})
-                reply = ws.receive_json()
-                assert reply["type"] == "error" and ("hidden" if name == "hidden" else f"config.{name}") in reply[
-                    "detail"
-                ].replace("network too large", "hidden"), reply
-        ws.send_json({"type": "start", "speed": ranges["speed"]["maximum"] * 2})
-        assert "speed" in ws.receive_json()["detail"]
+        for config, named, bound in starts:
+            ws.send_json({"type": "start", "config": config})
+            reply = ws.receive_json()
+            assert reply["type"] == "error" and named in reply["detail"] and shown(bound) in reply["detail"], reply
+        for value, bound in past("speed"):
+            ws.send_json({"type": "start", "speed": value})
+            detail = ws.receive_json()["detail"]
+            assert "speed" in detail and shown(bound) in detail, detail
         assert not job_pids(os.getpid())
 
 
