@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from numpy.typing import NDArray
 
-from model.network import Network, sigmoid, softmax
+from model.network import Array, Network, sigmoid, softmax
 
 OUTPUT_AND_COST = [("softmax", "cross-entropy"), ("sigmoid", "quadratic"), ("sigmoid", "cross-entropy")]
 
 EPS = 1e-6
 
+Labels = NDArray[np.integer]
+Small = tuple[Network, NDArray[np.float64], NDArray[np.int64]]
+"""A float64 network and a mini-batch for it: inputs one per row, and their labels."""
 
-def numerical_cost_gradient(
-    network: Network, x: np.ndarray, y: np.ndarray, array: np.ndarray, cost: str = "cross-entropy"
-) -> np.ndarray:
+
+def numerical_cost_gradient(network: Network, x: Array, y: Labels, array: Array, cost: str = "cross-entropy") -> Array:
     """Return dC/d(array) by central differences, perturbing `array` (a weight or bias) in place."""
     gradient = np.zeros_like(array)
     for index in np.ndindex(array.shape):
@@ -28,13 +31,13 @@ def numerical_cost_gradient(
     return gradient
 
 
-def relative_error(a: np.ndarray, b: np.ndarray) -> float:
+def relative_error(a: Array, b: Array) -> float:
     """Return |a - b| / max(|a|, |b|) over the whole arrays."""
-    return float(np.linalg.norm(a - b) / max(np.linalg.norm(a), np.linalg.norm(b), 1e-12))
+    return float(np.linalg.norm(a - b)) / max(float(np.linalg.norm(a)), float(np.linalg.norm(b)), 1e-12)
 
 
 @pytest.fixture
-def small() -> tuple[Network, np.ndarray, np.ndarray]:
+def small() -> Small:
     """Return a float64 network with two hidden layers and a mini-batch for it."""
     rng = np.random.default_rng(1)
     network = Network.initialise([7, 5, 4, 3], rng, dtype=np.float64)
@@ -51,7 +54,7 @@ def test_sigmoid_and_softmax_match_their_definitions() -> None:
     assert np.allclose(softmax(small), np.exp(small) / np.exp(small).sum())
 
 
-def test_forward_returns_every_z_and_a(small: tuple[Network, np.ndarray, np.ndarray]) -> None:
+def test_forward_returns_every_z_and_a(small: Small) -> None:
     network, x, _ = small
     zs, activations = network.forward(x)
     assert [z.shape for z in zs] == [(6, 5), (6, 4), (6, 3)]
@@ -63,7 +66,7 @@ def test_forward_returns_every_z_and_a(small: tuple[Network, np.ndarray, np.ndar
 
 
 @pytest.mark.parametrize("layer", [0, 1, 2])
-def test_backprop_matches_finite_differences(small: tuple[Network, np.ndarray, np.ndarray], layer: int) -> None:
+def test_backprop_matches_finite_differences(small: Small, layer: int) -> None:
     network, x, y = small
     _, gradients, _ = network.backprop(x, y)
     numeric_w = numerical_cost_gradient(network, x, y, network.weights[layer])
@@ -120,13 +123,13 @@ def test_the_quadratic_cost_needs_a_sigmoid_output_and_names_are_checked() -> No
         Network(network.weights, network.biases, output="relu")
 
 
-def test_backprop_cost_is_the_mean_cross_entropy(small: tuple[Network, np.ndarray, np.ndarray]) -> None:
+def test_backprop_cost_is_the_mean_cross_entropy(small: Small) -> None:
     network, x, y = small
     cost, _, output = network.backprop(x, y)
     assert cost == pytest.approx(-np.log(output[np.arange(len(y)), y]).mean())
 
 
-def test_input_gradient_matches_finite_differences(small: tuple[Network, np.ndarray, np.ndarray]) -> None:
+def test_input_gradient_matches_finite_differences(small: Small) -> None:
     network, x, _ = small
     x = x[:1].copy()
     for k in range(3):

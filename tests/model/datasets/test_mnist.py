@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -108,7 +109,8 @@ def test_fetch_offline_fails_with_a_clear_message(monkeypatch: pytest.MonkeyPatc
     def refuse(url: str, timeout: float) -> None:
         raise OSError("network unreachable")
 
-    monkeypatch.setattr(data.urllib.request, "urlopen", refuse)
+    # model.datasets.mnist looks up urllib.request.urlopen when it downloads
+    monkeypatch.setattr(urllib.request, "urlopen", refuse)
     with pytest.raises(DatasetError, match=r"train-images-idx3-ubyte\.gz: download failed from every mirror"):
         data.fetch(tmp_path)
     assert not list(tmp_path.glob("*.gz"))

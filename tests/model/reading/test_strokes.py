@@ -4,30 +4,31 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from numpy.typing import NDArray
 
 from model.constants import BOX_SIDE, IMAGE_SIDE
 from model.reading.errors import NoInkError
 from model.reading.framing import CENTRE
-from model.reading.strokes import MAX_PEN_DOWNS, PEN_WIDTH, _pen_positions, _points, render, render_many
+from model.reading.strokes import MAX_PEN_DOWNS, PEN_WIDTH, Strokes, _pen_positions, _points, render, render_many
 
-SEVEN = [[[10, 10], [90, 10], [40, 120]], [[30, 65], [75, 65]]]
+SEVEN: Strokes = [[[10, 10], [90, 10], [40, 120]], [[30, 65], [75, 65]]]
 
 
-def centre_of_mass(image: np.ndarray) -> tuple[float, float]:
+def centre_of_mass(image: NDArray[np.float32]) -> tuple[float, float]:
     """Return the (row, col) centre of mass in continuous pixel coordinates."""
     positions = np.arange(IMAGE_SIDE) + 0.5
     total = image.sum()
     return float(image.sum(axis=1) @ positions / total), float(image.sum(axis=0) @ positions / total)
 
 
-def ink_box(image: np.ndarray, level: float = 0.05) -> tuple[int, int]:
+def ink_box(image: NDArray[np.float32], level: float = 0.05) -> tuple[int, int]:
     """Return the (height, width) in pixels of the inked area."""
     rows = np.flatnonzero(image.max(axis=1) > level)
     cols = np.flatnonzero(image.max(axis=0) > level)
     return int(rows[-1] - rows[0] + 1), int(cols[-1] - cols[0] + 1)
 
 
-def transform(strokes: list[list[list[float]]], scale: float, dx: float, dy: float) -> list[list[list[float]]]:
+def transform(strokes: Strokes, scale: float, dx: float, dy: float) -> list[list[list[float]]]:
     """Return the drawing scaled and shifted."""
     return [[[x * scale + dx, y * scale + dy] for x, y in stroke] for stroke in strokes]
 
@@ -120,10 +121,10 @@ def test_a_huge_scribble_is_sampled_within_the_pen_budget() -> None:
 
 def test_render_many_makes_each_image_exactly_as_render_does() -> None:
     rng = np.random.default_rng(5)
-    drawings = [SEVEN, [[[42, 42]]], [[[0, 0], [0, 100]], [[30, 50]]], [[[0, 0], [100, 0.3]]]]
+    drawings: list[Strokes] = [SEVEN, [[[42, 42]]], [[[0, 0], [0, 100]], [[30, 50]]], [[[0, 0], [100, 0.3]]]]
     drawings += [[rng.uniform(0, 300, (int(n), 2)).tolist() for n in rng.integers(1, 40, 3)] for _ in range(12)]
     images = render_many(drawings)
-    assert images.shape == (len(drawings), 28, 28) and images.dtype == np.float32
+    assert images.shape == (len(drawings), IMAGE_SIDE, IMAGE_SIDE) and images.dtype == np.float32
     for image, drawing in zip(images, drawings, strict=True):
         np.testing.assert_array_equal(image, render(drawing))
 

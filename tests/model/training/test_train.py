@@ -13,7 +13,8 @@ from model.network import Network
 from model.serving.weights import WeightsError, save
 from model.training import train
 from model.training.augment import AugmentConfig, augment
-from model.training.train import Datasets, Split, TrainConfig
+from model.training.config import TrainConfig, parse_args
+from model.training.train import Datasets, Split
 
 SMALL = TrainConfig(
     hidden=(30,),
@@ -97,12 +98,12 @@ def test_epochs_must_fill_whole_cycles() -> None:
     with pytest.raises(ValueError, match="multiple of --cycles 2"):
         TrainConfig(epochs=5, cycles=2)
     with pytest.raises(SystemExit):
-        train.parse_args(["--epochs", "5", "--cycles", "2"])
+        parse_args(["--epochs", "5", "--cycles", "2"])
 
 
 def test_a_missing_init_file_is_refused_before_any_data_loads(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
-        train.parse_args(["--init", "no/such/weights.npz"])
+        parse_args(["--init", "no/such/weights.npz"])
     assert "--init no/such/weights.npz: no such weights file" in capsys.readouterr().err
 
 
@@ -113,12 +114,12 @@ def test_init_weights_of_another_shape_or_broken_are_refused_before_any_data_loa
     save(Network.initialise([784, 30, 10], np.random.default_rng(0)), start, {})
     broken.write_bytes(b"not a weights file")
     with pytest.raises(SystemExit):
-        train.parse_args(["--init", str(start), "--hidden", "20"])
+        parse_args(["--init", str(start), "--hidden", "20"])
     assert "layers [784, 30, 10], but this run trains [784, 20, 10]" in capsys.readouterr().err
     with pytest.raises(SystemExit):
-        train.parse_args(["--init", str(broken)])
+        parse_args(["--init", str(broken)])
     assert f"--init {broken}" in capsys.readouterr().err
-    config, _ = train.parse_args(["--init", str(start), "--hidden", "30"])
+    config, _ = parse_args(["--init", str(start), "--hidden", "30"])
     assert config.init == str(start)
 
 
@@ -180,11 +181,11 @@ def test_command_line_writes_weights_metrics_and_plots(mnist_dir: Path, tmp_path
 
 
 def test_command_line_options_reach_the_config() -> None:
-    config, _ = train.parse_args(["--pen-variants", "--augment-rotation", "5", "--no-augment"])
+    config, _ = parse_args(["--pen-variants", "--augment-rotation", "5", "--no-augment"])
     assert config.pen_variants
     assert config.augment.rotation == 5 and config.augment.clean_fraction == 1.0
     assert config.augment.shear == AugmentConfig().shear
-    default, _ = train.parse_args([])
+    default, _ = parse_args([])
     assert default == TrainConfig()
 
 
@@ -195,7 +196,7 @@ def test_every_config_field_is_an_option(tmp_path: Path) -> None:
     options = f"""--hidden 30 20 --epochs 2 --batch-size 8 --learning-rate 0.1 --final-learning-rate 0.01
         --cycles 2 --momentum 0.5 --weight-decay 0.001 --validation-size 100 --unipen-repeat 1 --no-unipen
         --train-limit 50 --init {start} --seed 7 --augment-shift 2.5 --augment-elastic-sigma 3"""
-    config, _ = train.parse_args(options.split())
+    config, _ = parse_args(options.split())
     changed = {name for name, value in dataclasses.asdict(config).items() if value != getattr(TrainConfig(), name)}
     assert changed == {f.name for f in dataclasses.fields(TrainConfig)} - {"pen_variants"}
     assert config.hidden == (30, 20) and config.train_limit == 50 and not config.use_unipen

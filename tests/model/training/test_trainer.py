@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from numpy.typing import NDArray
 
 from model.network import Network
 from model.training.optimizer import SGD, MomentumSGD
 from model.training.trainer import Trainer
 
 
-def batch(rng: np.random.Generator, m: int = 6) -> tuple[np.ndarray, np.ndarray]:
+def batch(rng: np.random.Generator, m: int = 6) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
     return rng.random((m, 7)), rng.integers(0, 3, m)
 
 
@@ -21,7 +22,8 @@ def test_sgd_step_is_the_articles_update(output: str, cost: str) -> None:
     before_w = [w.copy() for w in network.weights]
     before_b = [b.copy() for b in network.biases]
     x, y = batch(rng)
-    _, expected, _ = Network(before_w, before_b, output=output).backprop(x, y, cost=cost)
+    before = Network(before_w, before_b, output=output)
+    _, expected, _ = before.backprop(x, y, cost=cost)
     step = Trainer(network, SGD(), cost=cost).step(x, y, learning_rate=0.5)
     m = len(y)
     for l in range(2):
@@ -30,11 +32,9 @@ def test_sgd_step_is_the_articles_update(output: str, cost: str) -> None:
         np.testing.assert_allclose(network.weights[l], before_w[l] - 0.5 / m * sum_w, rtol=1e-12)
         np.testing.assert_allclose(network.biases[l], before_b[l] - 0.5 / m * m * expected.nabla_b[l], rtol=1e-12)
         np.testing.assert_array_equal(step.gradients.nabla_w[l], expected.nabla_w[l])
-    assert step.cost == pytest.approx(
-        Network(before_w, before_b, output=output).cost(
-            *[arr[-1] for arr in Network(before_w, before_b, output=output).forward(x)], y, cost=cost
-        )
-    )
+    # The step's cost is C of the network before the update: C(z^L, a^L, y) with the run's cost.
+    zs, activations = before.forward(x)
+    assert step.cost == pytest.approx(before.cost(zs[-1], activations[-1], y, cost=cost))
 
 
 def test_momentum_trainer_is_the_loop_make_train_ran_before() -> None:
