@@ -8,6 +8,7 @@ import asyncio
 import httpx
 import numpy as np
 import pytest
+from numpy.typing import NDArray
 
 from app.batching import ForwardBatcher
 from app.dependencies import get_runtime
@@ -18,7 +19,7 @@ from model.constants import IMAGE_SIDE
 from model.network import Network
 from model.reading.errors import NoInkError
 from model.reading.strokes import render
-from model.serving.inference import ReadingNetwork, predict
+from model.serving.inference import Prediction, ReadingNetwork, predict
 from model.serving.weights import DEFAULT_WEIGHTS, LoadedModel, load
 from tests.app.answers import assert_answers_agree
 
@@ -29,7 +30,7 @@ def reader() -> ReadingNetwork:
     return ReadingNetwork(load(DEFAULT_WEIGHTS).network)
 
 
-def images(count: int, seed: int = 0) -> list[np.ndarray]:
+def images(count: int, seed: int = 0) -> list[NDArray[np.float32]]:
     """Return `count` mostly blank float32 images, each with a different blot of ink."""
     rng = np.random.default_rng(seed)
     out = []
@@ -45,7 +46,7 @@ def test_requests_waiting_together_are_read_in_one_batch(reader: ReadingNetwork)
     batcher = ForwardBatcher(reader)
     drawings = images(12)
 
-    async def all_at_once() -> list:
+    async def all_at_once() -> list[Prediction]:
         return await asyncio.gather(*(batcher.predict(image) for image in drawings))
 
     predictions = asyncio.run(all_at_once())
@@ -90,7 +91,7 @@ def test_requests_one_after_another_are_read_one_by_one(reader: ReadingNetwork) 
 def test_a_cancelled_request_is_left_out_and_the_others_are_answered(reader: ReadingNetwork) -> None:
     batcher = ForwardBatcher(reader)
 
-    async def one_gives_up() -> list:
+    async def one_gives_up() -> list[Prediction | BaseException]:
         tasks = [asyncio.create_task(batcher.predict(image)) for image in images(3)]
         await asyncio.sleep(0)
         tasks[1].cancel()
@@ -105,7 +106,7 @@ def test_a_cancelled_request_is_left_out_and_the_others_are_answered(reader: Rea
 def test_an_error_reaches_every_request_of_the_batch() -> None:
     batcher = ForwardBatcher(Network.initialise([IMAGE_SIDE * IMAGE_SIDE, 4, 10], np.random.default_rng(0)))
 
-    async def broken() -> list:
+    async def broken() -> list[Prediction | BaseException]:
         wrong = np.zeros((3, 3), dtype=np.float32)  # not 28x28: the forward pass refuses it
         return await asyncio.gather(*(batcher.predict(wrong) for _ in range(2)), return_exceptions=True)
 
@@ -140,7 +141,7 @@ def test_strokes_are_rendered_together_and_a_drawing_without_ink_fails_alone(rea
     batcher = ForwardBatcher(reader)
     drawings = [[[[10, 10], [60, 10 + k], [35, 90]]] for k in range(4)]
 
-    async def together() -> list:
+    async def together() -> list[tuple[NDArray[np.float32], Prediction] | BaseException]:
         reads = [batcher.read(strokes=strokes) for strokes in drawings]
         reads.insert(2, batcher.read(strokes=[[]]))  # no point: refused, alone
         return await asyncio.gather(*reads, return_exceptions=True)
@@ -148,7 +149,9 @@ def test_strokes_are_rendered_together_and_a_drawing_without_ink_fails_alone(rea
     results = asyncio.run(together())
     assert isinstance(results.pop(2), NoInkError)
     assert list(batcher.batch_sizes) == [5]
-    for (image, prediction), strokes in zip(results, drawings, strict=True):
+    for result, strokes in zip(results, drawings, strict=True):
+        assert not isinstance(result, BaseException), result
+        image, prediction = result
         np.testing.assert_array_equal(image, render(strokes))
         np.testing.assert_allclose(
             prediction.probabilities, predict(network=reader, image=image).probabilities, atol=1e-6

@@ -20,7 +20,7 @@ from app.settings import Settings
 from model.serving.weights import LoadedModel
 from tests.app.answers import assert_answers_agree
 
-DRAWINGS = [
+DRAWINGS: list[dict[str, object]] = [
     {"strokes": [[[10, 10], [60, 10], [35, 90]]], "explain": True},
     {"strokes": [[[0, 0], [0, 100]], [[-20, 50], [20, 50]]]},
     {"strokes": [[[5, 5]]], "explain": True, "target": 2},

@@ -78,7 +78,7 @@ def test_a_generated_python_client_type_checks_and_reads(document: Path, live: S
     # The generator formats its output with ruff, which it looks for on PATH.
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     package = tmp_path / "digit_reader_client"
-    command = [sys.executable, "-m", "openapi_python_client", "generate", "--path", document, "--meta", "none"]
+    command = [sys.executable, "-m", "openapi_python_client", "generate", "--path", str(document), "--meta", "none"]
     output = run([*command, "--output-path", package], env=env)
     assert "warning" not in output.lower(), output  # a part it cannot generate is a warning, not an error
     shutil.copy(CLIENTS / "usage.py", tmp_path)

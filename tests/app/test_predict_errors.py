@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from starlette.types import Message, Scope
 
 from model.constants import IMAGE_SIDE
 
@@ -126,17 +127,17 @@ def test_a_streamed_body_over_the_limit_is_413_before_the_rest_is_read(
     # Straight through ASGI: the test client would read the whole body before calling the app.
     chunks_read = 0
 
-    async def receive() -> dict[str, Any]:
+    async def receive() -> Message:
         nonlocal chunks_read
         chunks_read += 1
         return {"type": "http.request", "body": b" " * 65536, "more_body": chunks_read < 1000}
 
-    sent: list[dict[str, Any]] = []
+    sent: list[Message] = []
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: Message) -> None:
         sent.append(message)
 
-    scope = {
+    scope: Scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
         "http_version": "1.1",
@@ -150,7 +151,11 @@ def test_a_streamed_body_over_the_limit_is_413_before_the_rest_is_read(
         "client": ("127.0.0.1", 1),
         "server": ("127.0.0.1", 80),
     }
-    asyncio.run(client.app(scope, receive, send))
+
+    async def call() -> None:
+        await client.app(scope, receive, send)
+
+    asyncio.run(call())
     assert sent[0]["type"] == "http.response.start" and sent[0]["status"] == 413
     assert detail in b"".join(m.get("body", b"") for m in sent[1:])
     # The app stopped reading once past the limit (256 KiB, or 8 MiB for an upload), not after all 1000 chunks.

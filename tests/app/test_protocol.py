@@ -8,10 +8,11 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import pytest
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.config import Config
 from uvicorn.server import ServerState
 
@@ -62,15 +63,15 @@ class Transport(asyncio.Transport):
         return [int(status) for status in re.findall(rb"HTTP/1\.1 (\d{3}) ", bytes(self.written))]
 
 
-App = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
 seen: list[dict[str, Any]] = []
 
 
-async def body_length_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+async def body_length_app(scope: Scope, receive: Receive, send: Send) -> None:
     """Answer 200 with {"bytes": n}, n the length of the body; note what the app saw in `seen`."""
     if scope["type"] != "http":
         return
-    received, last = 0, {}
+    received = 0
+    last: Message = {}
     while True:
         last = await receive()
         received += len(last.get("body", b""))
@@ -84,7 +85,7 @@ async def body_length_app(scope: dict[str, Any], receive: Any, send: Any) -> Non
 
 
 def connect(
-    *, app: App = body_length_app, state: ServerState | None = None, max_connections: int = 100
+    *, app: ASGIApp = body_length_app, state: ServerState | None = None, max_connections: int = 100
 ) -> tuple[GuardedProtocol, Transport]:
     """Return a protocol with short deadlines, connected to a fake transport."""
     config = Config(app=app, lifespan="off", timeout_keep_alive=KEEP_ALIVE_S, log_level="warning")
@@ -106,7 +107,7 @@ def post_head(length: int, path: str = "/upload") -> bytes:
     return f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Length: {length}\r\n\r\n".encode()
 
 
-def run(test: Callable[[], Awaitable[None]]) -> None:
+def run(test: Callable[[], Coroutine[Any, Any, None]]) -> None:
     """Run `test` on a fresh event loop."""
     seen.clear()
     asyncio.run(test())
@@ -190,7 +191,7 @@ def test_a_slow_body_is_never_cut_off_while_bytes_keep_coming() -> None:
 def test_the_time_the_server_keeps_a_body_waiting_is_not_counted() -> None:
     release = asyncio.Event()
 
-    async def slow_reader(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def slow_reader(scope: Scope, receive: Receive, send: Send) -> None:
         await release.wait()  # the app takes its time before reading
         await body_length_app(scope, receive, send)
 
@@ -214,7 +215,7 @@ def test_the_time_the_server_keeps_a_body_waiting_is_not_counted() -> None:
 def test_a_body_held_back_by_expect_100_continue_is_not_timed_out_until_the_server_asks() -> None:
     release = asyncio.Event()
 
-    async def slow_reader(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def slow_reader(scope: Scope, receive: Receive, send: Send) -> None:
         await release.wait()  # the app calls receive() late: only then is "100 Continue" sent
         await body_length_app(scope, receive, send)
 
@@ -305,7 +306,7 @@ def test_a_request_that_cannot_be_parsed_gets_a_json_400() -> None:
     run(test)
 
 
-async def refusing_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+async def refusing_app(scope: Scope, receive: Receive, send: Send) -> None:
     """Answer 413 with "connection: close" at once, reading none of the body (as app/body_limit.py does)."""
     if scope["type"] != "http":
         return
