@@ -64,24 +64,61 @@ def _grow(mask: NDArray[np.bool_]) -> NDArray[np.bool_]:
     return grown
 
 
-def label(mask: NDArray[np.bool_]) -> NDArray[np.int64]:
-    """Return the connected pieces (8 neighbours) of the mask: each cell's label, -1 off the mask."""
-    rows, columns = mask.shape
-    none = mask.size
-    labels = np.where(mask, np.arange(mask.size).reshape(mask.shape), none).astype(np.int64)
+def _merged(parent: NDArray[np.int64], first: NDArray[np.int64], second: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Return each node's root, the smallest node joined to it by the edges (first[k], second[k]).
+
+    Union-find a whole array at a time: every edge whose ends have different roots hooks the larger
+    root onto the smaller (so a root is always its tree's smallest node), then every node is pointed
+    straight at its root by jumping parent to parent's parent; repeated until no edge joins two trees.
+    """
     while True:
-        padded = np.pad(labels, 1, constant_values=none)
-        lowest = labels.copy()
-        for i in range(3):
-            for j in range(3):
-                np.minimum(lowest, padded[i : i + rows, j : j + columns], out=lowest)
-        lowest = np.where(mask, lowest, none)
-        # Jump to the label's own label: pieces merge in about log(length) rounds, not length.
-        flat = lowest.reshape(-1)
-        jumped = np.where(mask, np.append(flat, none)[flat].reshape(mask.shape), none)
-        if np.array_equal(jumped, labels):
-            return np.where(mask, labels, -1)
-        labels = jumped
+        one, other = parent[first], parent[second]
+        apart = one != other
+        if not apart.any():
+            return parent
+        one, other = one[apart], other[apart]
+        np.minimum.at(parent, np.maximum(one, other), np.minimum(one, other))
+        while not np.array_equal(jumped := parent[parent], parent):
+            parent = jumped
+
+
+def label(mask: NDArray[np.bool_]) -> NDArray[np.int64]:
+    """Return the connected pieces (8 neighbours) of the mask: each cell's label, -1 off the mask.
+
+    A piece's label is the flat index (row x columns + column) of its first cell in reading order.
+    The mask is cut into runs (cells in a row, side by side); a run joins a run in the row above
+    where they share a column or touch at a corner; runs are joined into pieces by `_merged`.
+    """
+    rows, columns = mask.shape
+    # A blank row on top and a blank column on the left: no run goes on from one row into the next,
+    # and every cell has a row above it, so the neighbours above are whole-array shifts of the flat mask.
+    width = columns + 1
+    padded = np.zeros((rows + 1, width), dtype=bool)
+    padded[1:, 1:] = mask
+    flat = padded.reshape(-1)
+    begins = flat.copy()
+    begins[1:] &= ~flat[:-1]
+    ends = flat.copy()
+    ends[:-1] &= ~flat[1:]
+    run = np.cumsum(begins) - 1  # each cell's run, in reading order (meaningful on the mask)
+    starts = np.flatnonzero(begins)
+    # One cell per place where two runs meet: the first of each stretch of cells that have a cell right
+    # above them, and each run's first (last) cell when the cell above and before (after) it is inked.
+    stacked = flat[width:] & flat[:-width]
+    stacked[1:] &= ~stacked[:-1]
+    straight = np.flatnonzero(stacked) + width
+    before = np.flatnonzero(begins[width + 1 :] & flat[: -width - 1]) + width + 1
+    after = np.flatnonzero(ends[width:-1] & flat[1:-width]) + width
+    parent = _merged(
+        np.arange(starts.size),
+        np.concatenate((run[straight], run[before], run[after])),
+        np.concatenate((run[straight - width], run[before - width - 1], run[after - width + 1])),
+    )
+    # A piece's smallest run is its first in reading order, and that run's first cell the piece's first.
+    first_cell = (starts // width - 1) * columns + starts % width - 1
+    labels = np.full(flat.size, -1, dtype=np.int64)
+    labels[flat] = first_cell[parent[run[flat]]]
+    return labels.reshape(rows + 1, width)[1:, 1:]
 
 
 def _choose(
