@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 from model.reading.errors import NoInkError
 from model.reading.pictures.ink import Ink, soft
 from model.reading.pictures.paper import cell_grid
+from model.reading.pictures.quantiles import percentile
 
 GROUP_CELLS: Final = 96
 """Pieces of ink are grouped on a grid of about this many cells along the longer side."""
@@ -151,9 +152,7 @@ def digit_mask(coverage: NDArray[np.float32], strength: NDArray[np.float32]) -> 
     # darkest pixel; a digit joined to a shadow is as dark as the digit, a shadow alone as the shadow.
     peaks = cell_maxima(cell_grid(strength, step))[present]
     inked = core[present]
-    darkness = np.array(
-        [np.percentile(peaks[(index == piece) & inked], DARK_PERCENTILE) for piece in range(names.size)]
-    )
+    darkness = np.array([percentile(peaks[(index == piece) & inked], DARK_PERCENTILE) for piece in range(names.size)])
     edge = (rows == 0) | (columns == 0) | (rows == present.shape[0] - 1) | (columns == present.shape[1] - 1)
     touches = np.zeros(names.size, dtype=bool)
     touches[index[edge]] = True

@@ -1,0 +1,59 @@
+"""Medians and percentiles of whole arrays, equal to NumPy's and several times faster on a picture's pixels.
+
+np.median and np.percentile (its default, linear method) partition the values around several
+places at once: the one or two order statistics they need, and the last, to find NaN. NumPy does
+that with a general selection that is slower than sorting (about 2 ms for a 400x300 picture on the
+benchmark machine), while it selects a single order statistic with a vectorised one (about 0.2 ms).
+So here the values are partitioned around one place, and the next order statistic is the smallest
+value beyond it (the largest before it, for an even median). The arithmetic that follows is NumPy's,
+in the values' own type, so that the results are the same numbers (tests compare them bit for bit);
+NaN, empty arrays and integers are left to NumPy itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+
+def _ours(values: NDArray[Any]) -> bool:
+    """Return True when the values are a non-empty floating-point array, the case computed here."""
+    return values.size > 0 and np.issubdtype(values.dtype, np.floating)
+
+
+def median(values: NDArray[Any]) -> Any:
+    """Return np.median(values) over the whole array (a NumPy scalar of the values' type for floats)."""
+    if not _ours(values):
+        return np.median(values)
+    middle = values.size // 2
+    part = np.partition(values, middle, axis=None)
+    if np.isnan(part[middle:].max()):  # NaN sorts last, so any NaN is here
+        return np.median(values)
+    # np.median takes the mean of the middle one or two values.
+    pair = part[middle : middle + 1] if values.size % 2 else np.array([part[:middle].max(), part[middle]])
+    return np.mean(pair)
+
+
+def percentile(values: NDArray[Any], q: float) -> Any:
+    """Return np.percentile(values, q) over the whole array, q a Python number in [0, 100] (linear method).
+
+    For floats, a NumPy scalar of the values' type, as np.percentile gives for a Python number q.
+    """
+    if not _ours(values) or type(q) not in (int, float) or not 0 <= q <= 100:
+        return np.percentile(values, q)
+    count = values.size
+    virtual = (count - 1) * (q / 100)  # NumPy's index of the percentile among the sorted values
+    below = min(int(np.floor(virtual)), count - 1)
+    part = np.partition(values, below, axis=None)
+    if np.isnan(part[below:].max()):
+        return np.percentile(values, q)
+    low = part[below]
+    if virtual >= count - 1:  # the largest value
+        return low
+    high = part[below + 1 :].min()
+    weight = virtual - below
+    # NumPy's interpolation (numpy.lib._function_base_impl._lerp), from the nearer end.
+    step = high - low
+    return high - step * (1 - weight) if weight >= 0.5 else low + step * weight

@@ -1,0 +1,58 @@
+"""Medians and percentiles: the same numbers, of the same type, as np.median and np.percentile."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import pytest
+from numpy.typing import NDArray
+
+from model.reading.pictures.quantiles import median, percentile
+
+QS = (0, 0.3, 10, 25.0, 50, 90, 99.7, 100)
+"""The percentiles the picture pipeline takes, and the ends."""
+
+
+def same(ours: Any, numpys: Any) -> bool:
+    """Return True when two results are the same number (NaN too) of the same type."""
+    return type(ours) is type(numpys) and (np.array_equal(ours, numpys, equal_nan=True))
+
+
+def arrays() -> list[NDArray[Any]]:
+    """Return arrays of floats of many sizes: smooth, with many equal values (8-bit levels), 2-D, strided."""
+    rng = np.random.default_rng(23)
+    found: list[NDArray[Any]] = []
+    for size in (1, 2, 3, 4, 5, 10, 11, 100, 101, 1000, 4097, 120_000):
+        for dtype in (np.float32, np.float64):
+            found.append(rng.normal(size=size).astype(dtype))
+            found.append((rng.integers(0, 256, size=size) / 255).astype(dtype))
+    picture = rng.random((300, 400), dtype=np.float32)
+    found += [picture, picture[::2, ::3], picture.T, np.zeros((7, 9), dtype=np.float32)]
+    return found
+
+
+def test_median_is_numpys() -> None:
+    for values in arrays():
+        assert same(median(values), np.median(values)), values.shape
+
+
+def test_percentile_is_numpys() -> None:
+    rng = np.random.default_rng(5)
+    for values in arrays():
+        for q in (*QS, float(rng.uniform(0, 100))):
+            assert same(percentile(values, q), np.percentile(values, q)), (values.shape, values.dtype, q)
+
+
+def test_what_is_left_to_numpy_is_numpys() -> None:
+    with_nan = np.array([0.5, np.nan, 0.25, 1.0], dtype=np.float32)
+    integers = np.arange(10)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for values in (with_nan, integers):
+            assert same(median(values), np.median(values))
+            assert same(percentile(values, 90), np.percentile(values, 90))
+        assert same(percentile(np.arange(5.0), np.float64(30)), np.percentile(np.arange(5.0), np.float64(30)))
+    with pytest.raises(ValueError, match="range"):
+        percentile(np.arange(5.0), 101)
