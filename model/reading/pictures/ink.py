@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 
 from model.reading.errors import NoInkError
 from model.reading.pictures.paper import Paper, sample
+from model.reading.pictures.quantiles import median, percentile
 
 NOISE_FLOOR: Final = 4.0
 """Ink starts this many standard deviations of the paper's noise above the paper."""
@@ -54,21 +55,21 @@ def ink_strength(paper: Paper) -> NDArray[np.float32]:
     """Return each pixel's ink strength: about 0 on the paper, up to 1 for black ink."""
     strength = ((paper.level - paper.image) / np.maximum(paper.level, np.float32(0.05))).astype(np.float32)
     # The closing sits on the top of the paper's noise: move the paper (the median pixel) back to 0.
-    strength -= np.float32(max(0.0, float(np.median(sample(strength)))))
+    strength -= np.float32(max(0.0, float(median(sample(strength)))))
     return strength
 
 
 def noise_level(strength: NDArray[np.float32]) -> float:
     """Return the standard deviation of the paper's noise (from the median absolute deviation)."""
     values = sample(strength)
-    return float(1.4826 * np.median(np.abs(values - np.median(values))))
+    return float(1.4826 * median(np.abs(values - median(values))))
 
 
 def soft(strength: NDArray[np.float32], floor: float, within: NDArray[np.bool_] | None = None) -> NDArray[np.float32]:
     """Return coverage: 0 up to `floor`, 1 from the ink's typical strength (measured `within`, if given)."""
     values = strength[within] if within is not None else sample(strength)
     candidates = values[values > max(floor, MIN_CONTRAST)]
-    full = float(np.percentile(candidates, FULL_INK)) if candidates.size else 0.0
+    full = float(percentile(candidates, FULL_INK)) if candidates.size else 0.0
     if full < MIN_CONTRAST or full <= floor:
         raise NoInkError("no ink: the picture is blank")
     inked: NDArray[np.float32] = np.clip((strength - floor) / (full - floor), 0, 1).astype(np.float32)
@@ -95,7 +96,7 @@ def find_ink(paper: Paper) -> Ink:
     noise = noise_level(strength)
     floor = NOISE_FLOOR * noise
     coverage = soft(strength, floor)
-    if float(np.percentile(strength[coverage > 0], FULL_INK)) < MIN_SIGNAL * noise:
+    if float(percentile(strength[coverage > 0], FULL_INK)) < MIN_SIGNAL * noise:
         raise NoInkError("no ink: the picture is blank")
     faint = FAINT_FLOOR * noise
     joined = grown(coverage > 0, strength > faint, GROWTH_STEPS)

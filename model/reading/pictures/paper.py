@@ -28,6 +28,8 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
+from model.reading.pictures.quantiles import median, percentile
+
 ROUGH_CELLS: Final = 6
 """The rough level is taken on cells of 1/ROUGH_CELLS of the picture's longer side (at least MIN_CELL pixels):
 large enough that even thick strokes leave most of a cell to the paper."""
@@ -182,10 +184,10 @@ def dark_ink(grey: NDArray[np.float32]) -> bool:
     is taken on), the paper is the more common of the two: the ink is dark when the median pixel is light.
     """
     residual = sample(grey - rough_background(grey))
-    dark_tail, light_tail = -float(np.percentile(residual, TAIL)), float(np.percentile(residual, 100 - TAIL))
+    dark_tail, light_tail = -float(percentile(residual, TAIL)), float(percentile(residual, 100 - TAIL))
     if abs(dark_tail - light_tail) <= TAIL_TIE * max(dark_tail, light_tail):
         values = sample(grey)
-        return bool(np.median(values) >= (float(values.min()) + float(values.max())) / 2)
+        return bool(median(values) >= (float(values.min()) + float(values.max())) / 2)
     return dark_tail >= light_tail
 
 
@@ -221,7 +223,7 @@ def _line_rows(darkness: NDArray[np.float32]) -> tuple[NDArray[np.float32], NDAr
     # The tilted rows: row r of `straight` holds, in each group, the pixel row r - shift.
     straight = np.take_along_axis(grouped, np.clip(rows - best_shift, 0, height - 1), axis=0)
     across = np.percentile(straight, 100 * (1 - LINE_SPAN), axis=1).astype(np.float32)
-    noise = 1.4826 * float(np.median(np.abs(grouped - np.median(grouped))))
+    noise = 1.4826 * float(median(np.abs(grouped - median(grouped))))
     on_line = across > max(LINE_SIGNAL * noise, LINE_CONTRAST)
     if not on_line.any():
         return None

@@ -26,6 +26,7 @@ from PIL import Image
 
 from model.constants import BOX_SIDE
 from model.reading.pictures.pieces import label
+from model.reading.pictures.quantiles import percentile
 
 TARGET_WIDTH: Final = 2.45
 """MNIST's median stroke width in pixels, measured as above on the test images (quartiles 2.2 and 2.8)."""
@@ -107,7 +108,7 @@ def shape(ink: NDArray[np.float32]) -> tuple[int, int]:
     Ink is what is covered over half as much as the ink's solid parts: a thin stroke averaged to grey counts.
     """
     inked = ink[ink > 0]
-    solid = np.pad(ink > 0.5 * float(np.percentile(inked, 90)) if inked.size else ink > 0, 1)
+    solid = np.pad(ink > 0.5 * float(percentile(inked, 90)) if inked.size else ink > 0, 1)
     counts = []
     for mask in (solid, ~solid):
         labels = label(mask)
@@ -154,6 +155,6 @@ def normalise_thickness(ink: NDArray[np.float32]) -> NDArray[np.float32]:
         return work
     if radius > 0:
         # A stroke thinner than a pixel at WORK_SIDE was averaged to grey; grown, it is inked in full again.
-        solid = float(np.percentile(changed[changed > 0], 90))
+        solid = float(percentile(changed[changed > 0], 90))
         changed = np.minimum(changed / solid, 1, dtype=np.float32) if solid < 1 else changed
     return crop(changed)
