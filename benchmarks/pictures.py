@@ -12,7 +12,7 @@ The photos are made by model.evaluation.photos (a pen digit on lit, noisy paper)
 load (benchmarks/driver.py), two wrk processes at once for (b). The target is printed beside the
 figures, never asserted; a request not answered 200 fails the run.
 
-    python benchmarks/pictures.py [--duration 5] [--json results.json]
+    python benchmarks/pictures.py [--duration 5] [--json results.json] [--env DIGITS_PICTURE_THREADS=2]
 """
 
 from __future__ import annotations
@@ -106,19 +106,18 @@ def row(label: str, summary: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=5.0, help="measured seconds per run (default 5)")
-    parser.add_argument("--json", metavar="PATH", help="also write the results as JSON to PATH")
-    args = parser.parse_args(argv)
+    args, env = driver.parse_server_arguments(parser, argv)
 
     one_mp, twelve_mp, one_mp_png = jpeg(1.0), jpeg(12.0, seed=1), png(jpeg(1.0))
     small, big = upload("1 MP JPEG", one_mp), upload("12 MP JPEG", twelve_mp)
     small_png = upload("1 MP PNG", one_mp_png)
-    print(f"pictures benchmark: {driver.machine_note()}")
+    print(f"pictures benchmark: {driver.machine_note()}" + (f"; server environment {env}" if env else ""))
     print(
         f"1 MP JPEG: {len(one_mp) / 1024:.0f} KiB; 12 MP JPEG: {len(twelve_mp) / 1024:.0f} KiB; "
         f"1 MP PNG: {len(one_mp_png) / 1024:.0f} KiB"
     )
     results: dict[str, Any] = {}
-    with driver.quiet_server() as server:
+    with driver.quiet_server(env) as server:
         driver.check_ok(server.port, [small, big, small_png])
         for connections in (1, 4, 32):
             result = driver.run_wrk(server.port, [small], connections=connections, duration_s=args.duration)
@@ -152,7 +151,9 @@ def main(argv: list[str] | None = None) -> int:
     summaries = [value for key, value in results.items() if key.startswith("upload")]
     summaries += [results["healthz_alone"], *under.values()]
     failed = sum(s["failed"] for s in summaries)
-    driver.write_json(args.json, {"benchmark": "pictures", "machine": driver.machine_note(), **results})
+    driver.write_json(
+        args.json, {"benchmark": "pictures", "machine": driver.machine_note(), "server_env": env, **results}
+    )
     if failed:
         print(f"FAILED: {failed} requests were not answered 200", file=sys.stderr)
         return 1
