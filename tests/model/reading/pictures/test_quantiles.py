@@ -45,6 +45,17 @@ def test_percentile_is_numpys() -> None:
             assert same(percentile(values, q), np.percentile(values, q)), (values.shape, values.dtype, q)
 
 
+def test_percentile_along_an_axis_is_numpys() -> None:
+    rng = np.random.default_rng(7)
+    for shape in ((300, 50), (37, 400), (1, 9), (9, 1), (4, 5, 6)):
+        for dtype in (np.float32, np.float64):
+            values = (rng.integers(0, 64, size=shape) / 63).astype(dtype)
+            for axis in range(-1, len(shape)):
+                for q in QS:
+                    ours, numpys = percentile(values, q, axis=axis), np.percentile(values, q, axis=axis)
+                    assert ours.dtype == numpys.dtype and np.array_equal(ours, numpys), (shape, dtype, axis, q)
+
+
 def test_what_is_left_to_numpy_is_numpys() -> None:
     with_nan = np.array([0.5, np.nan, 0.25, 1.0], dtype=np.float32)
     integers = np.arange(10)
