@@ -222,7 +222,7 @@ def _line_rows(darkness: NDArray[np.float32]) -> tuple[NDArray[np.float32], NDAr
             best, best_shift = spread, shift
     # The tilted rows: row r of `straight` holds, in each group, the pixel row r - shift.
     straight = np.take_along_axis(grouped, np.clip(rows - best_shift, 0, height - 1), axis=0)
-    across = np.percentile(straight, 100 * (1 - LINE_SPAN), axis=1).astype(np.float32)
+    across = percentile(straight, 100 * (1 - LINE_SPAN), axis=1).astype(np.float32)
     noise = 1.4826 * float(median(np.abs(grouped - median(grouped))))
     on_line = across > max(LINE_SIGNAL * noise, LINE_CONTRAST)
     if not on_line.any():
