@@ -1,7 +1,10 @@
 """The memory a picture at the pixel limit costs to read: peak resident memory over the idle process.
 
 Each case is read in a fresh process, after the picture reader is imported, has read a small photo,
-and the file is in memory, as it is in the server once the upload is parsed (Linux: /proc/self):
+and the file is in memory, as it is in the server once the upload is parsed (Linux: /proc/self).
+By default each picture is as large as its format is allowed to be (model.reading.pictures.decode's
+DEFAULT_MAX_PIXELS and FORMAT_MAX_PIXELS); --megapixels reads them all at that size instead, past a
+format's limit too (what it would cost were it allowed):
 
     python benchmarks/picture_memory.py [--megapixels 24] [--cases jpeg png-rgba ...]
 
@@ -22,6 +25,7 @@ import numpy as np
 from PIL import Image
 
 from model.evaluation.photos import photo
+from model.reading.pictures.decode import DEFAULT_MAX_PIXELS, FORMAT_MAX_PIXELS
 
 TARGET_MIB = 128
 SEVEN = [[[10, 10], [90, 10], [40, 120]], [[30, 65], [75, 65]]]
@@ -52,9 +56,20 @@ def picture(megapixels: float, fmt: str, mode: str) -> bytes:
     return out.getvalue()
 
 
+def limit_megapixels(fmt: str) -> float:
+    """Return the largest picture of format `fmt` the reader accepts, in megapixels."""
+    return FORMAT_MAX_PIXELS.get(fmt, DEFAULT_MAX_PIXELS) / 1e6
+
+
 def child(path: str) -> None:
-    """Read the picture at `path` and print the peak resident memory before and after, in KiB."""
+    """Read the picture at `path` and print the peak resident memory before and after, in KiB.
+
+    The formats' own pixel limits are lifted in this process, so that a picture past them is measured too.
+    """
+    from model.reading.pictures import decode
     from model.reading.pictures.pipeline import read_picture
+
+    decode.FORMAT_MAX_PIXELS.clear()
 
     data = Path(path).read_bytes()
     read_picture(photo(SEVEN, np.random.default_rng(1)))  # a small photo first: what every read needs is counted idle
@@ -76,20 +91,21 @@ def _status_kib(field: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--megapixels", type=float, default=24.0)
+    parser.add_argument("--megapixels", type=float, help="every picture this size (default: its format's limit)")
     parser.add_argument("--cases", nargs="*", default=list(CASES), choices=list(CASES))
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         child(args.child)
         return 0
-    print(
-        f"peak memory of one picture of {args.megapixels:g} megapixels, over the idle reader (target {TARGET_MIB} MiB)"
-    )
+    size_text = "its format's limit" if args.megapixels is None else f"{args.megapixels:g} megapixels"
+    print(f"peak memory of one picture at {size_text}, over the idle reader (target {TARGET_MIB} MiB)")
     with tempfile.TemporaryDirectory() as folder:
         for case in args.cases:
             path = Path(folder) / case
-            path.write_bytes(picture(args.megapixels, *CASES[case]))
+            fmt, mode = CASES[case]
+            megapixels = limit_megapixels(fmt) if args.megapixels is None else args.megapixels
+            path.write_bytes(picture(megapixels, fmt, mode))
             result = subprocess.run(
                 [sys.executable, __file__, "--child", str(path)], check=True, capture_output=True, text=True
             )
@@ -97,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
             peak = (after - before) / 1024
             verdict = "met" if peak <= TARGET_MIB else "OVER"
             size = path.stat().st_size / 2**20
-            print(f"  {case:<10} file {size:6.1f} MiB  peak +{peak:6.1f} MiB  {verdict}")
+            print(f"  {case:<10} {megapixels:4g} MP  file {size:6.1f} MiB  peak +{peak:6.1f} MiB  {verdict}")
     return 0
 
 
