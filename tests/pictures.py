@@ -10,7 +10,7 @@ import zlib
 import numpy as np
 from PIL import Image, ImageDraw
 
-SEVEN = [[[10, 10], [90, 10], [40, 120]], [[30, 65], [75, 65]]]
+SEVEN: list[list[list[float]]] = [[[10, 10], [90, 10], [40, 120]], [[30, 65], [75, 65]]]
 """A seven as pen strokes (the stroke tests' own)."""
 
 

@@ -49,7 +49,7 @@ def test_percentile_along_an_axis_is_numpys() -> None:
     rng = np.random.default_rng(7)
     for shape in ((300, 50), (37, 400), (1, 9), (9, 1), (4, 5, 6)):
         for dtype in (np.float32, np.float64):
-            values = (rng.integers(0, 64, size=shape) / 63).astype(dtype)
+            values: NDArray[np.floating[Any]] = (rng.integers(0, 64, size=shape) / 63).astype(dtype)
             for axis in range(-1, len(shape)):
                 for q in QS:
                     ours, numpys = percentile(values, q, axis=axis), np.percentile(values, q, axis=axis)
