@@ -9,9 +9,24 @@ a description says `$name`). Adding a limit is adding one field here.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field
+
+
+class SettingsGroup(BaseModel):
+    """A group of settings that `Settings` inherits (as DIGITS_* variables) and that is published as it stands."""
+
+    model_config = ConfigDict(frozen=True)
+
+    @classmethod
+    def of(cls, settings: BaseModel) -> Self:
+        """Return this group's values as configured in `settings` (a Settings, which has every field of the group)."""
+        return cls.model_validate(settings.model_dump(include=set(cls.model_fields)))
+
+    def shown(self) -> dict[str, str]:
+        """Return each value as the documentation writes it: integers as they are, other numbers like 1e+06."""
+        return {name: f"{value:g}" if isinstance(value, float) else str(value) for name, value in self}
 
 
 def _deadline(description: str) -> Any:
@@ -19,10 +34,8 @@ def _deadline(description: str) -> Any:
     return Field(default=10.0, gt=0, description=description)
 
 
-class Limits(BaseModel):
+class Limits(SettingsGroup):
     """What one request may contain and how long and how many connections may take; shown in GET /api/model and /docs."""
-
-    model_config = ConfigDict(frozen=True)
 
     max_body_bytes: int = Field(
         default=256 * 1024, ge=1, description="Largest accepted JSON request body (strokes or pixels), in bytes."
@@ -51,12 +64,3 @@ class Limits(BaseModel):
             "except GET /healthz."
         ),
     )
-
-    @classmethod
-    def of(cls, settings: BaseModel) -> Limits:
-        """Return the limits configured in `settings` (a Settings, which has every field of Limits)."""
-        return cls.model_validate(settings.model_dump(include=set(cls.model_fields)))
-
-    def shown(self) -> dict[str, str]:
-        """Return each limit as the documentation writes it: integers as they are, other numbers like 1e+06."""
-        return {name: f"{value:g}" if isinstance(value, float) else str(value) for name, value in self}

@@ -140,7 +140,7 @@ class Settings(BaseSettings, Limits, LearnLimits):
     @property
     def learn_limits(self) -> LearnLimits:
         """Return the /learn limits among these settings."""
-        return LearnLimits.learn_of(self)
+        return LearnLimits.of(self)
 
     @property
     def evaluation_path(self) -> Path:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from app.limits import SettingsGroup
 
 
-class LearnLimits(BaseModel):
+class LearnLimits(SettingsGroup):
     """How many jobs train at once, how large and how long they may be, and how many messages flow."""
-
-    model_config = ConfigDict(frozen=True)
 
     learn_jobs_per_worker: int = Field(
         default=1, ge=0, le=64, description="Jobs training at once per worker process (0 turns /learn off)."
@@ -48,12 +48,3 @@ class LearnLimits(BaseModel):
             "else wants (false, or where not permitted: the nice value alone)."
         ),
     )
-
-    @classmethod
-    def learn_of(cls, settings: BaseModel) -> LearnLimits:
-        """Return the /learn limits configured in `settings` (a Settings, which has every field of this model)."""
-        return cls.model_validate(settings.model_dump(include=set(cls.model_fields)))
-
-    def shown(self) -> dict[str, str]:
-        """Return each limit as the documentation writes it (numbers like 600 or 1e+06)."""
-        return {name: f"{value:g}" if isinstance(value, float) else str(value) for name, value in self}
