@@ -272,6 +272,16 @@ def machine_note() -> str:
     return f"{os.cpu_count()} CPUs, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, Python {sys.version.split()[0]}"
 
 
+def finish(path: str | None, benchmark: str, env: dict[str, str], results: dict[str, Any], *, failed: int) -> int:
+    """Write `results` as JSON to `path` (see write_json), with the benchmark's name, the machine and the server's
+    environment; return the exit status: 1, saying so, when `failed` requests were not answered as expected."""
+    write_json(path, {"benchmark": benchmark, "machine": machine_note(), "server_env": env, **results})
+    if failed:
+        print(f"FAILED: {failed} requests were not answered as expected (see above)", file=sys.stderr)
+        return 1
+    return 0
+
+
 def write_json(path: str | None, data: dict[str, Any]) -> None:
     """Write `data` as indented JSON to `path` (nothing when path is None)."""
     if path:

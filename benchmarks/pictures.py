@@ -151,13 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     summaries = [value for key, value in results.items() if key.startswith("upload")]
     summaries += [results["healthz_alone"], *under.values()]
     failed = sum(s["failed"] for s in summaries)
-    driver.write_json(
-        args.json, {"benchmark": "pictures", "machine": driver.machine_note(), "server_env": env, **results}
-    )
-    if failed:
-        print(f"FAILED: {failed} requests were not answered 200", file=sys.stderr)
-        return 1
-    return 0
+    return driver.finish(args.json, "pictures", env, results, failed=failed)
 
 
 if __name__ == "__main__":

@@ -194,27 +194,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  cold starts: {', '.join(f'{t:.3f} s' for t in cold)}; server RSS after the runs {rss_mib:.1f} MiB")
 
     failed = sum(r["failed"] for by_count in rounds.values() for runs in by_count.values() for r in runs)
-    driver.write_json(
-        args.json,
-        {
-            "benchmark": "serve",
-            "machine": driver.machine_note(),
-            "duration_s": args.duration,
-            "server_env": env,
-            "cold_start_s": cold,
-            "results": {name: {str(c): runs for c, runs in by_count.items()} for name, by_count in rounds.items()},
-            "ratios_at_connections": top,
-            "ratios": ratios,
-            "cpu_ratios": cpu_ratios,
-            "targets": rows,
-            "server_rss_mib": round(rss_mib, 1),
-            "failed_requests": failed,
-        },
-    )
-    if failed:
-        print(f"FAILED: {failed} requests were not answered 200 (see 'failed' above)", file=sys.stderr)
-        return 1
-    return 0
+    results = {
+        "duration_s": args.duration,
+        "cold_start_s": cold,
+        "results": {name: {str(c): runs for c, runs in by_count.items()} for name, by_count in rounds.items()},
+        "ratios_at_connections": top,
+        "ratios": ratios,
+        "cpu_ratios": cpu_ratios,
+        "targets": rows,
+        "server_rss_mib": round(rss_mib, 1),
+        "failed_requests": failed,
+    }
+    return driver.finish(args.json, "serve", env, results, failed=failed)
 
 
 if __name__ == "__main__":
