@@ -28,6 +28,8 @@ import proc
 from drawings import drawing
 from websockets.sync.client import ClientConnection, connect
 
+from tests.server import children
+
 TARGET_P99_MS = 10.0
 LARGEST = {"hidden": [100, 100], "batch_size": 100}
 
@@ -70,16 +72,7 @@ class Trainer(threading.Thread):
 
 def job_pids(server_pid: int) -> list[int]:
     """Return the /learn job processes of the server that are running (not those ended and not yet reaped)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            state, parent = stat.read_text().rsplit(")", 1)[1].split()[:2]
-            running = state not in ("Z", "X") and int(parent) == server_pid
-            if running and b"model.training.live" in (stat.parent / "cmdline").read_bytes():
-                found.append(int(stat.parent.name))
-        except (OSError, ValueError):
-            continue
-    return found
+    return children(server_pid, marker=b"model.training.live")
 
 
 def measure(port: int, *, connections: int, duration: float) -> dict[str, Any]:

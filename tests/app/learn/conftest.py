@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
+
+from tests.server import children
+
+JOB_MARKER = b"model.training.live"
+"""In the command line of every /learn job process (`python -m model.training.live`)."""
 
 
 def job_pids(parent: int) -> list[int]:
-    """Return the ids of the live (not zombie) `python -m model.training.live` processes whose parent is `parent`."""
-    pids = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            cmdline = (stat.parent / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if int(fields[1]) == parent and fields[0] not in ("Z", "X") and b"model.training.live" in cmdline:
-            pids.append(int(stat.parent.name))
-    return pids
+    """Return the ids of the live (not zombie) /learn job processes whose parent is `parent`."""
+    return children(parent, marker=JOB_MARKER)
 
 
 def wait_until(condition: object, seconds: float) -> float | None:
