@@ -14,6 +14,10 @@ BACKGROUND_SIDE pixels (which also averages the noise away) and interpolated bac
 - `with_lines`: the printed lines of ruled and squared paper are found and made part of the paper's
   level: long (across LINE_SPAN of the picture), thin (at most LINE_WIDTH of it) and straight, nearly
   level or upright, whatever their colour.
+- `flat_level`: a picture made by a machine rather than a camera (a thresholded scan, a drawing saved
+  as PNG) has paper of one exact grey: where most of the picture is that grey, the level is that grey
+  everywhere. The closing below would take a blob of ink wider than its square (a bold loop filled
+  in by a coarse scan's threshold) for paper.
 - `background`, for dark ink: a grey closing (the largest value within a square, then the smallest
   of those) fills in every dark feature narrower than the square, which strokes are and shadows and
   gradients are not, and it keeps a shadow's edge where it is.
@@ -58,6 +62,13 @@ TAIL: Final = 0.3
 
 TAIL_TIE: Final = 0.1
 """...and tails within this share of each other are a tie, decided by which level is more common."""
+
+
+FLAT_SHARE: Final = 0.5
+"""Paper is flat when at least this share of the picture is within FLAT_TOLERANCE of one grey..."""
+
+FLAT_TOLERANCE: Final = 2
+"""...this many steps of 8-bit grey: a JPEG's flat areas keep their grey, a camera's noise and light do not."""
 
 
 LINE_SPAN: Final = 0.75
@@ -177,6 +188,22 @@ def background(image: NDArray[np.float32]) -> NDArray[np.float32]:
     return _enlarged(closing(small, size), factor, image.shape)
 
 
+def flat_level(image: NDArray[np.float32]) -> NDArray[np.float32] | None:
+    """Return the paper's level of a picture whose paper is one grey (that grey everywhere), or None.
+
+    The paper is the most common grey, and must be at least as light as the median pixel (ink is dark here).
+    """
+    values = sample(image)
+    steps = np.rint(np.clip(values, 0, 1) * 255).astype(np.int64)
+    counts = np.bincount(steps.ravel(), minlength=256)
+    common = int(counts.argmax())
+    around = counts[max(0, common - FLAT_TOLERANCE) : common + FLAT_TOLERANCE + 1].sum()
+    if around < FLAT_SHARE * values.size or common < int(np.median(steps)):
+        return None
+    paper = values[np.abs(steps - common) <= FLAT_TOLERANCE]
+    return np.full(image.shape, np.median(paper), dtype=np.float32)
+
+
 def dark_ink(grey: NDArray[np.float32]) -> bool:
     """Return True when the ink is darker than the paper: its tail of the residual reaches further.
 
@@ -196,7 +223,8 @@ def find_paper(grey: NDArray[np.float32], *, dark: bool | None = None) -> Paper:
     if dark is None:
         dark = dark_ink(grey)
     image = grey if dark else 1 - grey
-    return Paper(image, with_lines(image, background(image)), dark)
+    level = flat_level(image)
+    return Paper(image, with_lines(image, background(image) if level is None else level), dark)
 
 
 def _line_rows(darkness: NDArray[np.float32]) -> tuple[NDArray[np.float32], NDArray[np.int64]] | None:

@@ -1,0 +1,42 @@
+"""The paper under the ink: its level on flat (machine-made) pictures and on photos."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image, ImageDraw
+
+from model.reading.pictures.paper import find_paper, flat_level
+from model.reading.pictures.pipeline import digit_coverage
+from tests.pictures import SEVEN, drawn, lit
+
+
+def grey(image: Image.Image) -> NDArray[np.float32]:
+    """Return the L picture as floats in [0, 1]."""
+    return np.asarray(image, dtype=np.float32) / np.float32(255)
+
+
+def blob_scan() -> Image.Image:
+    """Return a black-and-white picture of a stroke ending in a blob wider than the paper's closing."""
+    image = Image.new("L", (160, 160), 255)
+    draw = ImageDraw.Draw(image)
+    draw.line((30, 20, 30, 100), fill=0, width=10)
+    draw.rectangle((20, 90, 90, 150), fill=0)
+    return image
+
+
+def test_a_flat_picture_has_its_papers_grey_everywhere() -> None:
+    level = flat_level(grey(drawn(SEVEN, paper=225)))
+    assert level is not None and np.allclose(level, 225 / 255)
+
+
+def test_a_photo_lit_unevenly_is_not_flat() -> None:
+    assert flat_level(grey(lit(drawn(SEVEN), gradient=0.3, noise=4))) is None
+
+
+def test_a_blob_of_ink_in_a_black_and_white_scan_is_ink_not_paper() -> None:
+    picture = grey(blob_scan())
+    paper = find_paper(picture)
+    assert paper.dark and np.allclose(paper.level, 1)
+    coverage = digit_coverage(picture)
+    assert coverage[95:145, 25:85].min() > 0.9 and coverage[:15].max() == 0
