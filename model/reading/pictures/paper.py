@@ -11,9 +11,6 @@ BACKGROUND_SIDE pixels (which also averages the noise away) and interpolated bac
   neighbours' level. Good enough to tell dark ink from light.
 - `dark_ink`: ink is whichever of darker-than-paper and lighter-than-paper strays further from the
   rough level.
-- `with_lines`: the printed lines of ruled and squared paper are found and made part of the paper's
-  level: long (across LINE_SPAN of the picture), thin (at most LINE_WIDTH of it) and straight, nearly
-  level or upright, whatever their colour.
 - `flat_level`: a picture made by a machine rather than a camera (a thresholded scan, a drawing saved
   as PNG) has paper of one exact grey: where most of the picture is that grey, the level is that grey
   everywhere. The closing below would take a blob of ink wider than its square (a bold loop filled
@@ -21,6 +18,8 @@ BACKGROUND_SIDE pixels (which also averages the noise away) and interpolated bac
 - `background`, for dark ink: a grey closing (the largest value within a square, then the smallest
   of those) fills in every dark feature narrower than the square, which strokes are and shadows and
   gradients are not, and it keeps a shadow's edge where it is.
+- `with_lines` (model.reading.pictures.lines): the printed lines of ruled and squared paper are made
+  part of the paper's level.
 """
 
 from __future__ import annotations
@@ -32,6 +31,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
+from model.reading.pictures.lines import with_lines
 from model.reading.pictures.quantiles import median, percentile
 
 ROUGH_CELLS: Final = 6
@@ -69,28 +69,6 @@ FLAT_SHARE: Final = 0.5
 
 FLAT_TOLERANCE: Final = 2
 """...this many steps of 8-bit grey: a JPEG's flat areas keep their grey, a camera's noise and light do not."""
-
-
-LINE_SPAN: Final = 0.75
-"""A printed line crosses at least this share of the picture..."""
-
-LINE_WIDTH: Final = 0.02
-"""...and is at most this share of the picture's longer side wide; a digit's stroke that long is wider."""
-
-LINE_TILTS: Final = np.linspace(-0.07, 0.07, 15)
-"""Tilts tried for the lines (the tangent of their angle, up to 4 degrees either way)."""
-
-LINE_GROUP: Final = 8
-"""Pixels averaged along a line before its tilt is found, for speed; 4 degrees moves half a pixel over them."""
-
-LINE_SIGNAL: Final = 4.0
-"""A row is on a line when its darkness across the picture is this many standard deviations of the noise..."""
-
-LINE_CONTRAST: Final = 0.03
-"""...and at least this much darker than the paper."""
-
-MIN_LINED_SIDE: Final = 100
-"""Smaller pictures (MNIST's own, icons) are not looked at for lines."""
 
 
 @dataclass(frozen=True)
@@ -225,59 +203,3 @@ def find_paper(grey: NDArray[np.float32], *, dark: bool | None = None) -> Paper:
     image = grey if dark else 1 - grey
     level = flat_level(image)
     return Paper(image, with_lines(image, background(image) if level is None else level), dark)
-
-
-def _line_rows(darkness: NDArray[np.float32]) -> tuple[NDArray[np.float32], NDArray[np.int64]] | None:
-    """Return how dark each (tilted) row's line is, and each column's shift to it; None where no row is a line.
-
-    Lines run along the rows, tilted by one of LINE_TILTS: the tilt is the one under which the rows'
-    mean darkness is most uneven, and a row is on a line where most of it (LINE_SPAN) is dark.
-    """
-    height, width = darkness.shape
-    groups = width // LINE_GROUP
-    if groups < 4:
-        return None
-    grouped = darkness[:, : groups * LINE_GROUP].reshape(height, groups, LINE_GROUP).mean(axis=2)
-    centres = (np.arange(groups) + 0.5) * LINE_GROUP - width / 2
-    rows = np.arange(height)[:, None]
-    best, best_shift = -1.0, np.zeros(groups, dtype=np.int64)
-    for tilt in LINE_TILTS:
-        shift = np.rint(tilt * centres).astype(np.int64)
-        index = np.clip(rows + shift, 0, height - 1)
-        profile = np.bincount(index.ravel(), weights=grouped.ravel(), minlength=height)
-        spread = float(np.square(profile - profile.mean()).sum())
-        if spread > best:
-            best, best_shift = spread, shift
-    # The tilted rows: row r of `straight` holds, in each group, the pixel row r - shift.
-    straight = np.take_along_axis(grouped, np.clip(rows - best_shift, 0, height - 1), axis=0)
-    across = percentile(straight, 100 * (1 - LINE_SPAN), axis=1).astype(np.float32)
-    noise = 1.4826 * float(median(np.abs(grouped - median(grouped))))
-    on_line = across > max(LINE_SIGNAL * noise, LINE_CONTRAST)
-    if not on_line.any():
-        return None
-    # Only thin bands are lines: a band of rows wider than LINE_WIDTH is a long stroke of the digit.
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], on_line.astype(np.int8), [0]))))
-    for start, end in zip(edges[::2], edges[1::2], strict=True):
-        if end - start > LINE_WIDTH * max(darkness.shape):
-            on_line[start:end] = False
-    if not on_line.any():
-        return None
-    shift_per_column = np.repeat(best_shift, LINE_GROUP)
-    shift_per_column = np.concatenate((shift_per_column, np.full(width - shift_per_column.size, best_shift[-1])))
-    return np.where(on_line, np.clip(across, 0, 1), 0).astype(np.float32), shift_per_column
-
-
-def with_lines(image: NDArray[np.float32], level: NDArray[np.float32]) -> NDArray[np.float32]:
-    """Return the paper's level with the printed lines of ruled or squared paper made part of it."""
-    if min(image.shape) < MIN_LINED_SIDE:
-        return level
-    darkness = np.maximum(1 - image / np.maximum(level, np.float32(0.05)), 0).astype(np.float32)
-    for axis in (0, 1):
-        found = _line_rows(darkness if axis == 0 else darkness.T)
-        if found is None:
-            continue
-        line, shift = found
-        rows = np.arange(darkness.shape[axis])[:, None]
-        shade = 1 - line[np.clip(rows + shift, 0, line.size - 1)]
-        level = level * (shade if axis == 0 else shade.T)
-    return level

@@ -1,0 +1,165 @@
+"""The printed lines of ruled and squared paper, found and made part of the paper's level
+(model.reading.pictures.paper, whose last step this is).
+
+Printed lines are long (across LINE_SPAN of the picture), thin (at most LINE_WIDTH of it) and
+straight, nearly level or upright, whatever their colour. For rows, and then columns:
+
+1. the tilt: under which the rows' darkness is most uneven (to a fraction of a pixel across the picture);
+2. the lines: rows dark along most of their length, evenly, and more than the rows around them;
+3. the level: on a line, the paper is taken to be as dark as the line (or as the pixel, where that is
+   lighter), so that no part of the line is left as ink, and a stroke that crosses it keeps what it
+   adds to the line's darkness.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+from numpy.typing import NDArray
+
+LINE_SPAN: Final = 0.75
+"""A printed line crosses at least this share of the picture..."""
+
+LINE_WIDTH: Final = 0.02
+"""...and is at most this share of the picture's longer side wide; a digit's stroke that long is wider."""
+
+LINE_TILTS: Final = np.linspace(-0.07, 0.07, 15)
+"""Tilts tried for the lines (the tangent of their angle, up to 4 degrees either way)."""
+
+LINE_TILT_STEPS: Final = 4
+"""The tilt is then refined to this fraction of LINE_TILTS' step (0.0025, a pixel over 400)."""
+
+LINE_GROUP: Final = 8
+"""Pixels averaged along a line before its tilt is found, for speed; 4 degrees moves half a pixel over them."""
+
+LINE_SIGNAL: Final = 4.0
+"""A row is on a line when its darkness along most of it exceeds the rows' around it by this many standard
+deviations of the rows' spread..."""
+
+LINE_CONTRAST: Final = 0.015
+"""...and by at least this much of the paper's level..."""
+
+LINE_EVEN: Final = 0.5
+"""...and its darkness along most of it at least this share of its median: a printed line is about as dark
+all along, a row across the strokes of a digit that fills the picture is dark in places."""
+
+LINE_DARKER: Final = 1.5
+"""A line is taken to be as dark as the darker parts of it (LINE_SPAN), up to this many times its median:
+a stroke that runs along a line for a stretch stays ink."""
+
+MIN_LINE_GROUPS: Final = 2
+"""A tilted row that crosses only a corner of the picture must cross this many groups to be a line."""
+
+MIN_LINED_SIDE: Final = 100
+"""Smaller pictures (MNIST's own, icons) are not looked at for lines."""
+
+
+def _spread(grouped: NDArray[np.float32], shift: NDArray[np.int64]) -> float:
+    """Return how uneven the rows' total darkness is with each group's rows shifted by `shift`."""
+    height = grouped.shape[0]
+    index = np.clip(np.arange(height)[:, None] + shift, 0, height - 1)
+    profile = np.bincount(index.ravel(), weights=grouped.ravel(), minlength=height)
+    return float(np.square(profile - profile.mean()).sum())
+
+
+def _tilt(grouped: NDArray[np.float32], centres: NDArray[np.float64]) -> float:
+    """Return the lines' tilt: the one under which the rows' darkness is most uneven.
+
+    First among LINE_TILTS, then to a LINE_TILT_STEPS-th of their step: a line one or two pixels wide
+    that drifts by a pixel across the picture is otherwise left half in the ink.
+    """
+
+    def spread(tilt: float) -> float:
+        return _spread(grouped, np.rint(tilt * centres).astype(np.int64))
+
+    coarse = max((float(tilt) for tilt in LINE_TILTS), key=spread)
+    step = float(LINE_TILTS[1] - LINE_TILTS[0]) / LINE_TILT_STEPS
+    return max((coarse + k * step for k in range(1 - LINE_TILT_STEPS, LINE_TILT_STEPS)), key=spread)
+
+
+def _bands(rows: NDArray[np.bool_]) -> list[tuple[int, int]]:
+    """Return the runs of True as (start, end) pairs."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], rows.astype(np.int8), [0]))))
+    return [(int(start), int(end)) for start, end in zip(edges[::2], edges[1::2], strict=True)]
+
+
+def _row_percentile(ordered: NDArray[np.float32], counts: NDArray[np.int64], share: float) -> NDArray[np.float32]:
+    """Return each row's `share` percentile (linear between ranks) of its first `counts` values, sorted."""
+    position = share * np.maximum(counts - 1, 0)
+    low = np.floor(position).astype(np.int64)
+    high = np.minimum(low + 1, np.maximum(counts - 1, 0))
+    rows = np.arange(ordered.shape[0])
+    below, above = ordered[rows, low], ordered[rows, high]
+    value = below + (position - low) * (above - below)
+    return np.where(counts > 0, value, 0).astype(np.float32)
+
+
+def _line_rows(darkness: NDArray[np.float32]) -> tuple[NDArray[np.float32], NDArray[np.int64]] | None:
+    """Return how dark each (tilted) row's line is, and each column's shift to it; None where no row is a line.
+
+    Lines run along the rows, tilted (`_tilt`). A row is on a line where most of it (LINE_SPAN) is
+    darker than the rows around it, about evenly (LINE_EVEN), and the band of such rows is thin (LINE_WIDTH).
+    """
+    height, width = darkness.shape
+    groups = width // LINE_GROUP
+    if groups < 4:
+        return None
+    grouped = darkness[:, : groups * LINE_GROUP].reshape(height, groups, LINE_GROUP).mean(axis=2)
+    centres = (np.arange(groups) + 0.5) * LINE_GROUP - width / 2
+    tilt = _tilt(grouped, centres)
+    shift = np.rint(tilt * centres).astype(np.int64)
+    # The tilted rows, from those that enter the picture through its side to those that leave it: row r
+    # of `straight` holds, in each group, the pixel row r - shift - beyond (not a number outside the picture).
+    beyond = int(np.abs(shift).max())
+    source = np.arange(-beyond, height + beyond)[:, None] - shift
+    inside = (source >= 0) & (source < height)
+    straight = np.where(inside, np.take_along_axis(grouped, np.clip(source, 0, height - 1), axis=0), np.nan)
+    ordered = np.sort(straight, axis=1)  # not-a-number last
+    counts = inside.sum(axis=1)
+    across = _row_percentile(ordered, counts, 1 - LINE_SPAN)
+    typical = _row_percentile(ordered, counts, 0.5)
+    darkest = np.minimum(_row_percentile(ordered, counts, LINE_SPAN), LINE_DARKER * typical)
+    # Each row against its neighbours' (a running median), as the closing leaves the paper a little dark
+    # or light in places (near an edge); and the noise from the rows' spread, not the pixels': on
+    # squared paper the lines cover so many pixels that the pixels' spread is mostly lines.
+    reach = int(np.ceil(LINE_WIDTH * max(darkness.shape)))
+    above = across - np.median(sliding_window_view(np.pad(across, reach, mode="edge"), 2 * reach + 1), axis=1)
+    noise = 1.4826 * float(np.median(np.abs(above - np.median(above))))
+    on_line = (above > max(LINE_SIGNAL * noise, LINE_CONTRAST)) & (across >= LINE_EVEN * typical)
+    on_line &= counts >= MIN_LINE_GROUPS
+    for start, end in _bands(on_line):
+        if end - start > LINE_WIDTH * max(darkness.shape):  # a long stroke of the digit
+            on_line[start:end] = False
+    if not on_line.any():
+        return None
+    # A line's edge rows, partly covered (a line straddles rows, a blur widens it), are the line's too;
+    # and the whole band is as dark as the darker parts of its darkest row (LINE_SPAN of it), so that
+    # where the line is locally darker (JPEG, blur, the light, a drift to the next row) none is left as ink.
+    on_line[1:] |= on_line[:-1].copy()
+    on_line[:-1] |= on_line[1:].copy()
+    for start, end in _bands(on_line):
+        darkest[start:end] = darkest[start:end].max()
+    columns = np.arange(width) + 0.5 - width / 2
+    line = np.where(on_line, np.clip(darkest, 0, 1), 0).astype(np.float32)
+    return line, np.rint(tilt * columns).astype(np.int64) + beyond
+
+
+def with_lines(image: NDArray[np.float32], level: NDArray[np.float32]) -> NDArray[np.float32]:
+    """Return the paper's level with the printed lines of ruled or squared paper made part of it."""
+    if min(image.shape) < MIN_LINED_SIDE:
+        return level
+    for axis in (0, 1):
+        darkness = np.maximum(1 - image / np.maximum(level, np.float32(0.05)), 0).astype(np.float32)
+        found = _line_rows(darkness if axis == 0 else darkness.T)
+        if found is None:
+            continue
+        line, shift = found
+        rows = np.arange(darkness.shape[axis])[:, None]
+        line_here = line[np.clip(rows + shift, 0, line.size - 1)]
+        # On a line, the paper is as dark as the line, or as the pixel where that is lighter: the
+        # line is gone, and ink that crosses it keeps what it adds to the line's darkness.
+        shade = 1 - np.minimum(darkness, line_here if axis == 0 else line_here.T)
+        level = level * shade
+    return level

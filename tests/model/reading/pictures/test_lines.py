@@ -1,0 +1,53 @@
+"""Printed lines of ruled and squared paper are paper, not ink."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image, ImageFilter
+
+from model.reading.pictures.lines import with_lines
+from model.reading.pictures.paper import background
+from model.reading.pictures.pipeline import digit_coverage
+from tests.pictures import SEVEN, drawn, lit
+
+
+def grey(image: Image.Image) -> NDArray[np.float32]:
+    """Return the L picture as floats in [0, 1]."""
+    return np.asarray(image, dtype=np.float32) / np.float32(255)
+
+
+def squared(image: Image.Image, *, spacing: float = 22, degrees: float = 2.3, darkness: float = 0.35) -> Image.Image:
+    """Return the picture on squared paper: lines 1.5 pixels wide, tilted, multiplied in, then blurred a little."""
+    pixels = np.asarray(image, dtype=np.float32)
+    y, x = np.indices(pixels.shape, dtype=np.float32)
+    tilt = np.tan(np.radians(degrees))
+    lines = np.zeros_like(pixels)
+    for position in (y + x * tilt, x - y * tilt):
+        distance = np.abs((position + spacing / 2) % spacing - spacing / 2)
+        lines = np.maximum(lines, np.clip(1.25 - distance, 0, 1))
+    laid = Image.fromarray(np.clip(pixels * (1 - darkness * lines), 0, 255).astype(np.uint8))
+    return laid.filter(ImageFilter.GaussianBlur(0.6))
+
+
+def around(mask: NDArray[np.bool_], size: int = 9) -> NDArray[np.bool_]:
+    """Return the mask grown by size // 2 pixels: a stroke with its soft edge."""
+    return np.asarray(Image.fromarray(mask).filter(ImageFilter.MaxFilter(size)), dtype=bool)
+
+
+def test_squared_paper_leaves_only_the_digit() -> None:
+    clean = digit_coverage(grey(drawn(SEVEN)))
+    on_paper = digit_coverage(grey(lit(squared(drawn(SEVEN)), gradient=0.2, noise=2)))
+    inked = clean > 0.5
+    assert on_paper[inked].mean() > 0.8
+    assert on_paper[~around(inked)].max() < 0.1  # beyond the digit's own soft edge, nothing of the lines
+
+
+def test_lines_are_made_part_of_the_papers_level_and_strokes_are_not() -> None:
+    picture = grey(squared(drawn(SEVEN)))
+    level = background(picture)
+    lined = with_lines(picture, level)
+    strength = 1 - picture / lined
+    stroke = grey(drawn(SEVEN)) < 0.5
+    assert np.percentile(strength[~around(stroke)], 99.9) < 0.05
+    assert strength[stroke].mean() > 0.7
