@@ -163,7 +163,16 @@ def background(image: NDArray[np.float32]) -> NDArray[np.float32]:
     factor, small = _shrunk(image)
     longer = max(small.shape)
     size = max(round(CLOSING_SHARE * longer), min(longer, SMALL_PICTURE))
-    return _enlarged(closing(small, size), factor, image.shape)
+    # The light carried on past the picture's edges (each edge's slope continued, within the picture's
+    # range): with the edge pixel repeated, a picture that darkens towards an edge closed to paper
+    # lighter than it is along that edge, a band of false ink darker than a faint digit.
+    margin = min(size, *small.shape) - 1
+    if margin < 1:
+        return _enlarged(closing(small, size), factor, image.shape)
+    padded = np.pad(small, margin, mode="reflect", reflect_type="odd")
+    padded = np.clip(padded, float(small.min()), float(small.max()))
+    closed = closing(padded, size)[margin:-margin, margin:-margin]
+    return _enlarged(np.ascontiguousarray(closed), factor, image.shape)
 
 
 def flat_level(image: NDArray[np.float32]) -> NDArray[np.float32] | None:

@@ -40,3 +40,12 @@ def test_a_blob_of_ink_in_a_black_and_white_scan_is_ink_not_paper() -> None:
     assert paper.dark and np.allclose(paper.level, 1)
     coverage = digit_coverage(picture)
     assert coverage[95:145, 25:85].min() > 0.9 and coverage[:15].max() == 0
+
+
+def test_a_page_that_darkens_towards_its_edge_has_no_false_ink_along_it() -> None:
+    # A faint pen (ink 10% darker than the paper) on a page lit from the left and shaded on the right.
+    picture = grey(lit(drawn(SEVEN, ink=200), gradient=0.45, shadow=0.3, noise=2))
+    coverage = digit_coverage(picture)
+    stroke = grey(drawn(SEVEN, ink=200)) < 0.83
+    assert coverage[:, -20:].max() == 0
+    assert coverage[stroke].mean() > 0.7
