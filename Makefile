@@ -90,7 +90,7 @@ test-all: $(STAMP) ## The full suite (CI): the fast one plus Chromium, podman, w
 lint: $(STAMP) $(NODE_STAMP) ## ruff, mypy --strict, the import contract (lint-imports), hadolint; ESLint and tsc --checkJs on static/js
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --strict app model benchmarks
+	$(BIN)/mypy --strict app model benchmarks tests tools
 	$(BIN)/lint-imports
 	$(BIN)/hadolint Dockerfile
 	node_modules/.bin/eslint .

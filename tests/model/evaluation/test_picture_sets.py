@@ -18,7 +18,7 @@ from tests.pictures import SEVEN, encoded
 
 
 def test_mnist_pngs_hold_the_images_either_way_round() -> None:
-    images = np.random.default_rng(0).integers(0, 256, (3, NUM_PIXELS)).astype(np.float32) / 255
+    images = np.random.default_rng(0).integers(0, 256, (3, NUM_PIXELS)).astype(np.float32) / np.float32(255)
     for inverted in (False, True):
         for row, data in zip(images, mnist_pngs(images, inverted=inverted), strict=True):
             grey = np.asarray(Image.open(io.BytesIO(data)), dtype=np.float32).reshape(-1) / 255

@@ -30,7 +30,7 @@ def ring(side: int, width: int) -> np.ndarray:
 
 def boxed_width(ink: np.ndarray) -> float:
     """Return the stroke width once the ink's longer side is scaled to the box."""
-    return stroke_width(ink) * BOX_SIDE / max(ink.shape)
+    return float(stroke_width(ink) * BOX_SIDE / max(ink.shape))
 
 
 def test_stroke_width_measures_a_ring_exactly_and_a_bar_with_its_ends() -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import io
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -15,7 +17,9 @@ from model.training.optimizer import SGD
 from model.training.trainer import Trainer
 
 
-def trained_step(cost: str, layer: int, neuron: int) -> tuple[dict, Network, Network, object, np.ndarray, np.ndarray]:
+def trained_step(
+    cost: str, layer: int, neuron: int
+) -> tuple[dict[str, Any], Network, Network, object, np.ndarray, np.ndarray]:
     rng = np.random.default_rng(5)
     network = Network.initialise([784, 12, 10], rng, output="sigmoid")
     before = Network([w.copy() for w in network.weights], [b.copy() for b in network.biases], output="sigmoid")
@@ -74,10 +78,10 @@ def test_snapshot_counts_and_images() -> None:
     assert shot["first_layer"]["min"] == float(network.weights[0].min())
 
 
-def test_weights_message_is_a_servable_weights_file(tmp_path: object) -> None:
+def test_weights_message_is_a_servable_weights_file(tmp_path: Path) -> None:
     network = Network.initialise([784, 12, 10], np.random.default_rng(0), output="sigmoid")
     message = weights_message(network=network, cost="quadratic", metadata={"training": {"examples_seen": 10}})
-    path = tmp_path / message["filename"]  # type: ignore[operator]
+    path = tmp_path / message["filename"]
     path.write_bytes(base64.b64decode(message["data"]))
     loaded = load(path)
     assert loaded.network.output == "sigmoid" and loaded.metadata["cost"] == "quadratic"
