@@ -135,20 +135,20 @@ def rough_background(image: NDArray[np.float32]) -> NDArray[np.float32]:
 def running(image: NDArray[np.float32], size: int, axis: int, *, largest: bool) -> NDArray[np.float32]:
     """Return the largest (or smallest) value within `size` pixels along `axis`, centred, edges repeated.
 
-    Van Herk's method: within blocks of `size`, running maxima forwards and backwards; a window
-    spans the end of one block and the start of the next, so its maximum is one of each. A few
-    array operations whatever the size.
+    By doubling: the largest of two neighbours, then of two neighbouring pairs, and so on, gives the
+    largest within spans of 1, 2, 4, ... pixels; a window of `size` is two such spans that overlap.
+    About log2(size) array operations on contiguous slices, whatever the size.
     """
     values = np.moveaxis(image, axis, 0)
     count = values.shape[0]
     before = size // 2
-    after = size - 1 - before + (-(count + size - 1) % size)
-    padded = np.pad(values, ((before, after), (0, 0)), mode="edge")
-    blocks = padded.reshape(-1, size, values.shape[1])
+    spans = np.pad(values, ((before, size - 1 - before), (0, 0)), mode="edge")
     combine = np.maximum if largest else np.minimum
-    forward = combine.accumulate(blocks, axis=1).reshape(padded.shape)
-    backward = combine.accumulate(blocks[:, ::-1], axis=1)[:, ::-1].reshape(padded.shape)
-    result: NDArray[np.float32] = combine(backward[:count], forward[size - 1 : size - 1 + count])
+    span = 1
+    while 2 * span <= size:
+        spans = combine(spans[:-span], spans[span:])  # each now the largest of `2 * span` pixels from it
+        span *= 2
+    result: NDArray[np.float32] = combine(spans[:count], spans[size - span : size - span + count])
     return np.moveaxis(result, 0, axis)
 
 

@@ -6,7 +6,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image, ImageDraw
 
-from model.reading.pictures.paper import find_paper, flat_level
+from model.reading.pictures.paper import closing, find_paper, flat_level, running
 from model.reading.pictures.pipeline import digit_coverage
 from tests.pictures import SEVEN, drawn, lit
 
@@ -49,3 +49,25 @@ def test_a_page_that_darkens_towards_its_edge_has_no_false_ink_along_it() -> Non
     stroke = grey(drawn(SEVEN, ink=200)) < 0.83
     assert coverage[:, -20:].max() == 0
     assert coverage[stroke].mean() > 0.7
+
+
+def test_running_takes_the_largest_and_smallest_within_the_window_edges_repeated() -> None:
+    rng = np.random.default_rng(0)
+    image = rng.random((23, 17), dtype=np.float32)
+    for size in (1, 2, 3, 4, 7, 8, 16, 19, 40):
+        for axis in (0, 1):
+            along = np.moveaxis(image, axis, 0)
+            count, before = along.shape[0], size // 2
+            windows = [along[np.clip(np.arange(i - before, i - before + size), 0, count - 1)] for i in range(count)]
+            for largest, pick in ((True, np.max), (False, np.min)):
+                expected = np.moveaxis(np.stack([pick(window, axis=0) for window in windows]), 0, axis)
+                assert np.array_equal(running(image, size, axis, largest=largest), expected)
+
+
+def test_closing_fills_dark_features_narrower_than_its_square_and_keeps_wider_ones() -> None:
+    image = np.ones((60, 60), dtype=np.float32)
+    image[10:14, 5:55] = 0.2  # a stroke 4 pixels wide
+    image[30:55, 30:55] = 0.4  # a patch 25 pixels wide
+    closed = closing(image, 9)
+    assert np.all(closed[10:14, 5:55] == 1)
+    assert np.all(closed[30:55, 30:55] == np.float32(0.4))
