@@ -6,7 +6,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image, ImageFilter
 
-from model.reading.pictures.lines import with_lines
+from model.reading.pictures.lines import _spreads, with_lines
 from model.reading.pictures.paper import background
 from model.reading.pictures.pipeline import digit_coverage
 from tests.pictures import SEVEN, drawn, lit
@@ -51,3 +51,17 @@ def test_lines_are_made_part_of_the_papers_level_and_strokes_are_not() -> None:
     stroke = grey(drawn(SEVEN)) < 0.5
     assert np.percentile(strength[~around(stroke)], 99.9) < 0.05
     assert strength[stroke].mean() > 0.7
+
+
+def test_spreads_of_several_shifts_are_each_the_number_found_alone() -> None:
+    rng = np.random.default_rng(1)
+    grouped = rng.random((90, 12), dtype=np.float32)
+    grouped[40] += 5  # a line: the spread is largest with no shift
+    shifts = rng.integers(-6, 7, (9, 12))
+    shifts[4] = 0
+    together = _spreads(grouped, shifts)
+    for tried, shift in enumerate(shifts):
+        rows = np.clip(np.arange(90)[:, None] + shift, 0, 89)
+        profile = np.bincount(rows.ravel(), weights=grouped.ravel(), minlength=90)
+        assert together[tried] == np.square(profile - profile.mean()).sum()
+    assert int(np.argmax(together)) == 4
