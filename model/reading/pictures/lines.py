@@ -73,16 +73,57 @@ def _spreads(grouped: NDArray[np.float32], shifts: NDArray[np.int64]) -> NDArray
     return spreads
 
 
+def _rough_spreads(sums: NDArray[np.float64], shifts: NDArray[np.int64]) -> NDArray[np.float64]:
+    """Return `_spreads`, summed in another order, each within NEAR_SPREAD of it (see `_tilt`).
+
+    `sums` holds the groups' running sums (row g + 1: the sum of groups 0 to g, each row of pixels
+    across). A tilt's shifts rise or fall with the group, so groups of one shift lie side by side:
+    each such run of groups is summed at once from the running sums, a few runs a tilt instead of every group.
+    """
+    height = sums.shape[1]
+    tried, groups = shifts.shape
+    changes = np.diff(shifts, axis=1) != 0
+    starts = np.flatnonzero(np.concatenate((np.ones((tried, 1), dtype=bool), changes), axis=1))
+    ends = np.flatnonzero(np.concatenate((changes, np.ones((tried, 1), dtype=bool)), axis=1)) + 1
+    which, first = np.divmod(starts, groups)
+    # Each run's rows, shifted and kept within the picture: windows onto one row of clipped numbers.
+    run = shifts.ravel()[starts]
+    reach = int(np.abs(run).max())
+    clipped = np.clip(np.arange(-reach, height + reach), 0, height - 1)
+    index = sliding_window_view(clipped, height)[run + reach] + (which * height)[:, None]
+    weights = sums[ends - which * groups] - sums[first]
+    profiles = np.bincount(index.ravel(), weights=weights.ravel(), minlength=tried * height).reshape(tried, height)
+    spreads: NDArray[np.float64] = np.square(profiles - profiles.mean(axis=1, keepdims=True)).sum(axis=1)
+    return spreads
+
+
+NEAR_SPREAD: Final = 1e-13
+"""Two orders of summing a tilt's spread differ by less than NEAR_SPREAD x height x groups x (total darkness)^2:
+to first order by at most about 3 x 2^-53 x that, so with a hundredfold to spare."""
+
+
 def _tilt(grouped: NDArray[np.float32], centres: NDArray[np.float64]) -> float:
     """Return the lines' tilt: the one under which the rows' darkness is most uneven (the first, on a tie).
 
     First among LINE_TILTS, then to a LINE_TILT_STEPS-th of their step: a line one or two pixels wide
     that drifts by a pixel across the picture is otherwise left half in the ink.
+
+    Each spread is first summed roughly (`_rough_spreads`); only the tilts within twice its error of
+    the largest can be the largest, and only those are summed in `_spreads`' order, which decides
+    ties and near ties as summing every tilt in that order would.
     """
+    height, groups = grouped.shape
+    near = 2 * NEAR_SPREAD * height * groups * float(np.abs(grouped).sum(dtype=np.float64)) ** 2
+    sums = np.zeros((groups + 1, height))
+    np.cumsum(grouped.T, axis=0, out=sums[1:])
 
     def best(tilts: list[float]) -> float:
         shifts = np.stack([np.rint(tilt * centres).astype(np.int64) for tilt in tilts])
-        return tilts[int(np.argmax(_spreads(grouped, shifts)))]
+        rough = _rough_spreads(sums, shifts)
+        contenders = np.flatnonzero(rough >= rough.max() - near)
+        if contenders.size == 1:
+            return tilts[int(contenders[0])]
+        return tilts[int(contenders[np.argmax(_spreads(grouped, shifts[contenders]))])]
 
     coarse = best([float(tilt) for tilt in LINE_TILTS])
     step = float(LINE_TILTS[1] - LINE_TILTS[0]) / LINE_TILT_STEPS

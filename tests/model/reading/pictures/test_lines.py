@@ -6,7 +6,15 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image, ImageFilter
 
-from model.reading.pictures.lines import _spreads, with_lines
+from model.reading.pictures.lines import (
+    LINE_TILT_STEPS,
+    LINE_TILTS,
+    NEAR_SPREAD,
+    _rough_spreads,
+    _spreads,
+    _tilt,
+    with_lines,
+)
 from model.reading.pictures.paper import background
 from model.reading.pictures.pipeline import digit_coverage
 from tests.pictures import SEVEN, drawn, lit
@@ -65,3 +73,34 @@ def test_spreads_of_several_shifts_are_each_the_number_found_alone() -> None:
         profile = np.bincount(rows.ravel(), weights=grouped.ravel(), minlength=90)
         assert together[tried] == np.square(profile - profile.mean()).sum()
     assert int(np.argmax(together)) == 4
+
+
+def exact_tilt(grouped: NDArray[np.float32], centres: NDArray[np.float64]) -> float:
+    """Return the tilt as the search defines it: every tilt's spread summed in `_spreads`' order, the first largest."""
+
+    def best(tilts: list[float]) -> float:
+        shifts = np.stack([np.rint(tilt * centres).astype(np.int64) for tilt in tilts])
+        return tilts[int(np.argmax(_spreads(grouped, shifts)))]
+
+    coarse = best([float(tilt) for tilt in LINE_TILTS])
+    step = float(LINE_TILTS[1] - LINE_TILTS[0]) / LINE_TILT_STEPS
+    return best([coarse + k * step for k in range(1 - LINE_TILT_STEPS, LINE_TILT_STEPS)])
+
+
+def test_the_rough_spreads_are_within_their_bound_and_the_tilt_is_the_exact_searchs() -> None:
+    rng = np.random.default_rng(2)
+    for height, groups in ((120, 30), (300, 50), (400, 37)):
+        centres = ((np.arange(groups) + 0.5) * 8 - groups * 4.0).astype(np.float64)
+        shifts = np.stack([np.rint(tilt * centres).astype(np.int64) for tilt in LINE_TILTS])
+        for trial in range(12):
+            grouped = rng.random((height, groups), dtype=np.float32) * np.float32(rng.random())
+            if trial % 3 == 1:  # a line, tilted
+                rows = np.clip(height // 2 + np.rint(0.03 * centres).astype(np.int64), 0, height - 1)
+                grouped[rows, np.arange(groups)] += 0.5
+            if trial % 3 == 2:  # blank paper: every tilt ties, and the first is taken
+                grouped[:] = 0
+            sums = np.zeros((groups + 1, height))
+            np.cumsum(grouped.T, axis=0, out=sums[1:])
+            error = np.abs(_rough_spreads(sums, shifts) - _spreads(grouped, shifts))
+            assert np.all(error <= NEAR_SPREAD * height * groups * float(grouped.sum(dtype=np.float64)) ** 2)
+            assert _tilt(grouped, centres) == exact_tilt(grouped, centres)
