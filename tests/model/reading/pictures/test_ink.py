@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from numpy.typing import NDArray
 from PIL import Image, ImageDraw
 
 from model.reading.errors import NoInkError
+from model.reading.pictures.ink import grown
 from model.reading.pictures.pipeline import digit_coverage as coverage
 from model.reading.pictures.thickness import crop, normalise_thickness
 from tests.pictures import SEVEN, drawn, lit
@@ -63,3 +65,33 @@ def test_a_blank_noisy_unevenly_lit_page_has_no_ink() -> None:
     page = lit(Image.new("L", (400, 300), 220), gradient=0.4, shadow=0.3, noise=5)
     with pytest.raises(NoInkError):
         find_ink(grey(page))
+
+
+def reached(seed: NDArray[np.bool_], allowed: NDArray[np.bool_], steps: int) -> NDArray[np.bool_]:
+    """Return the allowed pixels at most `steps` 8-neighbour moves through allowed pixels from an allowed seed (BFS)."""
+    height, width = allowed.shape
+    distance = np.full(allowed.shape, -1)
+    frontier = [(int(y), int(x)) for y, x in zip(*np.nonzero(seed & allowed), strict=True)]
+    for y, x in frontier:
+        distance[y, x] = 0
+    for step in range(1, steps + 1):
+        following = []
+        for y, x in frontier:
+            for dy in (-1, 0, 1):
+                for dx in (-1, 0, 1):
+                    ny, nx = y + dy, x + dx
+                    if 0 <= ny < height and 0 <= nx < width and allowed[ny, nx] and distance[ny, nx] < 0:
+                        distance[ny, nx] = step
+                        following.append((ny, nx))
+        frontier = following
+    return distance >= 0
+
+
+def test_ink_grows_into_connected_allowed_pixels_step_by_step() -> None:
+    rng = np.random.default_rng(3)
+    for shape in ((1, 9), (8, 1), (25, 31)):
+        for _ in range(5):
+            allowed = rng.random(shape) < 0.6
+            seed = rng.random(shape) < 0.05
+            for steps in (0, 1, 2, 5, 40):
+                assert np.array_equal(grown(seed, allowed, steps), reached(seed, allowed, steps))
