@@ -19,6 +19,8 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import NDArray
 
+from model.reading.pictures.quantiles import median
+
 LINE_SPAN: Final = 0.75
 """A printed line crosses at least this share of the picture..."""
 
@@ -176,8 +178,10 @@ def _line_rows(darkness: NDArray[np.float32]) -> tuple[NDArray[np.float32], NDAr
     # or light in places (near an edge); and the noise from the rows' spread, not the pixels': on
     # squared paper the lines cover so many pixels that the pixels' spread is mostly lines.
     reach = int(np.ceil(LINE_WIDTH * max(darkness.shape)))
-    above = across - np.median(sliding_window_view(np.pad(across, reach, mode="edge"), 2 * reach + 1), axis=1)
-    noise = 1.4826 * float(np.median(np.abs(above - np.median(above))))
+    # np.median of an odd number of values is the middle one: np.partition's, without np.median's NaN search.
+    windows = np.partition(sliding_window_view(np.pad(across, reach, mode="edge"), 2 * reach + 1), reach, axis=1)
+    above = across - windows[:, reach]
+    noise = 1.4826 * float(median(np.abs(above - median(above))))
     on_line = (above > max(LINE_SIGNAL * noise, LINE_CONTRAST)) & (across >= LINE_EVEN * typical)
     on_line &= counts >= MIN_LINE_GROUPS
     for start, end in _bands(on_line):
@@ -201,8 +205,10 @@ def with_lines(image: NDArray[np.float32], level: NDArray[np.float32]) -> NDArra
     """Return the paper's level with the printed lines of ruled or squared paper made part of it."""
     if min(image.shape) < MIN_LINED_SIDE:
         return level
+    darkness: NDArray[np.float32] | None = None
     for axis in (0, 1):
-        darkness = np.maximum(1 - image / np.maximum(level, np.float32(0.05)), 0).astype(np.float32)
+        if darkness is None:  # as it was when no lines were found along the rows
+            darkness = np.maximum(1 - image / np.maximum(level, np.float32(0.05)), 0).astype(np.float32)
         found = _line_rows(darkness if axis == 0 else darkness.T)
         if found is None:
             continue
@@ -213,4 +219,5 @@ def with_lines(image: NDArray[np.float32], level: NDArray[np.float32]) -> NDArra
         # line is gone, and ink that crosses it keeps what it adds to the line's darkness.
         shade = 1 - np.minimum(darkness, line_here if axis == 0 else line_here.T)
         level = level * shade
+        darkness = None
     return level
