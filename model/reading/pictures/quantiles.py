@@ -23,6 +23,45 @@ def _ours(values: NDArray[Any]) -> bool:
     return values.size > 0 and np.issubdtype(values.dtype, np.floating)
 
 
+TAIL_SHARE = 0.05
+"""A percentile this near either end of many values is selected among the values beyond a threshold..."""
+
+TAIL_SAMPLE = 16
+"""...found on every this-many-th value, and MIN_TAIL_VALUES is what "many" means."""
+
+MIN_TAIL_VALUES = 4096
+
+
+def _tail(values: NDArray[Any], below: int) -> tuple[NDArray[Any], int] | None:
+    """Return the values around place `below` in sorted order, partitioned there, and its place among them.
+
+    Only for a place in either tail (TAIL_SHARE) of many values, else None, as is a NaN among them. The
+    values beyond a threshold are exactly the lowest (highest) ones, so where they hold both places
+    wanted they hold the same numbers there: the rest are never partitioned.
+    """
+    count = values.size
+    if count < MIN_TAIL_VALUES or TAIL_SHARE * count <= below < (1 - TAIL_SHARE) * count - 2:
+        return None
+    flat = values.reshape(-1)
+    if np.isnan(flat.max()):
+        return None
+    sample = flat[::TAIL_SAMPLE]
+    spare = 2 * (min(below, count - 1 - below) + 2) // TAIL_SAMPLE + 8  # in the sample, past the place
+    if below < count / 2:
+        rank = min(spare, sample.size - 1)
+        kept = flat[flat <= np.partition(sample, rank)[rank]]  # the kept.size lowest values
+        place = below
+        if place + 1 >= kept.size:
+            return None
+    else:
+        rank = max(sample.size - 1 - spare, 0)
+        kept = flat[flat >= np.partition(sample, rank)[rank]]  # the kept.size highest values
+        place = below - (count - kept.size)
+        if place < 0:
+            return None
+    return np.partition(kept, place), place
+
+
 def median(values: NDArray[Any]) -> Any:
     """Return np.median(values) over the whole array (a NumPy scalar of the values' type for floats)."""
     if not _ours(values):
@@ -46,13 +85,18 @@ def percentile(values: NDArray[Any], q: float, axis: int | None = None) -> Any:
     count = values.size if axis is None else values.shape[axis]
     virtual = (count - 1) * (q / 100)  # NumPy's index of the percentile among the sorted values
     below = min(int(np.floor(virtual)), count - 1)
-    part = np.moveaxis(np.partition(values, below, axis=axis), -1 if axis is None else axis, 0)
-    if np.isnan(part[below:].max()):  # NaN sorts last
+    tail = _tail(values, below) if axis is None else None
+    if tail is not None:
+        part, place = tail  # the values from place `below` on, where it is `place` among them
+    else:
+        part = np.moveaxis(np.partition(values, below, axis=axis), -1 if axis is None else axis, 0)
+        place = below
+    if np.isnan(part[place:].max()):  # NaN sorts last
         return np.percentile(values, q, axis=axis)
-    low = part[below]
+    low = part[place]
     if virtual >= count - 1:  # the largest value
         return low
-    high = part[below + 1 :].min(axis=0)
+    high = part[place + 1 :].min(axis=0)
     weight = virtual - below
     # NumPy's interpolation (numpy.lib._function_base_impl._lerp), from the nearer end.
     step = high - low

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
-from model.reading.pictures.quantiles import median, percentile
+from model.reading.pictures.quantiles import _tail, median, percentile
 
 QS = (0, 0.3, 10, 25.0, 50, 90, 99.7, 100)
 """The percentiles the picture pipeline takes, and the ends."""
@@ -67,3 +67,16 @@ def test_what_is_left_to_numpy_is_numpys() -> None:
         assert same(percentile(np.arange(5.0), np.float64(30)), np.percentile(np.arange(5.0), np.float64(30)))
     with pytest.raises(ValueError, match="range"):
         percentile(np.arange(5.0), 101)
+
+
+def test_a_percentile_in_either_tail_is_selected_among_the_values_past_a_threshold_and_is_numpys() -> None:
+    rng = np.random.default_rng(11)
+    residual = rng.normal(size=(300, 400)).astype(np.float32)
+    assert _tail(residual, 358) is not None and _tail(residual, 119_600) is not None
+    assert _tail(residual, 60_000) is None
+    tied = np.full(120_000, 0.5, dtype=np.float32)  # a flat page: the threshold is the page, every value kept
+    tied[rng.integers(0, tied.size, 300)] = rng.random(300, dtype=np.float32)
+    sorted_tail = np.sort(rng.random(9000)).astype(np.float64)  # the tail in order, then the rest reversed
+    for values in (residual, residual[::2, ::3], residual.T, tied, sorted_tail, sorted_tail[::-1].copy()):
+        for q in (0, 0.01, 0.3, 1, 4.9, 95.1, 99, 99.7, 99.99, 100):
+            assert same(percentile(values, q), np.percentile(values, q)), (values.shape, q)
