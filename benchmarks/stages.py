@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import driver  # benchmarks/ is a folder of scripts, not a package
 from drawings import drawing
 
-from app.api import answer_drawing
+from app.answering import answer_drawing
 from app.dependencies import get_runtime
 from app.errors import JSON
 from app.main import create_app

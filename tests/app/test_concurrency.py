@@ -13,7 +13,7 @@ import orjson
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from app.api import answer_drawing
+from app.answering import answer_drawing
 from app.parsing import parse_predict_body
 from app.runtime import build_runtime
 from app.settings import Settings
