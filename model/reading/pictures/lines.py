@@ -13,7 +13,7 @@ straight, nearly level or upright, whatever their colour. For rows, and then col
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -58,6 +58,12 @@ MIN_LINED_SIDE: Final = 100
 """Smaller pictures (MNIST's own, icons) are not looked at for lines."""
 
 
+def _spread(profiles: NDArray[Any]) -> NDArray[np.float64]:
+    """Return how uneven each row of `profiles` is: the sum of its squared differences from its mean."""
+    spreads: NDArray[np.float64] = np.square(profiles - profiles.mean(axis=1, keepdims=True)).sum(axis=1)
+    return spreads
+
+
 def _spreads(grouped: NDArray[np.float32], shifts: NDArray[np.int64]) -> NDArray[np.float64]:
     """Return how uneven the rows' total darkness is with each group's rows shifted by each row of `shifts`.
 
@@ -70,9 +76,7 @@ def _spreads(grouped: NDArray[np.float32], shifts: NDArray[np.int64]) -> NDArray
     np.clip(index, 0, height - 1, out=index)
     index += (np.arange(tried) * height)[:, None, None]
     weights = np.broadcast_to(grouped, index.shape).ravel()
-    profiles = np.bincount(index.ravel(), weights=weights, minlength=tried * height).reshape(tried, height)
-    spreads: NDArray[np.float64] = np.square(profiles - profiles.mean(axis=1, keepdims=True)).sum(axis=1)
-    return spreads
+    return _spread(np.bincount(index.ravel(), weights=weights, minlength=tried * height).reshape(tried, height))
 
 
 def _rough_spreads(sums: NDArray[np.float64], shifts: NDArray[np.int64]) -> NDArray[np.float64]:
@@ -94,9 +98,7 @@ def _rough_spreads(sums: NDArray[np.float64], shifts: NDArray[np.int64]) -> NDAr
     clipped = np.clip(np.arange(-reach, height + reach), 0, height - 1)
     index = sliding_window_view(clipped, height)[run + reach] + (which * height)[:, None]
     weights = sums[ends - which * groups] - sums[first]
-    profiles = np.bincount(index.ravel(), weights=weights.ravel(), minlength=tried * height).reshape(tried, height)
-    spreads: NDArray[np.float64] = np.square(profiles - profiles.mean(axis=1, keepdims=True)).sum(axis=1)
-    return spreads
+    return _spread(np.bincount(index.ravel(), weights=weights.ravel(), minlength=tried * height).reshape(tried, height))
 
 
 NEAR_SPREAD: Final = 1e-13

@@ -185,10 +185,10 @@ def flat_level(image: NDArray[np.float32]) -> NDArray[np.float32] | None:
     counts = np.bincount(steps.ravel(), minlength=256)
     common = int(counts.argmax())
     around = counts[max(0, common - FLAT_TOLERANCE) : common + FLAT_TOLERANCE + 1].sum()
-    if around < FLAT_SHARE * values.size or common < int(np.median(steps)):
+    if around < FLAT_SHARE * values.size or common < int(median(steps)):
         return None
     paper = values[np.abs(steps - common) <= FLAT_TOLERANCE]
-    return np.full(image.shape, np.median(paper), dtype=np.float32)
+    return np.full(image.shape, median(paper), dtype=np.float32)
 
 
 def dark_ink(grey: NDArray[np.float32]) -> bool:
