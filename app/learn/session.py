@@ -136,6 +136,16 @@ class Session:
             "focus": None if focus is None else {"layer": focus.layer, "neuron": focus.neuron},
         }
 
+    async def focus_exists(self, focus: Focus) -> bool:
+        """Return True when the accepted start's network has the neuron; else answer an error and return False."""
+        assert self.start is not None
+        try:
+            check_focus(focus=focus, hidden=self.start.config.hidden)
+        except MessageError as error:
+            await self.error(str(error))
+            return False
+        return True
+
     async def while_queued(self, message: Message) -> None:
         """Answer a message sent while waiting for a slot: a control is kept for the job (and the "queued" message
         sent again, showing it); what needs a network (step, ask, download) or a second start is refused."""
@@ -145,10 +155,7 @@ class Session:
         elif isinstance(message, SetSpeed):
             self.start = self.start.model_copy(update={"speed": message.batches_per_second})
         elif isinstance(message, Focus):
-            try:
-                check_focus(focus=message, hidden=self.start.config.hidden)
-            except MessageError as error:
-                await self.error(str(error))
+            if not await self.focus_exists(message):
                 return
             self.focus = message
         else:
@@ -243,12 +250,8 @@ class Session:
                 return
             await job.send(orjson.dumps({"type": "ask", "pixels": pixels}, option=orjson.OPT_SERIALIZE_NUMPY))
         elif isinstance(message, Focus):
-            try:
-                check_focus(focus=message, hidden=self.start.config.hidden if self.start else [])
-            except MessageError as error:
-                await self.error(str(error))
-                return
-            await job.send(orjson.dumps(message.model_dump()))
+            if await self.focus_exists(message):
+                await job.send(orjson.dumps(message.model_dump()))
         elif isinstance(message, Control | SetSpeed):
             await job.send(orjson.dumps(message.model_dump()))
 
