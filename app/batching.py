@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 
 from model.network import Network
 from model.reading.errors import NoInkError
-from model.reading.strokes import Strokes, render, render_many
+from model.reading.strokes import Drawing, render, render_many
 from model.serving.inference import Prediction, predict_many
 
 Image = NDArray[np.float32]
@@ -35,11 +35,11 @@ class ForwardBatcher:
 
     def __init__(self, network: Network) -> None:
         self.network = network
-        self.waiting: list[tuple[Strokes | None, Image | None, asyncio.Future[tuple[Image, Prediction]]]] = []
+        self.waiting: list[tuple[Drawing | None, Image | None, asyncio.Future[tuple[Image, Prediction]]]] = []
         self.batch_sizes: deque[int] = deque(maxlen=1000)
         """How many drawings each of the last 1,000 batches read, most recent last (for tests and benchmarks)."""
 
-    async def read(self, *, strokes: Strokes | None = None, image: Image | None = None) -> tuple[Image, Prediction]:
+    async def read(self, *, strokes: Drawing | None = None, image: Image | None = None) -> tuple[Image, Prediction]:
         """Return the 28x28 image of `strokes` (rendered), or `image`, and the network's Prediction for it.
 
         Read with the other drawings waiting now. Raises NoInkError for strokes without a point.
@@ -80,7 +80,7 @@ class ForwardBatcher:
 
     @staticmethod
     def _images(
-        waiting: list[tuple[Strokes | None, Image | None, asyncio.Future[tuple[Image, Prediction]]]],
+        waiting: list[tuple[Drawing | None, Image | None, asyncio.Future[tuple[Image, Prediction]]]],
     ) -> list[Image | None]:
         """Return each waiting drawing's image, None for one whose rendering failed (its request got the error)."""
         drawings = [strokes for strokes, _, _ in waiting if strokes is not None]
@@ -94,7 +94,7 @@ class ForwardBatcher:
         return images
 
 
-def _render_or_none(strokes: Strokes, future: asyncio.Future[tuple[Image, Prediction]]) -> Image | None:
+def _render_or_none(strokes: Drawing, future: asyncio.Future[tuple[Image, Prediction]]) -> Image | None:
     """Return the image of `strokes`, or None after giving `future` the NoInkError."""
     try:
         return render(strokes)

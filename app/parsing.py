@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 from app.errors import InputError, InputTooLargeError
 from app.limits import Limits
 from model.constants import IMAGE_SIDE, NUM_CLASSES
+from model.reading.strokes import Points
 
 _NUMBER_TYPES = frozenset({int, float})
 """JSON numbers as orjson returns them; bool is a subclass of int and must not count as one."""
@@ -27,9 +28,9 @@ _KEYS = frozenset({"strokes", "pixels", "explain", "target", "layers", "display"
 
 @dataclass(frozen=True)
 class PredictInput:
-    """A checked request: exactly one of `strokes` (lists of [x, y] numbers) and `pixels` (28x28 float32)."""
+    """A checked request: exactly one of `strokes` (the drawing's points) and `pixels` (28x28 float32)."""
 
-    strokes: list[list[list[float]]] | None
+    strokes: Points | None
     pixels: NDArray[np.float32] | None
     explain: bool
     target: int | None
@@ -41,11 +42,11 @@ class PredictInput:
     @property
     def num_points(self) -> int:
         """Return the number of points in the drawing (0 for pixels)."""
-        return sum(len(stroke) for stroke in self.strokes) if self.strokes is not None else 0
+        return self.strokes.count if self.strokes is not None else 0
 
 
-def parse_strokes(strokes: Any, limits: Limits) -> list[list[list[float]]]:
-    """Return the strokes, unchanged, after checking their shape, count and coordinates."""
+def parse_strokes(strokes: Any, limits: Limits) -> Points:
+    """Return the points of the strokes, after checking their shape, count and coordinates."""
     if type(strokes) is not list:
         raise InputError("strokes must be a list of strokes, each a list of [x, y] points")
     if len(strokes) > limits.max_strokes:
@@ -63,11 +64,13 @@ def parse_strokes(strokes: Any, limits: Limits) -> list[list[list[float]]]:
     coordinates = list(chain.from_iterable(points))
     if not set(map(type, coordinates)) <= _NUMBER_TYPES:
         raise InputError("point coordinates must be numbers")
-    # orjson refuses NaN, Infinity and overflowing literals, so every number here is finite.
-    if max(map(abs, coordinates)) > limits.max_coordinate:
+    # The numbers are checked, so they go into the array the rendering reads (model.reading.strokes.Points) now:
+    # the only other walk over them in Python. orjson refuses NaN, Infinity and overflowing literals, so every
+    # number is finite.
+    flat = np.array(coordinates, dtype=np.float64)
+    if np.abs(flat).max() > limits.max_coordinate:
         raise InputError(f"point coordinates must be within ±{limits.max_coordinate:g}")
-    checked: list[list[list[float]]] = strokes
-    return checked
+    return Points.from_flat(flat, map(len, strokes))
 
 
 def _parse_pixels(pixels: Any) -> NDArray[np.float32]:

@@ -9,7 +9,7 @@ from numpy.typing import NDArray
 from model.constants import BOX_SIDE, IMAGE_SIDE
 from model.reading.errors import NoInkError
 from model.reading.framing import CENTRE
-from model.reading.strokes import MAX_PEN_DOWNS, PEN_WIDTH, Strokes, _pen_positions, _points, render, render_many
+from model.reading.strokes import MAX_PEN_DOWNS, PEN_WIDTH, Points, Strokes, _pen_positions, render, render_many
 
 SEVEN: Strokes = [[[10, 10], [90, 10], [40, 120]], [[30, 65], [75, 65]]]
 
@@ -111,10 +111,10 @@ def test_ink_far_from_the_centre_of_mass_is_clipped_not_wrapped() -> None:
 def test_a_huge_scribble_is_sampled_within_the_pen_budget() -> None:
     # 10,000 points zigzagging across the box: 180,000 output pixels of path, far past any digit.
     zigzag = [[[float(i % 2) * 1e6, float(i)] for i in range(100)] for _ in range(100)]
-    x, y, ends = _points(zigzag)
+    points = Points.of(zigzag)
     scale = (BOX_SIDE - PEN_WIDTH) / 1e6
-    pen_x, pen_y = _pen_positions(x * scale, y * scale, ends)
-    assert len(pen_x) == len(pen_y) <= MAX_PEN_DOWNS + 2 * len(ends)
+    pen_x, pen_y = _pen_positions(points.x * scale, points.y * scale, points.ends)
+    assert len(pen_x) == len(pen_y) <= MAX_PEN_DOWNS + 2 * len(points.ends)
     image = render(zigzag)
     assert 0 < image.mean() < 1
 
@@ -132,3 +132,21 @@ def test_render_many_makes_each_image_exactly_as_render_does() -> None:
 def test_render_many_refuses_a_drawing_without_ink() -> None:
     with pytest.raises(NoInkError):
         render_many([SEVEN, [[]]])
+
+
+def test_points_are_drawn_exactly_as_their_strokes() -> None:
+    drawings: list[Strokes] = [SEVEN, [[[42, 42]]], [[], [[0, 0], [0, 100]], [], [[30, 50]]]]
+    points = [Points.of(drawing) for drawing in drawings]
+    assert points[2].count == 3 and points[2].ends.tolist() == [2, 3]  # empty strokes leave no mark
+    for drawing, drawn in zip(drawings, points, strict=True):
+        np.testing.assert_array_equal(render(drawn), render(drawing))
+    np.testing.assert_array_equal(render_many(points), render_many(drawings))
+    mixed = render_many([points[0], drawings[1], points[2]])
+    np.testing.assert_array_equal(mixed, render_many(drawings))
+
+
+def test_points_without_a_point_are_no_ink() -> None:
+    with pytest.raises(NoInkError):
+        Points.of([[], []])
+    with pytest.raises(NoInkError):
+        Points.from_flat(np.zeros(0), [])
