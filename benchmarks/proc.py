@@ -6,6 +6,10 @@ import contextlib
 import os
 from pathlib import Path
 
+from model.training.live.yielding import cpu_seconds
+
+__all__ = ["cpu_seconds", "open_sockets", "peak_rss_kib", "rss_kib"]
+
 
 def rss_kib(pid: int) -> int:
     """Return the resident set size (VmRSS) of process `pid` in KiB."""
@@ -23,13 +27,6 @@ def _status_kib(pid: int, key: str) -> int:
         if line.startswith(key + ":"):
             return int(line.split()[1])
     raise ValueError(f"no {key} in /proc/{pid}/status")
-
-
-def cpu_seconds(pid: int) -> float:
-    """Return the user + system CPU time process `pid` has used so far, in seconds."""
-    stat = Path(f"/proc/{pid}/stat").read_text()
-    fields = stat[stat.rindex(")") + 2 :].split()  # the name, in brackets, may hold spaces
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def open_sockets(pid: int) -> int:

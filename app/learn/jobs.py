@@ -11,6 +11,8 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
+from app.learn.limits import LearnLimits
+
 JOB_MODULE = "model.training.live"
 ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 """A job computes on one core: BLAS must not start a thread per core and take the worker's."""
@@ -104,15 +106,17 @@ class JobProcess:
         self.process = process
 
     @classmethod
-    async def spawn(cls, *, cwd: Path, niceness: int, idle: bool) -> JobProcess:
-        """Return a new job process: one BLAS thread; it lowers its priority to `niceness` (and, with `idle`, takes
-        the SCHED_IDLE policy) and dies with this process."""
+    async def spawn(cls, *, cwd: Path, limits: LearnLimits) -> JobProcess:
+        """Return a new job process: one BLAS thread; it lowers its priority to `limits.learn_niceness` (and, with
+        `learn_idle_policy`, takes the SCHED_IDLE policy), trains only a trickle while this process uses more than
+        `learn_yield_share` of a CPU, and dies with this process."""
         env = {
             **os.environ,
             **ONE_THREAD,
             "DIGITS_LEARN_PARENT": str(os.getpid()),
-            "DIGITS_LEARN_NICENESS": str(niceness),
-            "DIGITS_LEARN_IDLE_POLICY": "1" if idle else "0",
+            "DIGITS_LEARN_NICENESS": str(limits.learn_niceness),
+            "DIGITS_LEARN_IDLE_POLICY": "1" if limits.learn_idle_policy else "0",
+            "DIGITS_LEARN_YIELD_SHARE": str(limits.learn_yield_share),
         }
         process = await asyncio.create_subprocess_exec(
             sys.executable,

@@ -48,3 +48,13 @@ class LearnLimits(SettingsGroup):
             "else wants (false, or where not permitted: the nice value alone)."
         ),
     )
+    learn_yield_share: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description=(
+            "While the worker uses more than this share of a CPU, a job trains only a trickle (20 mini-batches a "
+            "second), so that it does not slow the answers through the cache and memory they share (0: never; "
+            "Linux only)."
+        ),
+    )

@@ -279,10 +279,7 @@ class Session:
             if (lease := await self.queue()) is None:
                 return
             self.lease = lease
-            limits = self.service.limits
-            self.job = job = await JobProcess.spawn(
-                cwd=self.service.cwd, niceness=limits.learn_niceness, idle=limits.learn_idle_policy
-            )
+            self.job = job = await JobProcess.spawn(cwd=self.service.cwd, limits=self.service.limits)
             await job.send(job_start_line(start=self.start, own=own, focus=self.focus, service=self.service))
             tasks += [asyncio.ensure_future(self.relay(job)), asyncio.ensure_future(self.watchdog(job))]
             while (message := await self.next_message()) is not None:

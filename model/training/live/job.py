@@ -25,6 +25,7 @@ from model.datasets.learning import LearningData, load, unit
 from model.network import Network
 from model.training.live.config import Start
 from model.training.live.messages import answer, explained_step, snapshot, weights_message
+from model.training.live.yielding import WorkerLoad
 from model.training.optimizer import SGD
 from model.training.trainer import Trainer
 
@@ -33,6 +34,8 @@ NICENESS = 19
 """The job's nice value unless the worker says otherwise (DIGITS_LEARN_NICENESS)."""
 SMOOTHING = 0.05
 """Weight of the newest mini-batch in the smoothed training cost (an exponential moving average)."""
+YIELD_S = 0.05
+"""While the worker is busy (model.training.live.yielding), a job trains one mini-batch this often at most."""
 
 
 def guard(parent: int, niceness: int, idle: bool) -> None:
@@ -66,9 +69,10 @@ def read_commands(stream: BinaryIO, commands: queue.Queue[dict[str, Any]]) -> No
 class Job:
     """One training run: the trainer, the data, and what the page controls (pause, speed, focus)."""
 
-    def __init__(self, start: Start, data: LearningData, send: Any) -> None:
+    def __init__(self, start: Start, data: LearningData, send: Any, worker: WorkerLoad | None = None) -> None:
         config = start.config
         self.start, self.config, self.send = start, config, send
+        self.worker = worker
         self.rng = np.random.default_rng(config.seed)
         network = Network.initialise(config.sizes, self.rng, output="sigmoid")
         self.trainer = Trainer(network, SGD(), cost=config.cost)
@@ -242,6 +246,8 @@ class Job:
             self.train_one(explain=slow)
             if self.speed is not None:
                 next_batch = max(next_batch + 1 / self.speed, time.monotonic() - 1)
+            if self.worker is not None and self.worker.busy():  # the worker is serving: step aside, a trickle
+                next_batch = max(next_batch, time.monotonic() + YIELD_S)
             if slow or time.monotonic() >= next_report:
                 self.report()
                 next_report = time.monotonic() + tick
@@ -270,7 +276,9 @@ def main() -> int:
     send = writer(sys.stdout.buffer)
     try:
         start = Start.parse(orjson.loads(sys.stdin.buffer.readline()))
-        job = Job(start, load(start.data_dir), send)
+        parent = int(os.environ.get("DIGITS_LEARN_PARENT", os.getppid()))
+        worker = WorkerLoad(parent, share=float(os.environ.get("DIGITS_LEARN_YIELD_SHARE", 0)))
+        job = Job(start, load(start.data_dir), send, worker)
     except Exception as error:  # a bad start line or unreadable data: said in one message
         send({"type": "stopped", "reason": "error", "detail": f"{type(error).__name__}: {error}"})
         return 1

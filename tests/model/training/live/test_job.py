@@ -19,7 +19,8 @@ import pytest
 
 from model.datasets.learning import load
 from model.training.live.config import LiveConfig, Start
-from model.training.live.job import Job
+from model.training.live.job import YIELD_S, Job
+from model.training.live.yielding import WorkerLoad
 from tests.conftest import skip_or_fail
 
 REPO = Path(__file__).resolve().parents[4]
@@ -129,8 +130,19 @@ class Recording(queue.Queue[dict[str, Any]]):
         self.events.append(("batch", 0.0))
 
 
-def waits_between_batches(speed: float | None) -> list[float]:
-    """Run a 3-batch job at `speed` in this process; return the longest wait before each mini-batch after the first."""
+class BusyWorker(WorkerLoad):
+    """A worker that is always busy serving."""
+
+    def __init__(self) -> None:
+        super().__init__(0, share=0.0)
+
+    def busy(self) -> bool:
+        return True
+
+
+def waits_between_batches(speed: float | None, worker: WorkerLoad | None = None) -> list[float]:
+    """Run a 3-batch job at `speed` in this process, beside `worker`; return the longest wait before each mini-batch
+    after the first."""
     config = LiveConfig(hidden=(12,), cost="quadratic", eta=3.0, batch_size=7, train_size=21, epochs=1)
     start = Start(
         config=config,
@@ -144,7 +156,7 @@ def waits_between_batches(speed: float | None) -> list[float]:
         focus=None,
         limits={},
     )
-    job = Job(start, load(None), send=lambda message: None)
+    job = Job(start, load(None), send=lambda message: None, worker=worker)
     commands = Recording()
     train_one = job.train_one
 
@@ -168,6 +180,14 @@ def test_below_full_speed_it_sleeps_between_mini_batches(speed: float) -> None:
 
 def test_at_full_speed_it_trains_without_waiting() -> None:
     assert waits_between_batches(None) == [0.0, 0.0]
+    assert waits_between_batches(None, WorkerLoad(os.getpid(), share=0.0)) == [0.0, 0.0]  # yielding off
+
+
+@pytest.mark.parametrize("speed", [None, 1000.0])
+def test_while_its_worker_is_busy_it_trains_only_a_trickle(speed: float | None) -> None:
+    """Full speed or a fast one, a mini-batch every YIELD_S at most while the worker serves."""
+    waits = waits_between_batches(speed, BusyWorker())
+    assert all(0.5 * YIELD_S < wait <= YIELD_S for wait in waits), waits
 
 
 def test_it_trains_answers_and_downloads(job: subprocess.Popen[bytes]) -> None:
