@@ -18,7 +18,7 @@ import json, sys, time
 from websockets.sync.client import connect
 ws = connect(sys.argv[1])
 ws.send(json.dumps({"type": "start", "config": {"hidden": [30], "train_size": 2000}}))
-while json.loads(ws.recv())["type"] != "progress":
+while json.loads(ws.recv(timeout=60))["type"] != "progress":  # no progress in 60 s: TimeoutError, and the test fails
     pass
 print("training", flush=True)
 time.sleep(60)
@@ -33,7 +33,8 @@ def start_client(server: Server) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         text=True,
     )
-    assert client.stdout is not None and client.stdout.readline().strip() == "training"
+    assert client.stdout is not None
+    assert client.stdout.readline().strip() == "training", "the client ended without a progress message (see its error)"
     return client
 
 

@@ -7,6 +7,7 @@ import json
 import math
 import os
 import re
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from app.learn.ranges import shown
 from app.main import create_app
 from app.settings import Settings
 from model.serving.weights import load
-from tests.app.learn.conftest import job_pids, wait_until
+from tests.app.learn.conftest import job_pids, receive, wait_until
 from tests.conftest import skip_or_fail
 
 SMALL = {"hidden": [12], "cost": "cross-entropy", "eta": 0.5, "batch_size": 7, "train_size": 700}
@@ -48,11 +49,33 @@ def client(learn_client: Callable[..., TestClient]) -> Iterator[TestClient]:
 def until(ws: WebSocketTestSession, kind: str, limit: int = 500, **fields: Any) -> dict[str, Any]:
     """Return the next message of type `kind` (with `fields`), failing on an error message or after `limit` messages."""
     for _ in range(limit):
-        message: dict[str, Any] = ws.receive_json()
+        message: dict[str, Any] = receive(ws, f"a {kind} message" + (f" with {fields}" if fields else ""))
         if message["type"] == kind and fields.items() <= message.items():
             return message
         assert message["type"] != "error", message
     raise AssertionError(f"no {kind} in {limit} messages")
+
+
+def test_a_reply_that_never_comes_fails_the_test_saying_what_it_waited_for(client: TestClient) -> None:
+    """receive, the tests' one wait for a message, fails instead of hanging: the socket sends nothing until a start,
+    so a wait for a reply to nothing must end in a test failure that names what it waited for, and the session must
+    still close (its receive thread ends then). The wait runs in a thread here so that a receive that hangs fails this test too."""
+    outcome: list[BaseException] = []
+
+    def wait(ws: WebSocketTestSession) -> None:
+        try:
+            receive(ws, "the reply to nothing", seconds=0.2)
+        except BaseException as error:  # the failure the test sees, kept to look at
+            outcome.append(error)
+
+    with client.websocket_connect("/api/learn/ws") as ws:
+        waiting = threading.Thread(target=wait, args=(ws,), daemon=True)
+        waiting.start()
+        waiting.join(timeout=30)
+        assert not waiting.is_alive(), "receive waited 30 s for a reply that never comes instead of failing in 0.2 s"
+    (failure,) = outcome
+    assert isinstance(failure, pytest.fail.Exception), failure
+    assert str(failure) == "no message from the socket in 0.2 s: waiting for the reply to nothing"
 
 
 def test_api_learn_shows_the_limits_defaults_and_data(learn_client: Callable[..., TestClient]) -> None:
@@ -117,11 +140,11 @@ def test_a_start_just_outside_each_published_range_is_refused_over_the_socket(cl
     with client.websocket_connect("/api/learn/ws") as ws:
         for config, named, bound in starts:
             ws.send_json({"type": "start", "config": config})
-            reply = ws.receive_json()
+            reply = receive(ws, f"the error for a start with config {config}")
             assert reply["type"] == "error" and named in reply["detail"] and shown(bound) in reply["detail"], reply
         for value, bound in past("speed"):
             ws.send_json({"type": "start", "speed": value})
-            detail = ws.receive_json()["detail"]
+            detail = receive(ws, f"the error for a start at speed {value}")["detail"]
             assert "speed" in detail and shown(bound) in detail, detail
         assert not job_pids(os.getpid())
 
@@ -141,7 +164,7 @@ def test_a_job_trains_steps_answers_and_downloads(client: TestClient, tmp_path: 
         ws.send_json({"type": "ask", "strokes": [[[10, 10], [10, 60]]]})
         assert 0 <= until(ws, "answer")["digit"] <= 9
         ws.send_json({"type": "start"})
-        assert "open a new socket" in ws.receive_json()["detail"]
+        assert "open a new socket" in receive(ws, "the error for a second start")["detail"]
         ws.send_json({"type": "download"})
         weights = until(ws, "weights")
     path = tmp_path / weights["filename"]
@@ -171,7 +194,7 @@ def test_a_second_visitor_queues_and_is_shown_its_position(client: TestClient) -
         until(first, "started")
         with client.websocket_connect("/api/learn/ws") as second:
             second.send_json({"type": "start", "config": SMALL})
-            assert {"type": "queued", "position": 1}.items() <= second.receive_json().items()
+            assert {"type": "queued", "position": 1}.items() <= receive(second, "the queued message").items()
             first.close()
             assert until(second, "started")["sizes"] == [784, 12, 10]
 
@@ -185,29 +208,29 @@ def test_every_message_of_a_queued_page_is_answered_and_its_controls_kept(client
         with client.websocket_connect("/api/learn/ws") as second:
             second.send_json({"type": "start", "config": SMALL, "speed": 3.0})
             kept = {"type": "queued", "position": 1, "paused": False, "speed": 3.0, "focus": None}
-            assert second.receive_json() == kept
+            assert receive(second, "the queued message") == kept
             second.send_json({"type": "pause"})
-            assert second.receive_json() == kept | {"paused": True}
+            assert receive(second, "the queued answer to pause") == kept | {"paused": True}
             second.send_json({"type": "speed", "batches_per_second": None})
-            assert second.receive_json() == kept | {"paused": True, "speed": None}
+            assert receive(second, "the queued answer to speed") == kept | {"paused": True, "speed": None}
             second.send_json({"type": "focus", "layer": 1, "neuron": 11})
             kept |= {"paused": True, "speed": None, "focus": {"layer": 1, "neuron": 11}}
-            assert second.receive_json() == kept
+            assert receive(second, "the queued answer to focus") == kept
             second.send_json({"type": "focus", "layer": 1, "neuron": 12})
-            assert second.receive_json() == {
+            assert receive(second, "the error for a focus on no neuron") == {
                 "type": "error",
                 "detail": "no neuron 12 in layer 1: the layers are [12, 10]",
             }
             for kind in ("step", "ask", "download", "start"):
                 second.send_json({"type": kind} | ({"strokes": [[[0, 0], [9, 9]]]} if kind == "ask" else {}))
-                reply = second.receive_json()
+                reply = receive(second, f"the error for {kind} while queued")
                 assert reply["type"] == "error" and reply["detail"].startswith(
                     f"{kind}: the job is queued (number 1 in line)"
                 )
             second.send_json({"type": "resume"})
-            assert second.receive_json() == kept | {"paused": False}
+            assert receive(second, "the queued answer to resume") == kept | {"paused": False}
             second.send_json({"type": "pause"})
-            assert second.receive_json() == kept
+            assert receive(second, "the queued answer to pause") == kept
             assert len(job_pids(os.getpid())) == 1
             first.close()
             started = until(second, "started")
@@ -223,7 +246,7 @@ def test_a_full_queue_is_said(learn_client: Callable[..., TestClient]) -> None:
         until(first, "started")
         with client.websocket_connect("/api/learn/ws") as second:
             second.send_json({"type": "start", "config": SMALL})
-            assert "queue is full" in second.receive_json()["detail"]
+            assert "queue is full" in receive(second, "the error for a full queue")["detail"]
 
 
 def test_at_the_time_limit_the_job_stops_keeps_its_network_and_frees_its_slot(
@@ -233,19 +256,19 @@ def test_at_the_time_limit_the_job_stops_keeps_its_network_and_frees_its_slot(
         first.send_json({"type": "start", "config": SMALL})
         with client.websocket_connect("/api/learn/ws") as second:
             second.send_json({"type": "start", "config": SMALL})
-            assert second.receive_json()["type"] == "queued"
+            assert receive(second, "the queued message")["type"] == "queued"
             assert until(first, "stopped")["reason"] == "time-limit"
             assert until(second, "started")
             first.send_json({"type": "download"})
             assert until(first, "weights")["filename"] == "learned-784-12-10.npz"
             first.send_json({"type": "ask", "strokes": [[[0, 0], [5, 5]]]})
-            assert "has stopped" in first.receive_json()["detail"]
+            assert "has stopped" in receive(first, "the error for ask after the stop")["detail"]
 
 
 def test_a_network_too_large_is_refused_and_the_socket_stays_open(client: TestClient) -> None:
     with client.websocket_connect("/api/learn/ws") as ws:
         ws.send_json({"type": "start", "config": {"hidden": [800]}})
-        assert ws.receive_json() == {
+        assert receive(ws, "the error for a network too large") == {
             "type": "error",
             "detail": "network too large: hidden layer 1 has 800 neurons, at most 100 here",
         }
@@ -261,21 +284,21 @@ def test_another_sites_page_is_refused_at_the_handshake(learn_client: Callable[.
         assert refused.value.code == 1008
         with client.websocket_connect("/api/learn/ws", headers={"origin": "http://testserver"}) as ws:
             ws.send_json({"type": "pause"})
-            assert ws.receive_json() == {"type": "error", "detail": "send start first"}
+            assert receive(ws, "the error for pause before start") == {"type": "error", "detail": "send start first"}
     blog = {"origin": "https://blog.example.org"}
     with (
         learn_client(learn_origins=("https://blog.example.org",)) as client,
         client.websocket_connect("/api/learn/ws", headers=blog) as ws,
     ):
         ws.send_json({"type": "pause"})
-        assert ws.receive_json()["type"] == "error"
+        assert receive(ws, "the error for pause before start")["type"] == "error"
 
 
 def test_too_many_messages_are_answered_with_an_error(learn_client: Callable[..., TestClient]) -> None:
     with learn_client(learn_max_messages_per_second=3) as client, client.websocket_connect("/api/learn/ws") as ws:
         for _ in range(5):
             ws.send_json({"type": "pause"})
-        details = [ws.receive_json()["detail"] for _ in range(5)]
+        details = [receive(ws, f"the answer to pause {n + 1} of 5")["detail"] for n in range(5)]
         assert details.count("send start first") == 3
         assert details[3:] == ["too many messages: at most 3 a second"] * 2
 
@@ -311,16 +334,16 @@ def test_fuzzed_frames_get_an_error_never_a_dead_socket(
         ws.send_bytes(frame)
     else:
         ws.send_text(frame)
-    reply = ws.receive_json()
+    reply = receive(ws, f"the error for the frame {frame!r}")
     assert reply["type"] == "error" and reply["detail"]
     assert client.get("/healthz").status_code == 200
 
 
 def test_learn_can_be_turned_off(learn_client: Callable[..., TestClient]) -> None:
     with learn_client(learn_jobs_per_worker=0) as client, client.websocket_connect("/api/learn/ws") as ws:
-        assert "turned off" in ws.receive_json()["detail"]
+        assert "turned off" in receive(ws, "the message that /learn is turned off")["detail"]
         with pytest.raises(WebSocketDisconnect):
-            ws.receive_json()
+            receive(ws, "the close after it")
 
 
 def test_own_digits_are_drawn_and_scored(client: TestClient) -> None:
@@ -329,7 +352,8 @@ def test_own_digits_are_drawn_and_scored(client: TestClient) -> None:
         ws.send_json(
             {"type": "start", "config": SMALL | {"own_mix": 0.5}, "own_digits": [*own, {"strokes": [], "label": 2}]}
         )
-        assert ws.receive_json()["detail"] == "own digit 3: no ink: the drawing has no points"
+        no_ink = receive(ws, "the error for an own digit with no ink")
+        assert no_ink["detail"] == "own digit 3: no ink: the drawing has no points"
         ws.send_json({"type": "start", "config": SMALL | {"own_mix": 0.5}, "own_digits": own})
         progress = until(ws, "progress")
         assert progress["own_accuracy"] in (0.0, 0.5, 1.0)
