@@ -35,7 +35,8 @@ const settings = new SettingsForm($("settings"), {
 });
 settings.read(location.search);
 
-const speed = new SpeedControl($("speed"), $("speed-value"), (rate) => {
+const speedRange = { minimum: Number($("speed").dataset.minimum), maximum: Number($("speed").dataset.maximum) };
+const speed = new SpeedControl($("speed"), $("speed-value"), speedRange, (rate) => {
   job.send({ type: "speed", batches_per_second: rate });
   remember();
 });

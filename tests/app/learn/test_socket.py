@@ -117,6 +117,10 @@ def test_the_pages_form_takes_its_bounds_from_the_published_ranges(learn_client:
     layers = re.findall(r'name="layers" value="(\d)"', page)
     assert layers == [str(n) for n in range(ranges["hidden_layers"]["minimum"], ranges["hidden_layers"]["maximum"] + 1)]
     assert f'data-max-own="{ranges["own_digits"]["maximum"]}"' in page
+    # The speed slider's positions are rates within the published speed range (static/js/learn/speed.js).
+    slider = re.search(r'<input type="range" id="speed"[^>]*?data-minimum="([^"]+)"\s+data-maximum="([^"]+)"', page)
+    assert slider, "the speed slider carries no range"
+    assert tuple(map(float, slider.groups())) == (ranges["speed"]["minimum"], ranges["speed"]["maximum"])
 
 
 def test_a_start_just_outside_each_published_range_is_refused_over_the_socket(client: TestClient) -> None:
