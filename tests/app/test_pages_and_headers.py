@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from html.parser import HTMLParser
 
 import pytest
 from fastapi import FastAPI
@@ -65,6 +66,54 @@ def test_pages_extend_the_base_template(client: TestClient, path: str) -> None:
     assert text.count('<nav class="site-nav"') == 1 and text.count("<main") == 1
     assert '<link rel="stylesheet" href="/static/css/base.css">' in text
     assert text.index("</head>") < text.index('class="skip-link"') < text.index("<main") < text.index("</footer>")
+
+
+class _Cards(HTMLParser):
+    """The ids of a page, the ids its aria-labelledby attributes name, and for each card (a section of class card that
+    is labelled) the id of its label and the ids of the headings inside it; hidden elements are left out."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+        self.labelled_by: list[str] = []
+        self.cards: list[tuple[str, list[str]]] = []
+        self._open: list[tuple[str, list[str]] | None] = []  # one per open section: its card, or None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        named = dict(attrs)
+        if named.get("id"):
+            self.ids.append(str(named["id"]))
+        # A hidden element is filled in by the script before it is shown (the inspector): the page has its label then.
+        label = None if "hidden" in named else named.get("aria-labelledby")
+        if label:
+            self.labelled_by += label.split()
+        if tag == "section":
+            is_card = "card" in (named.get("class") or "").split()
+            self._open.append((label, []) if is_card and label else None)
+        elif re.fullmatch(r"h[1-6]", tag) and named.get("id"):
+            for card in self._open:
+                if card is not None:
+                    card[1].append(str(named["id"]))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "section" and self._open:
+            card = self._open.pop()
+            if card is not None:
+                self.cards.append(card)
+
+
+@pytest.mark.parametrize("path", ["/", "/learn", "/model"])
+def test_each_card_is_named_by_its_own_heading(client: TestClient, path: str) -> None:
+    """What axe checks of the cards (templates/macros.html's card and card_head): ids are unique, every
+    aria-labelledby names an element of the page, and a card is labelled by a heading inside it."""
+    page = _Cards()
+    page.feed(client.get(path).text)
+    page.close()
+    assert len(page.ids) == len(set(page.ids)), sorted(id_ for id_ in page.ids if page.ids.count(id_) > 1)
+    assert set(page.labelled_by) <= set(page.ids), set(page.labelled_by) - set(page.ids)
+    assert len(page.cards) >= 3, page.cards
+    for label, headings in page.cards:
+        assert label in headings, f"the card labelled by {label} has the headings {headings}"
 
 
 def test_static_files_are_served(client: TestClient) -> None:
