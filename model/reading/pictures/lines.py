@@ -19,6 +19,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import NDArray
 
+from model.reading.pictures.padding import pad
 from model.reading.pictures.quantiles import median
 
 LINE_SPAN: Final = 0.75
@@ -181,7 +182,7 @@ def _line_rows(darkness: NDArray[np.float32]) -> tuple[NDArray[np.float32], NDAr
     # squared paper the lines cover so many pixels that the pixels' spread is mostly lines.
     reach = int(np.ceil(LINE_WIDTH * max(darkness.shape)))
     # np.median of an odd number of values is the middle one: np.partition's, without np.median's NaN search.
-    windows = np.partition(sliding_window_view(np.pad(across, reach, mode="edge"), 2 * reach + 1), reach, axis=1)
+    windows = np.partition(sliding_window_view(pad(across, reach, edge=True), 2 * reach + 1), reach, axis=1)
     above = across - windows[:, reach]
     noise = 1.4826 * float(median(np.abs(above - median(above))))
     on_line = (above > max(LINE_SIGNAL * noise, LINE_CONTRAST)) & (across >= LINE_EVEN * typical)

@@ -32,6 +32,7 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from model.reading.pictures.lines import with_lines
+from model.reading.pictures.padding import pad
 from model.reading.pictures.quantiles import median, percentile
 
 ROUGH_CELLS: Final = 6
@@ -92,7 +93,7 @@ def sample(values: NDArray[np.float32]) -> NDArray[np.float32]:
 def cell_grid(image: NDArray[np.float32], cell: int) -> NDArray[np.float32]:
     """Return the image padded (edge values) to whole cells and viewed as (rows, cell, columns, cell)."""
     height, width = image.shape
-    padded = np.pad(image, ((0, -height % cell), (0, -width % cell)), mode="edge")
+    padded = pad(image, ((0, -height % cell), (0, -width % cell)), edge=True)
     return padded.reshape(padded.shape[0] // cell, cell, padded.shape[1] // cell, cell)
 
 
@@ -124,7 +125,7 @@ def rough_background(image: NDArray[np.float32]) -> NDArray[np.float32]:
     cell = max(MIN_CELL, -(-max(small.shape) // ROUGH_CELLS))
     grid = cell_grid(small, cell)
     levels = np.median(grid, axis=(1, 3)).astype(np.float32)
-    padded = np.pad(levels, 1, mode="edge")
+    padded = pad(levels, 1, edge=True)
     rows, columns = levels.shape
     around = np.stack([padded[i : i + rows, j : j + columns] for i in range(3) for j in range(3)])
     smoothed = np.median(around, axis=0).astype(np.float32)
@@ -142,7 +143,7 @@ def running(image: NDArray[np.float32], size: int, axis: int, *, largest: bool) 
     values = np.moveaxis(image, axis, 0)
     count = values.shape[0]
     before = size // 2
-    spans = np.pad(values, ((before, size - 1 - before), (0, 0)), mode="edge")
+    spans = pad(values, ((before, size - 1 - before), (0, 0)), edge=True)
     combine = np.maximum if largest else np.minimum
     span = 1
     while 2 * span <= size:

@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 
 from model.reading.errors import NoInkError
 from model.reading.pictures.ink import Ink, soft
+from model.reading.pictures.padding import pad
 from model.reading.pictures.paper import cell_grid
 from model.reading.pictures.quantiles import percentile
 
@@ -57,7 +58,7 @@ def cell_maxima(grid: NDArray[np.float32]) -> NDArray[np.float32]:
 
 def _grow(mask: NDArray[np.bool_]) -> NDArray[np.bool_]:
     """Return the mask grown by one cell in each of the 8 directions."""
-    padded = np.pad(mask, 1)
+    padded = pad(mask, 1)
     grown = np.zeros_like(mask)
     for i in range(3):
         for j in range(3):

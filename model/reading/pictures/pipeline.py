@@ -26,6 +26,7 @@ from model.reading.errors import NoInkError
 from model.reading.framing import CANVAS, PAD, box_scale, frame
 from model.reading.pictures.decode import DEFAULT_MAX_PIXELS, decode
 from model.reading.pictures.ink import Ink, find_ink
+from model.reading.pictures.padding import pad
 from model.reading.pictures.paper import Paper, find_paper
 from model.reading.pictures.pieces import keep_digit
 from model.reading.pictures.thickness import crop, normalise_thickness
@@ -41,7 +42,7 @@ def _scaled(ink: NDArray[np.float32], scale: float) -> NDArray[np.float32]:
     columns, rows = int(np.ceil(width * scale)), int(np.ceil(height * scale))
     # A blank margin, so that the last output pixel's box may reach past the ink.
     margin = int(np.ceil(1 / scale)) + 1
-    source = Image.fromarray(np.pad(ink, ((0, margin), (0, margin))))
+    source = Image.fromarray(pad(ink, ((0, margin), (0, margin))))
     resample = Image.Resampling.BOX if scale <= 1 else Image.Resampling.BILINEAR
     scaled = source.resize((columns, rows), resample, box=(0, 0, columns / scale, rows / scale))
     return np.asarray(scaled, dtype=np.float32)
@@ -52,7 +53,7 @@ def _shifted(ink: NDArray[np.float32], fx: float, fy: float) -> NDArray[np.float
 
     Each pixel is shared between the two (four) pixels it now overlaps, in proportion to the overlap.
     """
-    padded = np.pad(ink, 1)
+    padded = pad(ink, 1)
     here, left, up, both = padded[1:, 1:], padded[1:, :-1], padded[:-1, 1:], padded[:-1, :-1]
     moved: NDArray[np.float32] = ((1 - fy) * ((1 - fx) * here + fx * left) + fy * ((1 - fx) * up + fx * both)).astype(
         np.float32

@@ -25,6 +25,7 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from model.constants import BOX_SIDE
+from model.reading.pictures.padding import pad
 from model.reading.pictures.pieces import label
 from model.reading.pictures.quantiles import percentile
 
@@ -51,7 +52,7 @@ MIN_PIECE_PIXELS: Final = 4
 
 def stroke_width(ink: NDArray[np.float32]) -> float:
     """Return the mean stroke width of the ink in its own pixels (0 for no ink)."""
-    rows, columns = np.gradient(np.pad(ink, 2))  # blank around, so that edges on the rim count in full
+    rows, columns = np.gradient(pad(ink, 2))  # blank around, so that edges on the rim count in full
     perimeter = float(np.hypot(rows, columns).sum())
     return 2 * float(ink.sum()) / perimeter if perimeter > 0 else 0.0
 
@@ -74,7 +75,7 @@ def _resize(ink: NDArray[np.float32], longer: int) -> NDArray[np.float32]:
 
 def _step(ink: NDArray[np.float32], grow: bool, square: bool) -> NDArray[np.float32]:
     """Return the ink grown (max) or thinned (min) by one pixel, over a 3x3 square or a cross."""
-    padded = np.pad(ink, 1)
+    padded = pad(ink, 1)
     height, width = ink.shape
     offsets = [(i, j) for i in range(3) for j in range(3) if square or i == 1 or j == 1]
     combine = np.maximum if grow else np.minimum
@@ -93,7 +94,7 @@ def morph(ink: NDArray[np.float32], radius: float) -> NDArray[np.float32]:
     grow = radius > 0
     whole, fraction = divmod(abs(radius), 1.0)
     if grow:
-        ink = np.pad(ink, int(whole) + 1)
+        ink = pad(ink, int(whole) + 1)
     before = ink
     for n in range(int(whole)):
         before = _step(before, grow, square=n % 2 == 1)
@@ -108,7 +109,7 @@ def shape(ink: NDArray[np.float32]) -> tuple[int, int]:
     Ink is what is covered over half as much as the ink's solid parts: a thin stroke averaged to grey counts.
     """
     inked = ink[ink > 0]
-    solid = np.pad(ink > 0.5 * float(percentile(inked, 90)) if inked.size else ink > 0, 1)
+    solid = pad(ink > 0.5 * float(percentile(inked, 90)) if inked.size else ink > 0, 1)
     counts = []
     for mask in (solid, ~solid):
         labels = label(mask)
