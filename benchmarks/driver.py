@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # for tests.server
 
 from app.protocol import GuardedProtocol  # noqa: E402
-from tests.server import HOST, Server, app_command, uvicorn_command  # noqa: E402
+from tests.server import HOST, Server, app_command, children, uvicorn_command  # noqa: E402
 
 GUARDED_PROTOCOL = f"{GuardedProtocol.__module__}:{GuardedProtocol.__qualname__}"
 """The http protocol `python -m app` gives uvicorn, as uvicorn's --http option names it."""
@@ -49,6 +50,7 @@ __all__ = [
     "quiet_server",
     "run_wrk",
     "server_env",
+    "worker_pids",
 ]
 
 
@@ -68,15 +70,31 @@ def server_env(pairs: Iterable[str]) -> dict[str, str]:
     return dict(item.split("=", 1) for item in pairs)
 
 
-def quiet_server(env: dict[str, str] | None = None, app: str = "app.main:app", *, guarded: bool = True) -> Server:
-    """Return a (not started) one-worker uvicorn serving `app` quietly, with `env` added to its environment.
+def quiet_server(
+    env: dict[str, str] | None = None, app: str = "app.main:app", *, guarded: bool = True, workers: int = 1
+) -> Server:
+    """Return a (not started) uvicorn serving `app` quietly, with `env` added to its environment.
 
     Guarded, it speaks HTTP through the protocol `python -m app` serves with (the slow-client deadlines of
     app/protocol.py), so the figures include its cost; only the access log is left out. Unguarded, it runs
-    uvicorn's own protocol, for comparison.
+    uvicorn's own protocol, for comparison. One worker, the server's own process, unless `workers` says more:
+    then uvicorn's supervisor starts them (worker_pids) and they share its listening socket.
     """
     command = uvicorn_command(app, quiet=True)
-    return Server([*command, "--http", GUARDED_PROTOCOL] if guarded else command, env=env)
+    command = [*command, "--http", GUARDED_PROTOCOL] if guarded else command
+    return Server([*command, "--workers", str(workers)] if workers > 1 else command, env=env)
+
+
+def worker_pids(server: Server, workers: int) -> list[int]:
+    """Return the processes that answer requests: the server itself for one worker, else the supervisor's workers."""
+    if workers == 1:
+        return [server.pid]
+    deadline = time.monotonic() + 30
+    while len(found := children(server.pid, marker=b"spawn_main")) < workers:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{len(found)} of {workers} workers started")
+        time.sleep(0.1)
+    return found
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,18 @@ import learn_load  # benchmarks/ is a folder of scripts, not a package
 
 
 @pytest.mark.slow
-def test_a_short_run_reports_latency_with_a_job_and_the_memory(wrk: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_short_run_reports_latency_with_a_job_and_the_memory(wrk: str, tmp_path: Path, workers: int) -> None:
     out = tmp_path / "learn.json"
-    assert learn_load.main(["--duration", "1", "--jobs", "0,1", "--connections", "1", "--json", str(out)]) == 0
+    arguments = ["--duration", "1", "--jobs", "0,1", "--connections", "1", "--workers", str(workers)]
+    assert learn_load.main([*arguments, "--json", str(out)]) == 0
     results = json.loads(out.read_text())
     assert [(run["jobs"], run["connections"]) for run in results["runs"]] == [(0, 1), (1, 1)]
     assert all(run["requests"] > 0 and run["failed"] == 0 for run in results["runs"])
+    assert [(len(run["cpu_s"]["workers"]), len(run["cpu_s"]["jobs"])) for run in results["runs"]] == [
+        (workers, 0),
+        (workers, 1),
+    ]
     memory = results["memory"]
     assert memory["worker_idle_mib"] > 20 and memory["largest_job_mib"] > 20
     assert memory["examples_seen_in_5_s"] > 0
