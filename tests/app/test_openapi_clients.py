@@ -29,6 +29,9 @@ pytestmark = pytest.mark.slow
 
 CLIENTS = Path(__file__).parent / "clients"
 PICTURE = REPO / "docs" / "digit-photo.jpg"
+COMMAND_S = 300.0
+"""How long one command of these tests may run (the generator, mypy, npm ci, tsc, node): each takes seconds to a
+minute on a loaded machine; one that still runs after five minutes has hung."""
 MYPY_CONFIG = """[mypy]
 strict = True
 # client.py is the generator's fixed template, the same for every API (not made from this document); under
@@ -39,8 +42,11 @@ ignore_errors = True
 
 
 def run(command: Sequence[str | Path], *, cwd: Path = REPO, env: dict[str, str] | None = None) -> str:
-    """Return the stdout of `command`; fail the test with its output when it exits non-zero."""
-    done = subprocess.run([str(part) for part in command], cwd=cwd, env=env, capture_output=True, text=True)
+    """Return the stdout of `command`; fail the test with its output when it exits non-zero (subprocess.TimeoutExpired
+    when it runs past COMMAND_S)."""
+    done = subprocess.run(
+        [str(part) for part in command], cwd=cwd, env=env, capture_output=True, text=True, timeout=COMMAND_S
+    )
     if done.returncode != 0:
         pytest.fail(
             f"{' '.join(map(str, command))} exited {done.returncode}:\n{done.stdout[-4000:]}{done.stderr[-4000:]}"
@@ -95,7 +101,9 @@ def node_modules() -> Path:
     folder = REPO / "node_modules"
     installed = folder / ".package-lock.json"
     if not installed.exists() or installed.stat().st_mtime < (REPO / "package-lock.json").stat().st_mtime:
-        done = subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=REPO, capture_output=True, text=True)
+        done = subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund"], cwd=REPO, capture_output=True, text=True, timeout=COMMAND_S
+        )
         if done.returncode != 0:
             skip_or_fail(f"npm ci failed (no access to the npm registry?):\n{done.stderr[-2000:]}")
     return folder

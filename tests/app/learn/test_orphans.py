@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from tests.app.learn.conftest import job_pids, wait_until
+from tests.pipes import Lines
 from tests.server import REPO, Server, app_command, get_status
 
 CLIENT = """
@@ -33,8 +34,12 @@ def start_client(server: Server) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         text=True,
     )
-    assert client.stdout is not None
-    assert client.stdout.readline().strip() == "training", "the client ended without a progress message (see its error)"
+    try:  # its recv gives up after 60 s; 90 covers its start and connection too
+        said = Lines(client.stdout, "the client").next("its word that the job is training", seconds=90)
+        assert said.strip() == "training", "the client ended without a progress message (see its error)"
+    except BaseException:  # no test holds the client yet to kill it
+        kill(client)
+        raise
     return client
 
 

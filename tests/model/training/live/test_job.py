@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from model.training.live.config import LiveConfig, Start
 from model.training.live.job import YIELD_S, Job
 from model.training.live.yielding import WorkerLoad
 from tests.conftest import skip_or_fail
+from tests.pipes import LINE_S, Lines
 
 REPO = Path(__file__).resolve().parents[4]
 ENV = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}
@@ -49,25 +51,35 @@ def start_line(**overrides: Any) -> bytes:
     return json.dumps(line | overrides).encode() + b"\n"
 
 
+@dataclass(frozen=True)
+class RunningJob:
+    """A job process, started as the web worker starts it, and the JSON lines it writes."""
+
+    process: subprocess.Popen[bytes]
+    lines: Lines[bytes]
+
+
 @pytest.fixture
-def job() -> Iterator[subprocess.Popen[bytes]]:
+def job() -> Iterator[RunningJob]:
     process = subprocess.Popen(
         [sys.executable, "-m", "model.training.live"], cwd=REPO, env=ENV, stdin=subprocess.PIPE, stdout=subprocess.PIPE
     )
-    yield process
+    yield RunningJob(process, Lines(process.stdout, "the job"))
     process.kill()
     process.wait()
 
 
-def send(process: subprocess.Popen[bytes], line: bytes | dict[str, Any]) -> None:
-    assert process.stdin is not None
-    process.stdin.write(line if isinstance(line, bytes) else json.dumps(line).encode() + b"\n")
-    process.stdin.flush()
+def send(job: RunningJob, line: bytes | dict[str, Any]) -> None:
+    assert job.process.stdin is not None
+    job.process.stdin.write(line if isinstance(line, bytes) else json.dumps(line).encode() + b"\n")
+    job.process.stdin.flush()
 
 
-def until(process: subprocess.Popen[bytes], kind: str) -> dict[str, Any]:
-    assert process.stdout is not None
-    for line in process.stdout:
+def until(job: RunningJob, kind: str, seconds: float = LINE_S) -> dict[str, Any]:
+    """Return the job's next message of type `kind`, passing over the others; fail the test when it has not come
+    within `seconds` (the job says nothing, or only other things), or when the job ends first."""
+    deadline = time.monotonic() + seconds
+    while line := job.lines.next(f"its {kind} message ({seconds:g} s in all)", deadline - time.monotonic()):
         message: dict[str, Any] = json.loads(line)
         if message["type"] == kind:
             return message
@@ -88,7 +100,7 @@ def gone_within(pid: int, seconds: float) -> bool:
     return False
 
 
-def test_step_while_paused_moves_exactly_one_mini_batch(job: subprocess.Popen[bytes]) -> None:
+def test_step_while_paused_moves_exactly_one_mini_batch(job: RunningJob) -> None:
     send(job, start_line(paused=True))
     started = until(job, "started")
     assert started["sizes"] == [784, 12, 10] and started["batches_per_epoch"] == 100
@@ -104,7 +116,7 @@ def test_step_while_paused_moves_exactly_one_mini_batch(job: subprocess.Popen[by
     assert step["examples_seen"] == 14 and step["neuron"]["layer"] == 1 and len(step["nabla_w_sum"]) == 784
 
 
-def test_it_starts_with_the_controls_of_its_start_line(job: subprocess.Popen[bytes]) -> None:
+def test_it_starts_with_the_controls_of_its_start_line(job: RunningJob) -> None:
     """Paused, at a speed, watching a neuron: as the worker kept them while the page was queued."""
     send(job, start_line(paused=True, speed=2.0, focus=[1, 4]))
     started = until(job, "started")
@@ -190,7 +202,7 @@ def test_while_its_worker_is_busy_it_trains_only_a_trickle(speed: float | None) 
     assert all(0.5 * YIELD_S < wait <= YIELD_S for wait in waits), waits
 
 
-def test_it_trains_answers_and_downloads(job: subprocess.Popen[bytes]) -> None:
+def test_it_trains_answers_and_downloads(job: RunningJob) -> None:
     send(job, start_line())
     first = until(job, "progress")
     time.sleep(1.5)
@@ -208,14 +220,14 @@ def test_it_trains_answers_and_downloads(job: subprocess.Popen[bytes]) -> None:
     assert later["validation_accuracy"] > 0.5
 
 
-def test_it_stops_at_the_time_limit_and_hands_over_its_network(job: subprocess.Popen[bytes]) -> None:
+def test_it_stops_at_the_time_limit_and_hands_over_its_network(job: RunningJob) -> None:
     send(job, start_line(max_s=1))
     assert until(job, "weights")["data"]
     assert until(job, "stopped")["reason"] == "time-limit"
-    assert job.wait(5) == 0
+    assert job.process.wait(5) == 0
 
 
-def test_it_finishes_after_its_epochs(job: subprocess.Popen[bytes]) -> None:
+def test_it_finishes_after_its_epochs(job: RunningJob) -> None:
     send(
         job,
         start_line(
@@ -235,24 +247,24 @@ def test_it_finishes_after_its_epochs(job: subprocess.Popen[bytes]) -> None:
     assert until(job, "stopped")["reason"] == "finished"
 
 
-def test_a_bad_start_line_is_said_in_one_message(job: subprocess.Popen[bytes]) -> None:
+def test_a_bad_start_line_is_said_in_one_message(job: RunningJob) -> None:
     send(job, start_line(config={"hidden": [], "cost": "quadratic"}))
     stopped = until(job, "stopped")
     assert stopped["reason"] == "error" and "hidden" in stopped["detail"]
-    assert job.wait(5) == 1
+    assert job.process.wait(5) == 1
 
 
-def test_it_runs_at_the_lowest_priority_and_ends_when_its_stdin_does(job: subprocess.Popen[bytes]) -> None:
+def test_it_runs_at_the_lowest_priority_and_ends_when_its_stdin_does(job: RunningJob) -> None:
     send(job, start_line())
     until(job, "progress")
-    niceness = int(Path(f"/proc/{job.pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+    niceness = int(Path(f"/proc/{job.process.pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
     assert niceness == 19
     if not hasattr(os, "SCHED_IDLE"):
         skip_or_fail("no SCHED_IDLE scheduling policy on this platform (Linux has it)")
-    assert os.sched_getscheduler(job.pid) == os.SCHED_IDLE  # the default, as the worker starts it
-    assert job.stdin is not None
-    job.stdin.close()
-    assert gone_within(job.pid, 2.0)
+    assert os.sched_getscheduler(job.process.pid) == os.SCHED_IDLE  # the default, as the worker starts it
+    assert job.process.stdin is not None
+    job.process.stdin.close()
+    assert gone_within(job.process.pid, 2.0)
 
 
 PARENT = """
@@ -272,9 +284,10 @@ def test_it_dies_with_its_parent() -> None:
     )
     os.close(read)
     try:
-        assert parent.stdout is not None
         os.write(write, start_line())
-        pid = int(parent.stdout.readline())
+        said = Lines(parent.stdout, "the parent").next("the pid of the job it started")
+        assert said, "the parent ended without starting the job"
+        pid = int(said)
         time.sleep(1.0)  # training by now
         assert not gone_within(pid, 0)
         os.kill(parent.pid, signal.SIGKILL)
