@@ -16,6 +16,11 @@ REPO = Path(__file__).resolve().parents[2]
 
 FIGURES = pytest.StashKey[list[str]]()
 
+BUILT_IN_SETUP = pytest.mark.timeout(func_only=True)
+"""For the tests whose fixtures build the image or the smoke venv: pytest-timeout's limit (pyproject.toml) times the
+test function alone. The build comes in the setup of whichever test asks for it first; cold, on a fresh machine
+(debootstrap, then pip inside the build), it takes minutes, and its commands have limits of their own (900 s each)."""
+
 
 @pytest.fixture(scope="session")
 def figure(pytestconfig: pytest.Config) -> Callable[[str], None]:

@@ -22,12 +22,12 @@ from PIL import Image
 
 from model.reading.pictures.decode import ACCEPTED_FORMATS
 from tests.server import free_port
-from tests.shipping.conftest import REPO
+from tests.shipping.conftest import BUILT_IN_SETUP, REPO
 from tests.shipping.dockerfile import dockerignore
 from tests.shipping.engine import STANDIN_BASE, Podman
 from tests.shipping.http import post_picture, request
 
-pytestmark = [pytest.mark.container, pytest.mark.slow]
+pytestmark = [pytest.mark.container, pytest.mark.slow, BUILT_IN_SETUP]
 
 MAX_ADDED_MB = 120
 STROKES = [[[100.0, 20.0 + 4 * i] for i in range(40)]]
@@ -103,6 +103,7 @@ def test_venv_holds_no_pip_or_setuptools(engine: Podman, image: str) -> None:
     assert result.stdout.strip() == "['numpy']"
 
 
+@pytest.mark.timeout(1200, func_only=True)  # its build may take the 900 s podman build is given
 def test_an_app_edit_rebuilds_only_the_last_layers(engine: Podman, image: str, tmp_path: Path) -> None:
     """A copy of the build context with app/ edited reuses every cached layer up to COPY app/."""
     context = tmp_path / "context"

@@ -23,6 +23,7 @@ import pytest
 from e2b_dockerfile_utils import PatternMatcher
 
 from tests.server import Server
+from tests.shipping.conftest import BUILT_IN_SETUP
 from tests.shipping.dockerfile import Stage, apply_env, copy_of, dockerignore, exec_form, healthcheck_command, parse
 from tests.shipping.engine import STANDIN_BASE
 from tests.shipping.http import request
@@ -34,6 +35,8 @@ VENV_CACHE = REPO / ".cache" / "smoke-venv"
 IMAGE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 """PATH in the official python images, before the Dockerfile's ENV."""
 STARTUP_SECONDS = 90
+
+pytestmark = BUILT_IN_SETUP  # the container fixture builds a venv from the runtime lock (pip: up to 900 s)
 
 
 def stages() -> list[Stage]:

@@ -124,6 +124,7 @@ def for_this_machine(image: str, port: int) -> list[dict[str, Any]]:
 
 @pytest.mark.container
 @pytest.mark.slow
+@pytest.mark.timeout(900, func_only=True)  # the image is built in its setup; kube play has 300 s, kube down 120
 def test_kube_play_serves_the_deployment(
     engine: Podman, image: str, tmp_path: Path, figure: Callable[[str], None]
 ) -> None:
