@@ -28,7 +28,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # for tests.server
 
 from app.protocol import GuardedProtocol  # noqa: E402
-from tests.server import HOST, Server, app_command, children, uvicorn_command  # noqa: E402
+from model.training.live.yielding import SPAWNED, children  # noqa: E402
+from tests.server import HOST, Server, app_command, uvicorn_command  # noqa: E402
 
 GUARDED_PROTOCOL = f"{GuardedProtocol.__module__}:{GuardedProtocol.__qualname__}"
 """The http protocol `python -m app` gives uvicorn, as uvicorn's --http option names it."""
@@ -90,7 +91,7 @@ def worker_pids(server: Server, workers: int) -> list[int]:
     if workers == 1:
         return [server.pid]
     deadline = time.monotonic() + 30
-    while len(found := children(server.pid, marker=b"spawn_main")) < workers:
+    while len(found := children(server.pid, marker=SPAWNED)) < workers:
         if time.monotonic() > deadline:
             raise RuntimeError(f"{len(found)} of {workers} workers started")
         time.sleep(0.1)

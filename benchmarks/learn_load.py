@@ -29,7 +29,7 @@ import proc
 from drawings import drawing
 from websockets.sync.client import ClientConnection, connect
 
-from tests.server import children
+from model.training.live.yielding import children
 
 TARGET_P99_MS = 10.0
 LARGEST = {"hidden": [100, 100], "batch_size": 100}

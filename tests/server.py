@@ -49,20 +49,6 @@ def app_command() -> list[str]:
     return [sys.executable, "-m", "app"]
 
 
-def children(pid: int, *, marker: bytes = b"") -> list[int]:
-    """Return the running (not ended, not zombie) child processes of `pid` whose command line holds `marker`."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            state, parent = stat.read_text().rsplit(")", 1)[1].split()[:2]
-            running = state not in ("Z", "X") and int(parent) == pid
-            if running and marker in (stat.parent / "cmdline").read_bytes():
-                found.append(int(stat.parent.name))
-        except (OSError, ValueError):  # ended since the listing
-            continue
-    return found
-
-
 def get_status(port: int, path: str = "/healthz", timeout: float = 1.0) -> int | None:
     """Return the status of GET `path` on a fresh connection, or None when nothing answers."""
     try:

@@ -53,8 +53,8 @@ class LearnLimits(SettingsGroup):
         ge=0,
         le=1,
         description=(
-            "While the worker uses more than this share of a CPU, a job trains only a trickle (20 mini-batches a "
-            "second), so that it does not slow the answers through the cache and memory they share (0: never; "
-            "Linux only)."
+            "While its worker, or another worker of the same server, uses more than this share of a CPU, a job "
+            "trains only a trickle (20 mini-batches a second), so that it does not slow the answers through the "
+            "cache and memory they share (0: never; Linux only)."
         ),
     )

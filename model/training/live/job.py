@@ -25,7 +25,7 @@ from model.datasets.learning import LearningData, load, unit
 from model.network import Network
 from model.training.live.config import Start
 from model.training.live.messages import answer, explained_step, snapshot, weights_message
-from model.training.live.yielding import WorkerLoad
+from model.training.live.yielding import WorkerLoad, serving
 from model.training.optimizer import SGD
 from model.training.trainer import Trainer
 
@@ -277,7 +277,7 @@ def main() -> int:
     try:
         start = Start.parse(orjson.loads(sys.stdin.buffer.readline()))
         parent = int(os.environ.get("DIGITS_LEARN_PARENT", os.getppid()))
-        worker = WorkerLoad(parent, share=float(os.environ.get("DIGITS_LEARN_YIELD_SHARE", 0)))
+        worker = WorkerLoad(serving(parent), share=float(os.environ.get("DIGITS_LEARN_YIELD_SHARE", 0)))
         job = Job(start, load(start.data_dir), send, worker)
     except Exception as error:  # a bad start line or unreadable data: said in one message
         send({"type": "stopped", "reason": "error", "detail": f"{type(error).__name__}: {error}"})

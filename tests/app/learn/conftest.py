@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from starlette.testclient import WebSocketTestSession
 
-from tests.server import children
+from model.training.live.yielding import children
 
 JOB_MARKER = b"model.training.live"
 """In the command line of every /learn job process (`python -m model.training.live`)."""

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
 from pathlib import Path
 
 import pytest
 
-from model.training.live.yielding import WorkerLoad, cpu_seconds
+from model.training.live.yielding import WorkerLoad, cpu_seconds, serving
 from tests.conftest import skip_or_fail
 
 
@@ -16,7 +17,7 @@ class Fake:
     """A clock and a CPU-time reader the test moves by hand."""
 
     def __init__(self) -> None:
-        self.now, self.spent, self.reads = 0.0, 0.0, 0
+        self.now, self.spent, self.reads, self.others = 0.0, 0.0, 0, 0.0
 
     def clock(self) -> float:
         return self.now
@@ -25,7 +26,7 @@ class Fake:
         self.reads += 1
         if self.spent < 0:
             raise FileNotFoundError(f"/proc/{pid}/stat")
-        return self.spent
+        return self.spent if pid == 123 else self.others
 
 
 def load(fake: Fake, share: float = 0.5) -> WorkerLoad:
@@ -79,3 +80,33 @@ def test_it_reads_a_real_process_cpu_time() -> None:
     while time.monotonic() < deadline:
         pass
     assert worker.busy()  # this process used a whole CPU
+
+
+def test_a_busy_sibling_is_enough() -> None:
+    fake = Fake()
+    worker = WorkerLoad([123, 456], share=0.5, window_s=0.125, clock=fake.clock, cpu=fake.cpu)
+    fake.now, fake.spent, fake.others = 0.125, 0.0, 0.125  # the job's own worker idle, its sibling busy
+    assert worker.busy()
+    fake.now, fake.spent, fake.others = 0.25, 0.0625, 0.1875  # both at half a CPU: not more than the share
+    assert not worker.busy()
+
+
+def test_the_only_worker_is_served_alone_and_spawned_workers_with_their_siblings() -> None:
+    if not Path(f"/proc/{os.getpid()}/stat").exists():
+        skip_or_fail("no /proc: a worker's siblings are found in Linux's /proc")
+    assert serving(os.getpid()) == [os.getpid()]  # pytest was not spawned by multiprocessing: a server alone
+    spawn = multiprocessing.get_context("spawn")  # as uvicorn starts its workers
+    workers = [spawn.Process(target=time.sleep, args=(30,)) for _ in range(2)]
+    for process in workers:
+        process.start()
+    try:
+        first, second = (process.pid for process in workers)
+        assert first is not None and second is not None
+        deadline = time.monotonic() + 10  # until both have their spawned command lines
+        while time.monotonic() < deadline and not {first, second} <= set(serving(first)):
+            time.sleep(0.05)
+        assert serving(first)[0] == first and {first, second} <= set(serving(first))  # (and any other spawned)
+    finally:
+        for process in workers:
+            process.kill()
+            process.join()
