@@ -1,9 +1,11 @@
 """/predict while /learn jobs train: p50/p99 of POST /predict with strokes at 1 and 8 connections, with 0, 1 and 2
-jobs training at full speed in the same worker; and the memory (RSS) of the worker and of a job.
+jobs training (as fast as they are let: they step aside while a worker is busy); and the memory (RSS) of a worker
+and of a job.
 
-One uvicorn worker (the protocol of `python -m app`, benchmarks/driver.py), or --workers of them (the image runs two,
-WEB_CONCURRENCY=2: one per core on this machine), DIGITS_LEARN_JOBS_PER_WORKER=2 so that both jobs may run in one; each job is the default network (784-30-10, quadratic, eta 3, m 10) on the shipped subset,
-driven by a WebSocket client in a thread that reads and drops its messages. Then the RSS of a job training the
+One uvicorn worker (the protocol of `python -m app`, benchmarks/driver.py), or --workers of them (the image runs
+two, WEB_CONCURRENCY=2: one per core on this machine), DIGITS_LEARN_JOBS_PER_WORKER=2 so that both jobs may run in
+one; each job is the default network (784-30-10, quadratic, eta 3, m 10) on the shipped subset, driven by a
+WebSocket client in a thread that reads and drops its messages. Then the RSS of a job training the
 largest network the default limits allow (two hidden layers of 100, m 100), and of the worker while it trains.
 The target (issue 21): p99 < 10 ms at 8 connections with 2 jobs. Printed, not asserted; the load average is printed
 with the figures (a shared machine's figures are noisy).
@@ -136,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
             for jobs in job_counts:
                 pages = [Trainer(server.port) for _ in range(jobs)]
                 for connections in connection_counts:
-                    # CPU time over the run: the jobs (nice 19) should get what the worker leaves.
+                    # CPU time over the run: the jobs should take only a trickle while the workers are busy.
                     pids = job_pids(workers)
                     assert len(pids) == jobs, f"{len(pids)} job processes, expected {jobs}"
                     before = [proc.cpu_seconds(pid) for pid in (*workers, *pids)]

@@ -35,7 +35,7 @@ NICENESS = 19
 SMOOTHING = 0.05
 """Weight of the newest mini-batch in the smoothed training cost (an exponential moving average)."""
 YIELD_S = 0.05
-"""While the worker is busy (model.training.live.yielding), a job trains one mini-batch this often at most."""
+"""While its worker or a sibling is busy (model.training.live.yielding), a job trains one mini-batch this often at most."""
 
 
 def guard(parent: int, niceness: int, idle: bool) -> None:
@@ -268,15 +268,15 @@ def writer(stream: BinaryIO) -> Any:
 
 def main() -> int:
     """Run the job described by the first line of stdin; return the exit status."""
+    parent = int(os.environ.get("DIGITS_LEARN_PARENT", os.getppid()))
     guard(
-        int(os.environ.get("DIGITS_LEARN_PARENT", os.getppid())),
+        parent,
         int(os.environ.get("DIGITS_LEARN_NICENESS", NICENESS)),
         idle=os.environ.get("DIGITS_LEARN_IDLE_POLICY", "1") == "1",
     )
     send = writer(sys.stdout.buffer)
     try:
         start = Start.parse(orjson.loads(sys.stdin.buffer.readline()))
-        parent = int(os.environ.get("DIGITS_LEARN_PARENT", os.getppid()))
         worker = WorkerLoad(serving(parent), share=float(os.environ.get("DIGITS_LEARN_YIELD_SHARE", 0)))
         job = Job(start, load(start.data_dir), send, worker)
     except Exception as error:  # a bad start line or unreadable data: said in one message
