@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from model.serving.weights import load
+from model.training.live.yielding import stat_fields
 from tests.e2e.browser import ARTIFACTS, Browser, Page, draw_one, expect, open_page, pad_box, stroke
 from tests.e2e.test_accessibility import assert_no_axe_violations
 from tests.server import Server
@@ -40,10 +41,9 @@ def job_processes(server: Server) -> set[int]:
     parents: dict[int, int] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parents[int(stat.parent.name)] = int(stat_fields(int(stat.parent.name))[1])
         except OSError:
             continue  # the process has gone
-        parents[int(stat.parent.name)] = int(fields[1])
 
     def below_server(pid: int) -> bool:
         while pid > 1:

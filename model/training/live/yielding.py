@@ -20,20 +20,32 @@ from pathlib import Path
 WINDOW_S = 0.1
 """How often the workers' CPU time is read: each one's share of a CPU is taken over this long."""
 
+ENDED = ("Z", "X")
+"""The states in /proc/<pid>/stat of a process that has ended: a zombie waiting for its reaper, or dead."""
+
 SPAWNED = b"spawn_main"
 """In the command line of a process multiprocessing spawned: each of uvicorn's workers when it runs several."""
 
 
-def _stat(pid: int) -> list[str]:
-    """Return the fields of /proc/<pid>/stat after the command name (state first, then the parent's pid)."""
+def stat_fields(pid: int) -> list[str]:
+    """Return the fields of /proc/<pid>/stat after the command name: state first, then the parent's pid, ... (the
+    nice value at 16). Raises OSError when there is no such process."""
     stat = Path(f"/proc/{pid}/stat").read_text()
     return stat[stat.rindex(")") + 2 :].split()  # the name, in brackets, may hold spaces
 
 
 def cpu_seconds(pid: int) -> float:
     """Return the user + system CPU time process `pid` has used so far, in seconds (Linux: /proc/<pid>/stat)."""
-    fields = _stat(pid)
+    fields = stat_fields(pid)
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def running(pid: int) -> bool:
+    """Return whether process `pid` runs: it exists and is not a zombie waiting for its reaper."""
+    try:
+        return stat_fields(pid)[0] not in ENDED
+    except FileNotFoundError:
+        return False
 
 
 def children(pid: int, *, marker: bytes = b"") -> list[int]:
@@ -41,9 +53,8 @@ def children(pid: int, *, marker: bytes = b"") -> list[int]:
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            state, parent = _stat(int(stat.parent.name))[:2]
-            running = state not in ("Z", "X") and int(parent) == pid
-            if running and marker in (stat.parent / "cmdline").read_bytes():
+            state, parent = stat_fields(int(stat.parent.name))[:2]
+            if state not in ENDED and int(parent) == pid and marker in (stat.parent / "cmdline").read_bytes():
                 found.append(int(stat.parent.name))
         except (OSError, ValueError):  # ended since the listing
             continue
@@ -56,7 +67,7 @@ def serving(worker: int) -> list[int]:
     try:
         if SPAWNED not in Path(f"/proc/{worker}/cmdline").read_bytes():
             return [worker]  # the only worker: it is the server's own process
-        supervisor = int(_stat(worker)[1])
+        supervisor = int(stat_fields(worker)[1])
     except (OSError, ValueError, IndexError):
         return [worker]
     return [worker, *(pid for pid in children(supervisor, marker=SPAWNED) if pid != worker)]

@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from model.training.live.yielding import running
 from tests.app.learn.conftest import job_pids, wait_until
 from tests.pipes import Lines
 from tests.server import REPO, Server, app_command, get_status
@@ -78,11 +79,7 @@ def test_killing_the_server_ends_the_job_within_two_seconds() -> None:
 
 def _gone(pid: int) -> bool:
     """Return True when `pid` no longer runs (or is a zombie waiting for its reaper)."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
-    except FileNotFoundError:
-        return True
+    return not running(pid)
 
 
 def test_a_socket_outlives_the_slow_client_deadlines() -> None:

@@ -24,6 +24,7 @@ from app.learn.ranges import shown
 from app.main import create_app
 from app.settings import Settings
 from model.serving.weights import load
+from model.training.live.yielding import stat_fields
 from tests.app.learn.conftest import job_pids, receive, wait_until
 from tests.conftest import skip_or_fail
 
@@ -373,5 +374,5 @@ def test_the_jobs_priority_is_a_setting(learn_client: Callable[..., TestClient])
             ws.send_json({"type": "start", "config": SMALL})
             until(ws, "progress")
             (pid,) = job_pids(os.getpid())
-            assert int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16]) == niceness
+            assert int(stat_fields(pid)[16]) == niceness
             assert os.sched_getscheduler(pid) == (os.SCHED_IDLE if idle else os.SCHED_OTHER)

@@ -21,7 +21,7 @@ import pytest
 from model.datasets.learning import load
 from model.training.live.config import LiveConfig, Start
 from model.training.live.job import YIELD_S, Job
-from model.training.live.yielding import WorkerLoad
+from model.training.live.yielding import WorkerLoad, running, stat_fields
 from tests.conftest import skip_or_fail
 from tests.pipes import LINE_S, Lines
 
@@ -90,11 +90,7 @@ def gone_within(pid: int, seconds: float) -> bool:
     """Return True once `pid` has exited (or is a zombie) within `seconds`."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except FileNotFoundError:
-            return True
-        if state in ("Z", "X"):
+        if not running(pid):
             return True
         time.sleep(0.02)
     return False
@@ -257,7 +253,7 @@ def test_a_bad_start_line_is_said_in_one_message(job: RunningJob) -> None:
 def test_it_runs_at_the_lowest_priority_and_ends_when_its_stdin_does(job: RunningJob) -> None:
     send(job, start_line())
     until(job, "progress")
-    niceness = int(Path(f"/proc/{job.process.pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+    niceness = int(stat_fields(job.process.pid)[16])
     assert niceness == 19
     if not hasattr(os, "SCHED_IDLE"):
         skip_or_fail("no SCHED_IDLE scheduling policy on this platform (Linux has it)")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from model.training.live.yielding import WorkerLoad, cpu_seconds, serving
+from model.training.live.yielding import WorkerLoad, cpu_seconds, running, serving
 from tests.conftest import skip_or_fail
 
 
@@ -110,3 +110,15 @@ def test_the_only_worker_is_served_alone_and_spawned_workers_with_their_siblings
         for process in workers:
             process.kill()
             process.join()
+
+
+def test_running_is_false_once_a_process_has_ended() -> None:
+    if not Path(f"/proc/{os.getpid()}/stat").exists():
+        skip_or_fail("no /proc: whether a process runs is read from Linux's /proc")
+    assert running(os.getpid())
+    process = multiprocessing.get_context("spawn").Process(target=time.sleep, args=(30,))
+    process.start()
+    assert process.pid is not None and running(process.pid)
+    process.kill()
+    process.join()  # reaped: no /proc entry left
+    assert not running(process.pid)
