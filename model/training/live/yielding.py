@@ -79,14 +79,14 @@ class WorkerLoad:
 
     def __init__(
         self,
-        pids: int | Sequence[int],
+        pids: Sequence[int],
         *,
         share: float,
         window_s: float = WINDOW_S,
         clock: Callable[[], float] = time.monotonic,
         cpu: Callable[[int], float] = cpu_seconds,
     ) -> None:
-        self.pids = [pids] if isinstance(pids, int) else list(pids)
+        self.pids = list(pids)
         self.share, self.window_s, self.clock, self.cpu = share, window_s, clock, cpu
         self._busy = False
         self._since: tuple[float, list[float]] | None = None

@@ -142,7 +142,7 @@ class BusyWorker(WorkerLoad):
     """A worker that is always busy serving."""
 
     def __init__(self) -> None:
-        super().__init__(0, share=0.0)
+        super().__init__([], share=0.0)
 
     def busy(self) -> bool:
         return True
@@ -188,7 +188,7 @@ def test_below_full_speed_it_sleeps_between_mini_batches(speed: float) -> None:
 
 def test_at_full_speed_it_trains_without_waiting() -> None:
     assert waits_between_batches(None) == [0.0, 0.0]
-    assert waits_between_batches(None, WorkerLoad(os.getpid(), share=0.0)) == [0.0, 0.0]  # yielding off
+    assert waits_between_batches(None, WorkerLoad([os.getpid()], share=0.0)) == [0.0, 0.0]  # yielding off
 
 
 @pytest.mark.parametrize("speed", [None, 1000.0])

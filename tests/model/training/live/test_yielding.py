@@ -30,7 +30,7 @@ class Fake:
 
 
 def load(fake: Fake, share: float = 0.5) -> WorkerLoad:
-    return WorkerLoad(123, share=share, window_s=0.125, clock=fake.clock, cpu=fake.cpu)
+    return WorkerLoad([123], share=share, window_s=0.125, clock=fake.clock, cpu=fake.cpu)
 
 
 def test_busy_is_more_than_the_share_of_a_cpu_over_the_last_window() -> None:
@@ -75,7 +75,7 @@ def test_it_reads_a_real_process_cpu_time() -> None:
     while time.process_time() < deadline:  # burn a tenth of a second of CPU
         pass
     assert cpu_seconds(os.getpid()) - before == pytest.approx(0.1, abs=0.05)
-    worker = WorkerLoad(os.getpid(), share=0.5, window_s=0.05)
+    worker = WorkerLoad([os.getpid()], share=0.5, window_s=0.05)
     deadline = time.monotonic() + 0.1
     while time.monotonic() < deadline:
         pass
