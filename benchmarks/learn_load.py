@@ -31,7 +31,7 @@ import proc
 from drawings import drawing
 from websockets.sync.client import ClientConnection, connect
 
-from model.training.live.yielding import children
+from model.training.live.yielding import children, stat_fields
 
 TARGET_P99_MS = 10.0
 LARGEST = {"hidden": [100, 100], "batch_size": 100}
@@ -93,7 +93,7 @@ def memory(server: driver.Server, workers: list[int]) -> dict[str, Any]:
     page = Trainer(server.port, LARGEST)
     time.sleep(5)
     (job,) = job_pids(workers)
-    (parent,) = [worker for worker in workers if job in children(worker)]
+    parent = int(stat_fields(job)[1])  # the worker that holds its socket
     figures = {
         "worker_idle_mib": round(idle / 1024, 1),
         "worker_with_job_mib": round(proc.rss_kib(parent) / 1024, 1),
