@@ -60,9 +60,11 @@ class Points:
     are walked in Python once per request, not once to check them and again to draw them.
     """
 
-    x: NDArray[np.float64]
-    y: NDArray[np.float64]
+    xy: NDArray[np.float64]
+    """The points as two rows, x then y: (2, count)."""
     ends: NDArray[np.intp]
+    tips: NDArray[np.intp]
+    """The index of each stroke's first point, then of each stroke's last point (where the pen goes down and up)."""
 
     @classmethod
     def of(cls, strokes: Strokes) -> Points:
@@ -79,13 +81,28 @@ class Points:
         if not coordinates.size:
             raise NoInkError("no ink: the drawing has no points")
         # Running totals of a few small counts: cheaper in Python than converting them to an array first.
-        ends = np.fromiter(accumulate(n for n in lengths if n), dtype=np.intp)
-        return cls(coordinates[0::2], coordinates[1::2], ends)
+        ends = list(accumulate(n for n in lengths if n))
+        tips = [0, *ends[:-1], *(end - 1 for end in ends)]
+        # Rows, not columns, so that each coordinate's reductions run over contiguous memory (3x faster).
+        xy = np.ascontiguousarray(coordinates.reshape(-1, 2).T)
+        return cls(xy, np.array(ends, dtype=np.intp), np.array(tips, dtype=np.intp))
+
+    @property
+    def x(self) -> NDArray[np.float64]:
+        """Return every point's x."""
+        x: NDArray[np.float64] = self.xy[0]
+        return x
+
+    @property
+    def y(self) -> NDArray[np.float64]:
+        """Return every point's y."""
+        y: NDArray[np.float64] = self.xy[1]
+        return y
 
     @property
     def count(self) -> int:
         """Return the number of points."""
-        return self.x.size
+        return int(self.xy.shape[1])
 
 
 Drawing = Strokes | Points
@@ -112,70 +129,54 @@ def _pen(pen_width: float) -> tuple[NDArray[np.float32], NDArray[np.intp]]:
     return coverage.reshape(SUBPIXEL * SUBPIXEL, -1), offsets
 
 
-def _points_many(
-    drawings: Sequence[Drawing],
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.intp], NDArray[np.intp]]:
-    """Return the points of several drawings, one after the other: x, y, the index just past each non-empty
-    stroke, and the index of each drawing's first point followed by the number of points.
+def _pen_positions(points: Points, pen_width: float) -> NDArray[np.float64]:
+    """Return where the pen goes down, in output pixels, as two rows (x, y): every STEP along each stroke, and
+    both ends of every stroke.
 
-    Raises NoInkError when a drawing has no point.
+    The drawing is scaled so that its ink, pen width included, spans BOX_SIDE output pixels along its longer
+    side, and moved so that its top left point is at the origin.
     """
-    points = [drawing if isinstance(drawing, Points) else Points.of(drawing) for drawing in drawings]
-    if len(points) == 1:
-        (only,) = points
-        return only.x, only.y, only.ends, np.array([0, only.count], dtype=np.intp)
-    firsts = np.fromiter(accumulate((p.count for p in points), initial=0), dtype=np.intp)
-    x = np.concatenate([p.x for p in points])
-    y = np.concatenate([p.y for p in points])
-    ends = np.concatenate([p.ends + first for p, first in zip(points, firsts[:-1].tolist(), strict=True)])
-    return x, y, ends, firsts
-
-
-def _pen_positions(
-    x: NDArray[np.float64], y: NDArray[np.float64], ends: NDArray[np.intp]
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Return where the pen goes down: every STEP along each stroke, and both ends of every stroke."""
-    xs, ys = _pen_positions_many(x, y, ends, np.array([0, x.size]))
-    return xs[0], ys[0]
-
-
-def _pen_positions_many(
-    x: NDArray[np.float64], y: NDArray[np.float64], ends: NDArray[np.intp], firsts: NDArray[np.intp]
-) -> tuple[list[NDArray[np.float64]], list[NDArray[np.float64]]]:
-    """Return each drawing's pen positions, as _pen_positions gives them, for points laid out by _points_many."""
-    step = np.hypot(x[1:] - x[:-1], y[1:] - y[:-1])
-    step[ends[:-1] - 1] = 0.0  # the pen is lifted between strokes (and drawings): no ink from one to the next
-    starts = np.concatenate(([0], ends[:-1]))
-    stroke_firsts = np.searchsorted(starts, firsts)  # each drawing's first stroke, and then their number
-    xs, ys = [], []
-    for d in range(firsts.size - 1):
-        first, last = firsts[d], firsts[d + 1]
-        along = np.concatenate(([0.0], np.cumsum(step[first : last - 1])))
-        at = np.arange(0.0, along[-1], max(STEP, along[-1] / MAX_PEN_DOWNS))
-        strokes = slice(stroke_firsts[d], stroke_firsts[d + 1])
-        tips = np.concatenate((starts[strokes], ends[strokes] - 1))
-        xs.append(np.concatenate((np.interp(at, along, x[first:last]), x[tips])))
-        ys.append(np.concatenate((np.interp(at, along, y[first:last]), y[tips])))
-    return xs, ys
+    xy, tips = points.xy, points.tips
+    low, high = np.minimum.reduce(xy, axis=1), np.maximum.reduce(xy, axis=1)
+    extent = max(high[0] - low[0], high[1] - low[1])
+    scaled = xy - low[:, None]
+    scaled *= (BOX_SIDE - pen_width) / extent if extent > 0 else 0.0  # a single point: 0
+    apart = scaled[:, 1:] - scaled[:, :-1]
+    step = np.hypot(apart[0], apart[1])
+    step[tips[points.ends.size : -1]] = 0.0  # the pen is lifted between strokes: no ink from one to the next
+    along = np.empty(xy.shape[1])
+    along[0] = 0.0
+    np.add.accumulate(step, out=along[1:])
+    at = np.arange(0.0, along[-1], max(STEP, along[-1] / MAX_PEN_DOWNS))
+    positions = np.empty((2, at.size + tips.size))
+    positions[0, : at.size] = np.interp(at, along, scaled[0])
+    positions[1, : at.size] = np.interp(at, along, scaled[1])
+    positions[:, at.size :] = scaled[:, tips]
+    return positions
 
 
 def _ink(
-    x: NDArray[np.float64], y: NDArray[np.float64], owner: NDArray[np.intp] | int, count: int, pen_width: float
+    positions: NDArray[np.float64], owner: NDArray[np.intp] | None, count: int, pen_width: float
 ) -> NDArray[np.float32]:
-    """Return `count` flat canvases, a pen disc at every (x, y) (output coordinates) on canvas `owner` of it."""
+    """Return `count` flat canvases, a pen disc at every (x, y) column of `positions`, on canvas `owner` of it (all
+    on the one canvas when `owner` is None).
+
+    `positions` are in canvas coordinates, output pixels from the canvas's top left corner (output coordinates
+    plus PAD); they are overwritten.
+    """
     coverage, offsets = _pen(pen_width)
     # Each pen centre in 1/SUBPIXEL-pixel cells of the canvas (times SUBPIXEL is exact in binary), then
     # split into the pixel it lies in and its place within that pixel: divmod by SUBPIXEL, a power of two,
-    # as a shift and a mask (floor division and modulo for negative cells too), 4x cheaper than integer divmod.
-    cells = np.floor(np.stack((y + PAD, x + PAD)) * SUBPIXEL).astype(np.intp)
+    # as a shift and a mask, 4x cheaper than integer divmod.
+    positions *= SUBPIXEL
+    # Truncation is the floor here: every pen centre lies well inside the canvas, at positive coordinates.
+    cells = positions.astype(np.intp)
     cell, within = cells >> _SUBPIXEL_BITS, cells & (SUBPIXEL - 1)
-    where = cell[0] * CANVAS + cell[1]
-    within = within[0] * SUBPIXEL + within[1]
-    if count > 1:
+    where = cell[1] * CANVAS + cell[0]
+    if owner is not None:
         where += owner * (CANVAS * CANVAS)
-    where = where[:, None] + offsets
     canvas = np.zeros(count * CANVAS * CANVAS, dtype=np.float32)
-    np.maximum.at(canvas, where.ravel(), coverage[within].ravel())
+    np.maximum.at(canvas, (where[:, None] + offsets).ravel(), coverage[within[1] * SUBPIXEL + within[0]].ravel())
     return canvas.reshape(count, CANVAS * CANVAS)
 
 
@@ -196,23 +197,21 @@ def render_many(drawings: Sequence[Drawing], *, pen_width: float = PEN_WIDTH) ->
     makes a batch cheaper than its drawings one by one (app.batching renders the waiting drawings so).
     Raises NoInkError when a drawing has no point at all.
     """
-    x, y, ends, firsts = _points_many(drawings)
-    # Which drawing each point belongs to; for one drawing, its index alone (numpy broadcasts it).
-    owner = np.repeat(np.arange(len(drawings)), firsts[1:] - firsts[:-1]) if len(drawings) > 1 else 0
-    left, top = np.minimum.reduceat(x, firsts[:-1]), np.minimum.reduceat(y, firsts[:-1])
-    extent = np.maximum(np.maximum.reduceat(x, firsts[:-1]) - left, np.maximum.reduceat(y, firsts[:-1]) - top)
-    # The ink, pen width included, spans BOX_SIDE output pixels along its longer side (box_scale, for each).
-    scale = (BOX_SIDE - pen_width) / np.where(extent > 0, extent, np.inf)  # a single point: scale 0
-    xs, ys = _pen_positions_many((x - left[owner]) * scale[owner], (y - top[owner]) * scale[owner], ends, firsts)
+    positions = [
+        _pen_positions(drawing if isinstance(drawing, Points) else Points.of(drawing), pen_width)
+        for drawing in drawings
+    ]
     # The pen positions' mean is near the ink's centre of mass, but not on it where strokes overlap or end.
-    centres = np.array([(x.sum() / x.size, y.sum() / y.size) for x, y in zip(xs, ys, strict=True)], dtype=np.float64)
+    centres = np.array([np.add.reduce(p, axis=1) / p.shape[1] for p in positions], dtype=np.float64)
 
     def draw(which: NDArray[np.intp], shifts: NDArray[np.float64]) -> NDArray[np.float32]:
+        # Into canvas coordinates: the shift and PAD added as one number, which rounds differently from adding
+        # them in turn only a few times in 1e16, and never changed an image of the 5,300 drawings checked.
         if which.size == 1:
-            return _ink(xs[which[0]] + shifts[0, 0], ys[which[0]] + shifts[0, 1], 0, 1, pen_width)
-        owner = np.repeat(np.arange(which.size), [xs[i].size for i in which])
-        x = np.concatenate([xs[i] for i in which]) + shifts[owner, 0]
-        y = np.concatenate([ys[i] for i in which]) + shifts[owner, 1]
-        return _ink(x, y, owner, which.size, pen_width)
+            return _ink(positions[which[0]] + (shifts[0] + PAD)[:, None], None, 1, pen_width)
+        sizes = [positions[i].shape[1] for i in which]
+        owner = np.repeat(np.arange(which.size), sizes)
+        moved = np.concatenate([positions[i] for i in which], axis=1) + (shifts + PAD)[owner].T
+        return _ink(moved, owner, which.size, pen_width)
 
-    return frame_many(draw, centres=centres.reshape(-1, 2))
+    return frame_many(draw, centres=centres)

@@ -112,9 +112,8 @@ def test_a_huge_scribble_is_sampled_within_the_pen_budget() -> None:
     # 10,000 points zigzagging across the box: 180,000 output pixels of path, far past any digit.
     zigzag = [[[float(i % 2) * 1e6, float(i)] for i in range(100)] for _ in range(100)]
     points = Points.of(zigzag)
-    scale = (BOX_SIDE - PEN_WIDTH) / 1e6
-    pen_x, pen_y = _pen_positions(points.x * scale, points.y * scale, points.ends)
-    assert len(pen_x) == len(pen_y) <= MAX_PEN_DOWNS + 2 * len(points.ends)
+    positions = _pen_positions(points, PEN_WIDTH)
+    assert positions.shape[0] == 2 and positions.shape[1] <= MAX_PEN_DOWNS + 2 * len(points.ends)
     image = render(zigzag)
     assert 0 < image.mean() < 1
 
