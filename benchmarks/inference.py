@@ -4,7 +4,8 @@ Printed beside the work a forward pass implies (one multiply-add per weight; for
 model.serving.inference.ReadingNetwork, only the inked pixels' weights) and the weight bytes it reads, so the
 distance to the machine's limit is visible. Batch 1 is timed twice: warm (the same image over and
 over, its weights left in cache) and cold (the caches flushed before each call, as in a server whose
-other work evicts the weights between requests).
+other work evicts the weights between requests). Then the batches of a few drawings the server forms under
+load (app.batching), read as predict_many reads them, against reading all their rows together.
 
     OPENBLAS_NUM_THREADS=1 python benchmarks/inference.py [--weights model/weights/default.npz]
 
@@ -19,6 +20,7 @@ import platform
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +32,7 @@ from drawings import drawing  # benchmarks/ is a folder of scripts, not a packag
 from model.constants import NUM_PIXELS
 from model.network import Network
 from model.reading.strokes import render
-from model.serving.inference import ReadingNetwork, predict
+from model.serving.inference import ROWS_ONE_BY_ONE, ReadingNetwork, predict, predict_many
 from model.serving.weights import DEFAULT_WEIGHTS, load
 
 FLUSH_BYTES = 64 * 2**20
@@ -109,6 +111,16 @@ def main() -> None:
         ),
     ]
     t1000 = best_seconds(lambda: network.forward(many), 20)
+    drawings = [render(drawing(digit, seed=seed)) for seed in range(2) for digit in (4, 5, 7, 1)]
+    together = ReadingNetwork(network, rows_one_by_one=0)
+    batches = [
+        (
+            len(batch),
+            best_seconds(partial(predict_many, network=reader, images=batch), 100),
+            best_seconds(partial(predict_many, network=together, images=batch), 100),
+        )
+        for batch in (drawings[:size] for size in range(1, len(drawings) + 1))
+    ]
 
     threads = os.environ.get("OPENBLAS_NUM_THREADS", "unset, so one per core")
     print(
@@ -124,6 +136,10 @@ def main() -> None:
         f"  batch 1000, every pixel: {1_000 / t1000:,.0f} images/s ({2 * macs * 1_000 / t1000 / 1e9:.2f} GFLOP/s, "
         "the weights read once per batch)"
     )
+    print(f"  batches of drawings, warm (up to {ROWS_ONE_BY_ONE} are read row by row)")
+    print(f"  {'drawings':>10}{'predict_many us':>17}{'rows together us':>18}")
+    for size, chosen, joined in batches:
+        print(f"  {size:>10}{chosen * 1e6:>17.0f}{joined * 1e6:>18.0f}")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ import pytest
 
 from model.constants import IMAGE_SIDE, NUM_CLASSES, NUM_PIXELS
 from model.network import Network
-from model.serving.inference import ReadingNetwork, predict, predict_many, saliency
+from model.serving.inference import ROWS_ONE_BY_ONE, ReadingNetwork, predict, predict_many, saliency
 from model.serving.weights import DEFAULT_WEIGHTS, load
 
 
@@ -93,10 +93,23 @@ def test_reading_network_agrees_with_the_network(network: Network, inked: int) -
     )
 
 
-def test_reading_network_reads_batches_like_the_network(network: Network) -> None:
+@pytest.mark.parametrize("size", [2, ROWS_ONE_BY_ONE, ROWS_ONE_BY_ONE + 1, 9])
+def test_reading_network_reads_batches_like_the_network(network: Network, size: int) -> None:
     rng = np.random.default_rng(3)
-    batch = np.stack([sparse_image(rng, 100).reshape(-1) for _ in range(4)])
+    batch = np.stack([sparse_image(rng, 100).reshape(-1) for _ in range(size)])
     np.testing.assert_allclose(ReadingNetwork(network).feedforward(batch), network.feedforward(batch), rtol=1e-12)
+
+
+@pytest.mark.parametrize("size", range(2, ROWS_ONE_BY_ONE + 1))
+def test_a_few_images_of_the_shipped_network_get_exactly_their_numbers_alone(size: int) -> None:
+    """Up to ROWS_ONE_BY_ONE images are read row by row: the same products as alone, so the same bits."""
+    reader = ReadingNetwork(load(DEFAULT_WEIGHTS).network)
+    rng = np.random.default_rng(size)
+    images = [sparse_image(rng, int(inked)).astype(np.float32) for inked in rng.integers(40, 200, size)]
+    for got, image in zip(predict_many(network=reader, images=images), images, strict=True):
+        alone = predict(network=reader, image=image)
+        for mine, theirs in zip(got.zs + got.activations, alone.zs + alone.activations, strict=True):
+            np.testing.assert_array_equal(mine, theirs)
 
 
 def test_predict_many_gives_each_image_its_own_prediction(network: Network) -> None:
