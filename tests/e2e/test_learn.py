@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from model.serving.weights import load
@@ -399,6 +401,34 @@ def test_a_job_at_its_time_limit_keeps_its_network_for_download(browser: Browser
         expect(page.get_by_role("button", name="Start", exact=True)).to_be_enabled()
         problems.check()
         page.context.close()
+
+
+def test_the_page_says_when_the_server_is_busy_and_training_slows(learn_server: Server, browser: Browser) -> None:
+    """While its worker answers drawings, a job steps aside (DIGITS_LEARN_YIELD_SHARE) and the page says why."""
+    page, problems = open_page(browser, f"{learn_server.url}/learn")
+    busy = page.get_by_test_id("server-busy")
+    page.get_by_role("button", name="Start", exact=True).click()
+    expect(page.get_by_test_id("status")).to_have_attribute("data-state", "running", timeout=30_000)
+    expect(busy).to_be_hidden()
+    drawing = json.dumps({"strokes": [[[0, 0], [10, 40], [20, 80]]], "layers": False}).encode()
+    stop = threading.Event()
+
+    def serve_drawings() -> None:  # one client back to back keeps the worker above half a CPU
+        with httpx.Client(base_url=learn_server.url) as client:
+            while not stop.is_set():
+                client.post("/predict", content=drawing, headers={"Content-Type": "application/json"})
+
+    client = threading.Thread(target=serve_drawings)
+    client.start()
+    try:
+        expect(busy).to_be_visible(timeout=10_000)
+    finally:
+        stop.set()
+        client.join()
+    expect(busy).to_be_hidden(timeout=10_000)  # the server is free again: training goes back to full speed
+    page.get_by_role("button", name="Reset", exact=True).click()
+    problems.check()
+    page.context.close()
 
 
 def test_your_digits_beyond_one_message_are_left_out_of_the_job(browser: Browser) -> None:

@@ -85,6 +85,8 @@ class Job:
         self.batches = 0
         self.smoothed: float | None = None
         self.paused, self.speed = start.paused, start.speed
+        self.stepped_aside = False
+        """Whether the job has stepped aside for its serving worker since the last progress message."""
         self.focus: tuple[int, int] | None = None
         if start.focus is not None:
             self.set_focus(*start.focus)
@@ -156,8 +158,10 @@ class Job:
                 "own_accuracy": own_accuracy,
                 "elapsed_s": round(time.monotonic() - self.started, 3),
                 "paused": self.paused,
+                "server_busy": self.stepped_aside,
             }
         )
+        self.stepped_aside = False
         self.send(
             snapshot(
                 network=network,
@@ -248,6 +252,7 @@ class Job:
                 next_batch = max(next_batch + 1 / self.speed, time.monotonic() - 1)
             if self.worker is not None and self.worker.busy():  # the worker is serving: step aside, a trickle
                 next_batch = max(next_batch, time.monotonic() + YIELD_S)
+                self.stepped_aside = True
             if slow or time.monotonic() >= next_report:
                 self.report()
                 next_report = time.monotonic() + tick

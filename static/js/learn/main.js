@@ -24,7 +24,10 @@ const classes = Number(root.dataset.classes);
  * idle: no job · connecting: socket opening · queued: waiting for a place · running · paused ·
  * stopped: the job ended (time limit) but its network can still be downloaded · closed: the socket closed.
  */
-const state = { phase: "idle", epoch: 0, seen: 0, config: null, sizes: null, error: null, stepAsked: false, focusToPause: false };
+const state = { phase: "idle", epoch: 0, seen: 0, config: null, sizes: null, error: null, stepAsked: false, focusToPause: false, busyUntil: 0 };
+
+/** How long the "server is busy" line stays after the last progress message that said so. */
+const BUSY_SHOWN_MS = 2000;
 
 const settings = new SettingsForm($("settings"), {
   pixels,
@@ -107,6 +110,7 @@ function enter(phase, text) {
   if (editable) $("settings-details").open = true;
   else if (narrow.matches && phase === "connecting") $("settings-details").open = false;
   ask.ready = live;
+  if (!live) $("server-busy").hidden = true;
   const status = $("status");
   status.dataset.state = phase;
   if (text !== undefined) status.textContent = text;
@@ -202,9 +206,12 @@ function receive(message) {
   }
 }
 
-/** Show a "progress" message: the readouts, the curves, and a new epoch's news. */
+/** Show a "progress" message: the readouts, the curves, whether the server has slowed training, and a new epoch's news. */
 function progress(p) {
   state.seen = p.examples_seen;
+  // Shown for a while after the job last stepped aside, so that a server busy off and on does not make it flicker.
+  if (p.server_busy) state.busyUntil = performance.now() + BUSY_SHOWN_MS;
+  $("server-busy").hidden = !(performance.now() < state.busyUntil);
   $("examples-seen").value = String(p.examples_seen);
   $("epoch").textContent = String(p.epoch);
   if (Number.isFinite(p.cost)) $("cost").value = p.cost.toFixed(4);
@@ -247,6 +254,8 @@ function save(filename, data, serve) {
 function clearViews() {
   state.epoch = 0;
   state.seen = 0;
+  state.busyUntil = 0;
+  $("server-busy").hidden = true;
   costPlot.clear();
   accuracyPlot.clear();
   weights.clear();

@@ -148,9 +148,11 @@ class BusyWorker(WorkerLoad):
         return True
 
 
-def waits_between_batches(speed: float | None, worker: WorkerLoad | None = None) -> list[float]:
+def waits_between_batches(
+    speed: float | None, worker: WorkerLoad | None = None, sent: list[dict[str, Any]] | None = None
+) -> list[float]:
     """Run a 3-batch job at `speed` in this process, beside `worker`; return the longest wait before each mini-batch
-    after the first."""
+    after the first. The job's messages are added to `sent`."""
     config = LiveConfig(hidden=(12,), cost="quadratic", eta=3.0, batch_size=7, train_size=21, epochs=1)
     start = Start(
         config=config,
@@ -164,7 +166,7 @@ def waits_between_batches(speed: float | None, worker: WorkerLoad | None = None)
         focus=None,
         limits={},
     )
-    job = Job(start, load(None), send=lambda message: None, worker=worker)
+    job = Job(start, load(None), send=(sent if sent is not None else []).append, worker=worker)
     commands = Recording()
     train_one = job.train_one
 
@@ -196,6 +198,16 @@ def test_while_its_worker_is_busy_it_trains_only_a_trickle(speed: float | None) 
     """Full speed or a fast one, a mini-batch every YIELD_S at most while the worker serves."""
     waits = waits_between_batches(speed, BusyWorker())
     assert all(0.5 * YIELD_S < wait <= YIELD_S for wait in waits), waits
+
+
+@pytest.mark.parametrize("worker", [None, BusyWorker()], ids=["alone", "beside a busy worker"])
+def test_its_progress_says_whether_it_stepped_aside_for_the_server(worker: WorkerLoad | None) -> None:
+    """The page tells the learner why training slowed: the first report comes before any mini-batch."""
+    sent: list[dict[str, Any]] = []
+    waits_between_batches(None, worker, sent)
+    busy = [message["server_busy"] for message in sent if message["type"] == "progress"]
+    assert len(busy) >= 2 and busy[0] is False
+    assert any(busy[1:]) is (worker is not None)
 
 
 def test_it_trains_answers_and_downloads(job: RunningJob) -> None:
