@@ -93,13 +93,18 @@ def _rough_spreads(sums: NDArray[np.float64], shifts: NDArray[np.int64]) -> NDAr
     starts = np.flatnonzero(np.concatenate((np.ones((tried, 1), dtype=bool), changes), axis=1))
     ends = np.flatnonzero(np.concatenate((changes, np.ones((tried, 1), dtype=bool)), axis=1)) + 1
     which, first = np.divmod(starts, groups)
-    # Each run's rows, shifted and kept within the picture: windows onto one row of clipped numbers.
+    # Each run's rows, shifted, into bins that reach `reach` rows beyond the picture either way (one
+    # number a run: where its rows begin); what lands beyond is then added to the first or last row.
     run = shifts.ravel()[starts]
     reach = int(np.abs(run).max())
-    clipped = np.clip(np.arange(-reach, height + reach), 0, height - 1)
-    index = sliding_window_view(clipped, height)[run + reach] + (which * height)[:, None]
+    span = height + 2 * reach
+    index = (run + reach + which * span)[:, None] + np.arange(height)
     weights = sums[ends - which * groups] - sums[first]
-    return _spread(np.bincount(index.ravel(), weights=weights.ravel(), minlength=tried * height).reshape(tried, height))
+    bins = np.bincount(index.ravel(), weights=weights.ravel(), minlength=tried * span).reshape(tried, span)
+    profiles = bins[:, reach : reach + height].copy()
+    profiles[:, 0] += bins[:, :reach].sum(axis=1)
+    profiles[:, -1] += bins[:, reach + height :].sum(axis=1)
+    return _spread(profiles)
 
 
 NEAR_SPREAD: Final = 1e-13
@@ -123,7 +128,7 @@ def _tilt(grouped: NDArray[np.float32], centres: NDArray[np.float64]) -> float:
     np.cumsum(grouped.T, axis=0, out=sums[1:])
 
     def best(tilts: list[float]) -> float:
-        shifts = np.stack([np.rint(tilt * centres).astype(np.int64) for tilt in tilts])
+        shifts = np.rint(np.array(tilts)[:, None] * centres).astype(np.int64)
         rough = _rough_spreads(sums, shifts)
         contenders = np.flatnonzero(rough >= rough.max() - near)
         if contenders.size == 1:
@@ -133,6 +138,27 @@ def _tilt(grouped: NDArray[np.float32], centres: NDArray[np.float64]) -> float:
     coarse = best([float(tilt) for tilt in LINE_TILTS])
     step = float(LINE_TILTS[1] - LINE_TILTS[0]) / LINE_TILT_STEPS
     return best([coarse + k * step for k in range(1 - LINE_TILT_STEPS, LINE_TILT_STEPS)])
+
+
+def group_means(darkness: NDArray[np.float32]) -> NDArray[np.float32]:
+    """Return the mean of each LINE_GROUP pixels side by side along the rows: (rows, columns // LINE_GROUP).
+
+    The same numbers as `.reshape(rows, groups, LINE_GROUP).mean(axis=2)`. Along contiguous rows numpy
+    adds each group of 8 in pairs, then pairs of pairs, one group at a time: here each level is one
+    operation on strided slices (0.07 ms instead of 0.3 for a 400 by 300 picture). Along a strided axis
+    (the columns, which with_lines passes transposed) numpy adds the 8 in turn, a whole row at a time,
+    which is already fast, and is left to it.
+    """
+    rows, width = darkness.shape
+    grouped = darkness.reshape(rows, width // LINE_GROUP, LINE_GROUP)
+    if darkness.strides[1] != darkness.itemsize or LINE_GROUP != 8:
+        means: NDArray[np.float32] = grouped.mean(axis=2)
+        return means
+    pairs = grouped[:, :, 0::2] + grouped[:, :, 1::2]
+    fours = pairs[:, :, 0::2] + pairs[:, :, 1::2]
+    summed = fours[:, :, 0] + fours[:, :, 1]
+    summed /= np.float32(LINE_GROUP)
+    return summed
 
 
 def _bands(rows: NDArray[np.bool_]) -> list[tuple[int, int]]:
@@ -162,7 +188,7 @@ def _line_rows(darkness: NDArray[np.float32]) -> tuple[NDArray[np.float32], NDAr
     groups = width // LINE_GROUP
     if groups < 4:
         return None
-    grouped = darkness[:, : groups * LINE_GROUP].reshape(height, groups, LINE_GROUP).mean(axis=2)
+    grouped = group_means(darkness[:, : groups * LINE_GROUP])
     centres = (np.arange(groups) + 0.5) * LINE_GROUP - width / 2
     tilt = _tilt(grouped, centres)
     shift = np.rint(tilt * centres).astype(np.int64)

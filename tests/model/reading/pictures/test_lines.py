@@ -7,12 +7,14 @@ from numpy.typing import NDArray
 from PIL import Image, ImageFilter
 
 from model.reading.pictures.lines import (
+    LINE_GROUP,
     LINE_TILT_STEPS,
     LINE_TILTS,
     NEAR_SPREAD,
     _rough_spreads,
     _spreads,
     _tilt,
+    group_means,
     with_lines,
 )
 from model.reading.pictures.paper import background
@@ -104,3 +106,15 @@ def test_the_rough_spreads_are_within_their_bound_and_the_tilt_is_the_exact_sear
             error = np.abs(_rough_spreads(sums, shifts) - _spreads(grouped, shifts))
             assert np.all(error <= NEAR_SPREAD * height * groups * float(grouped.sum(dtype=np.float64)) ** 2)
             assert _tilt(grouped, centres) == exact_tilt(grouped, centres)
+
+
+def test_group_means_are_numpys_means_in_every_layout() -> None:
+    rng = np.random.default_rng(4)
+    for height, width in ((300, 400), (400, 300), (37, 203), (9, 64)):
+        picture = rng.random((height, width), dtype=np.float32) * np.float32(rng.random())
+        for darkness in (picture, picture.T, np.asfortranarray(picture), picture[:, 1:]):
+            rows, columns = darkness.shape
+            used = darkness[:, : columns // LINE_GROUP * LINE_GROUP]
+            expected = used.reshape(rows, -1, LINE_GROUP).mean(axis=2)
+            means = group_means(used)
+            assert means.dtype == np.float32 and np.array_equal(means, expected), (darkness.shape, darkness.strides)
