@@ -50,10 +50,33 @@ NEAR: Final = 0.35
 def cell_maxima(grid: NDArray[np.float32]) -> NDArray[np.float32]:
     """Return each cell's largest value of a (rows, cell, columns, cell) grid.
 
-    One axis at a time: numpy reduces two non-adjacent axes at once about 7 times slower.
+    One axis at a time: numpy reduces two non-adjacent axes at once about 7 times slower, and the last
+    axis, a few values long, one cell at a time; across it, one slice after another, a whole grid at a time.
     """
-    maxima: NDArray[np.float32] = grid.max(axis=1).max(axis=-1)
+    across = grid.max(axis=1)
+    maxima: NDArray[np.float32] = across[..., 0].copy()
+    for column in range(1, across.shape[-1]):
+        np.maximum(maxima, across[..., column], out=maxima)
     return maxima
+
+
+def cell_sums(grid: NDArray[np.float32]) -> NDArray[np.float32]:
+    """Return each cell's sum of a (rows, cell, columns, cell) grid: the same numbers as grid.sum(axis=(1, 3)).
+
+    numpy adds each cell's rows of fewer than 8 values in turn, one cell at a time, and then the rows:
+    here in the same order, each step a whole grid at a time (0.1 ms instead of 0.5 on a 400 by 300
+    picture). From 8 on it adds them in another order, and with one column of cells it takes each
+    cell's values as one run: those are left to it.
+    """
+    cell = grid.shape[-1]
+    if cell >= 8 or grid.shape[2] == 1:
+        whole: NDArray[np.float32] = grid.sum(axis=(1, 3))
+        return whole
+    rows = grid[..., 0].copy()
+    for column in range(1, cell):
+        rows += grid[..., column]
+    sums: NDArray[np.float32] = rows.sum(axis=1)
+    return sums
 
 
 def _grow(mask: NDArray[np.bool_]) -> NDArray[np.bool_]:
@@ -147,7 +170,7 @@ def digit_mask(coverage: NDArray[np.float32], strength: NDArray[np.float32]) -> 
     if not names.size:
         raise NoInkError("no ink: the picture is blank")
     rows, columns = np.nonzero(present)
-    mass = np.bincount(index, weights=grid.sum(axis=(1, 3))[present]).astype(np.float64)
+    mass = np.bincount(index, weights=cell_sums(grid)[present]).astype(np.float64)
     size = np.bincount(index)
     # A piece's darkness: over its inked cells (not those it grew by), a high percentile of each one's
     # darkest pixel; a digit joined to a shadow is as dark as the digit, a shadow alone as the shadow.

@@ -7,6 +7,7 @@ import pytest
 from numpy.typing import NDArray
 
 from model.reading.pictures import pieces, thickness
+from model.reading.pictures.paper import cell_grid
 from model.reading.pictures.pipeline import read_picture
 from tests.pictures import SEVEN, drawn, encoded, lit
 
@@ -108,3 +109,15 @@ def test_label_matches_the_reference_on_the_masks_of_real_pictures(monkeypatch: 
     assert len(masks) >= 5 and any(mask.shape[0] > 60 for mask in masks)
     for mask in masks:
         assert np.array_equal(pieces.label(mask), reference_label(mask))
+
+
+def test_cell_maxima_and_sums_are_numpys_for_every_cell_size() -> None:
+    rng = np.random.default_rng(11)
+    for cell in range(1, 11):
+        for height, width in ((300, 400), (37, 23), (cell, cell), (3 * cell, cell), (cell, 3 * cell)):
+            picture = rng.random((height, width), dtype=np.float32) * np.float32(rng.random())
+            picture[rng.random((height, width)) < 0.5] = 0  # ink is sparse: many cells blank
+            grid = cell_grid(picture, cell)
+            assert np.array_equal(pieces.cell_maxima(grid), grid.max(axis=(1, 3))), cell
+            sums = pieces.cell_sums(grid)
+            assert sums.dtype == np.float32 and np.array_equal(sums, grid.sum(axis=(1, 3))), cell
