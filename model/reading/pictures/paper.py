@@ -124,11 +124,12 @@ def rough_background(image: NDArray[np.float32]) -> NDArray[np.float32]:
     factor, small = _shrunk(image, ROUGH_SIDE)
     cell = max(MIN_CELL, -(-max(small.shape) // ROUGH_CELLS))
     grid = cell_grid(small, cell)
-    levels = np.median(grid, axis=(1, 3)).astype(np.float32)
+    rows, columns = grid.shape[0], grid.shape[2]
+    # Each cell's values side by side, for a median along one axis (np.median's over two takes a copy anyway).
+    levels = median(grid.transpose(0, 2, 1, 3).reshape(rows, columns, cell * cell), axis=-1)
     padded = pad(levels, 1, edge=True)
-    rows, columns = levels.shape
     around = np.stack([padded[i : i + rows, j : j + columns] for i in range(3) for j in range(3)])
-    smoothed = np.median(around, axis=0).astype(np.float32)
+    smoothed = median(around, axis=0)
     full = Image.fromarray(smoothed).resize((columns * cell, rows * cell), Image.Resampling.BILINEAR)
     return _enlarged(np.asarray(full, dtype=np.float32)[: small.shape[0], : small.shape[1]], factor, image.shape)
 

@@ -62,17 +62,41 @@ def _tail(values: NDArray[Any], below: int) -> tuple[NDArray[Any], int] | None:
     return np.partition(kept, place), place
 
 
-def median(values: NDArray[Any]) -> Any:
-    """Return np.median(values) over the whole array (a NumPy scalar of the values' type for floats)."""
-    if not _ours(values):
-        return np.median(values)
+def middle_values(values: NDArray[Any]) -> NDArray[Any] | None:
+    """Return the middle value of a non-empty float array, or its two middle values (lower first) where
+    its size is even, as an array of the values' type: np.median is their mean. None where a value is NaN."""
     middle = values.size // 2
     part = np.partition(values, middle, axis=None)
     if np.isnan(part[middle:].max()):  # NaN sorts last, so any NaN is here
+        return None
+    return part[middle : middle + 1] if values.size % 2 else np.array([part[:middle].max(), part[middle]])
+
+
+def median(values: NDArray[Any], axis: int | None = None) -> Any:
+    """Return np.median(values, axis=axis): over the whole array, a NumPy scalar of the values' type for
+    floats; along an axis, an array of it."""
+    if axis is not None:
+        return _median_along(values, axis)
+    pair = middle_values(values) if _ours(values) else None
+    if pair is None:
         return np.median(values)
-    # np.median takes the mean of the middle one or two values.
-    pair = part[middle : middle + 1] if values.size % 2 else np.array([part[:middle].max(), part[middle]])
-    return np.mean(pair)
+    return np.mean(pair)  # as np.median takes it
+
+
+def _median_along(values: NDArray[Any], axis: int) -> Any:
+    """Return np.median(values, axis=axis): the middle value along the axis, or the mean of the two middle ones."""
+    if not _ours(values):
+        return np.median(values, axis=axis)
+    count = values.shape[axis]
+    middle = count // 2
+    part = np.moveaxis(np.partition(values, middle, axis=axis), axis, 0)
+    if np.isnan(part[middle:].max()):  # NaN sorts last
+        return np.median(values, axis=axis)
+    if count % 2:
+        return part[middle]
+    # np.median's mean of the two, in the values' type: their sum, halved.
+    pair_sum: NDArray[Any] = part[:middle].max(axis=0) + part[middle]
+    return pair_sum / pair_sum.dtype.type(2)
 
 
 def percentile(values: NDArray[Any], q: float, axis: int | None = None) -> Any:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
-from model.reading.pictures.quantiles import _tail, median, percentile
+from model.reading.pictures.quantiles import _tail, median, middle_values, percentile
 
 QS = (0, 0.3, 10, 25.0, 50, 90, 99.7, 100)
 """The percentiles the picture pipeline takes, and the ends."""
@@ -36,6 +36,35 @@ def arrays() -> list[NDArray[Any]]:
 def test_median_is_numpys() -> None:
     for values in arrays():
         assert same(median(values), np.median(values)), values.shape
+
+
+def test_median_along_an_axis_is_numpys() -> None:
+    rng = np.random.default_rng(9)
+    # A picture's cells (17 x 17 and 16 x 16 values each, odd and even), a 3 x 3 neighbourhood stacked, others.
+    for shape in ((5, 6, 289), (5, 6, 256), (9, 5, 6), (4, 7), (1, 1), (3, 2, 2)):
+        for dtype in (np.float32, np.float64):
+            levels: NDArray[np.floating[Any]] = (rng.integers(0, 64, size=shape) / 63).astype(dtype)
+            noise: NDArray[np.floating[Any]] = (rng.normal(size=shape) * 1e-3).astype(dtype)
+            for spread in (levels, noise):
+                for axis in range(-1, len(shape)):
+                    ours, numpys = median(spread, axis=axis), np.median(spread, axis=axis)
+                    assert ours.dtype == numpys.dtype and np.array_equal(ours, numpys), (shape, dtype, axis)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        with_nan = np.array([[0.5, np.nan], [0.25, 1.0]], dtype=np.float32)
+        assert np.array_equal(median(with_nan, axis=1), np.median(with_nan, axis=1), equal_nan=True)
+
+
+def test_middle_values_are_the_ones_the_median_is_the_mean_of() -> None:
+    for values in arrays():
+        if values.dtype != np.float32 or values.size < 2:
+            continue
+        middle = middle_values(values)
+        assert middle is not None
+        ordered = np.sort(values, axis=None)
+        half = values.size // 2
+        assert np.array_equal(middle, ordered[half : half + 1] if values.size % 2 else ordered[half - 1 : half + 1])
+    assert middle_values(np.array([0.5, np.nan, 0.25], dtype=np.float32)) is None
 
 
 def test_percentile_is_numpys() -> None:
