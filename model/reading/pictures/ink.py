@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 
 from model.reading.errors import NoInkError
 from model.reading.pictures.paper import Paper, sample
-from model.reading.pictures.quantiles import median, percentile
+from model.reading.pictures.quantiles import median, middle_values, percentile
 
 NOISE_FLOOR: Final = 4.0
 """Ink starts this many standard deviations of the paper's noise above the paper."""
@@ -51,18 +51,25 @@ class Ink:
     """The strength below which a pixel is paper."""
 
 
-def ink_strength(paper: Paper) -> NDArray[np.float32]:
-    """Return each pixel's ink strength: about 0 on the paper, up to 1 for black ink."""
-    strength = ((paper.level - paper.image) / np.maximum(paper.level, np.float32(0.05))).astype(np.float32)
+def ink_strength(paper: Paper) -> tuple[NDArray[np.float32], np.float32]:
+    """Return each pixel's ink strength (about 0 on the paper, up to 1 for black ink), and the median of
+    its `sample` (the paper's)."""
+    relative = (paper.level - paper.image) / np.maximum(paper.level, np.float32(0.05))
+    strength: NDArray[np.float32] = relative.astype(np.float32, copy=False)
+    middle = middle_values(sample(strength))
+    if middle is None:  # a value is not a number, and so is the median
+        middle = np.array([np.nan], dtype=np.float32)
     # The closing sits on the top of the paper's noise: move the paper (the median pixel) back to 0.
-    strength -= np.float32(max(0.0, float(median(sample(strength)))))
-    return strength
+    shift = np.float32(max(0.0, float(np.mean(middle))))
+    strength -= shift
+    # Every value moved by the same amount keeps its order: the middle values moved are the new median's.
+    return strength, np.float32(np.mean(middle - shift))
 
 
-def noise_level(strength: NDArray[np.float32]) -> float:
-    """Return the standard deviation of the paper's noise (from the median absolute deviation)."""
-    values = sample(strength)
-    return float(1.4826 * median(np.abs(values - median(values))))
+def noise_level(strength: NDArray[np.float32], centre: np.float32) -> float:
+    """Return the standard deviation of the paper's noise (from the median absolute deviation about
+    `centre`, the median of the strength's `sample`)."""
+    return float(1.4826 * median(np.abs(sample(strength) - centre)))
 
 
 def soft(strength: NDArray[np.float32], floor: float, within: NDArray[np.bool_] | None = None) -> NDArray[np.float32]:
@@ -72,8 +79,9 @@ def soft(strength: NDArray[np.float32], floor: float, within: NDArray[np.bool_] 
     full = float(percentile(candidates, FULL_INK)) if candidates.size else 0.0
     if full < MIN_CONTRAST or full <= floor:
         raise NoInkError("no ink: the picture is blank")
-    inked: NDArray[np.float32] = np.clip((strength - floor) / (full - floor), 0, 1).astype(np.float32)
-    return inked
+    inked: NDArray[np.float32] = strength - floor  # float32, as is every step below: in place, no copies
+    inked /= full - floor
+    return np.clip(inked, 0, 1, out=inked)
 
 
 def grown(seed: NDArray[np.bool_], allowed: NDArray[np.bool_], steps: int) -> NDArray[np.bool_]:
@@ -102,8 +110,8 @@ def grown(seed: NDArray[np.bool_], allowed: NDArray[np.bool_], steps: int) -> ND
 
 def find_ink(paper: Paper) -> Ink:
     """Return the picture's ink: strength and coverage; NoInkError when there is none to tell from noise."""
-    strength = ink_strength(paper)
-    noise = noise_level(strength)
+    strength, centre = ink_strength(paper)
+    noise = noise_level(strength, centre)
     floor = NOISE_FLOOR * noise
     coverage = soft(strength, floor)
     if float(percentile(strength[coverage > 0], FULL_INK)) < MIN_SIGNAL * noise:

@@ -206,7 +206,7 @@ def keep_digit(ink: Ink) -> NDArray[np.float32]:
     if not digit.any():
         raise NoInkError("no ink: the picture is blank")
     inked = digit & (ink.coverage > 0)
-    kept: NDArray[np.float32] = np.where(inked, soft(ink.strength, ink.floor, inked), 0).astype(np.float32)
+    kept: NDArray[np.float32] = np.where(inked, soft(ink.strength, ink.floor, inked), np.float32(0))
     if not (kept > 0).any():
         raise NoInkError("no ink: the picture is blank")
     return kept

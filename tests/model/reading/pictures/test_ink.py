@@ -8,8 +8,10 @@ from numpy.typing import NDArray
 from PIL import Image, ImageDraw
 
 from model.reading.errors import NoInkError
-from model.reading.pictures.ink import grown
+from model.reading.pictures.ink import grown, ink_strength
+from model.reading.pictures.paper import Paper, find_paper, sample
 from model.reading.pictures.pipeline import digit_coverage as coverage
+from model.reading.pictures.quantiles import median
 from model.reading.pictures.thickness import crop, normalise_thickness
 from tests.pictures import SEVEN, drawn, lit
 
@@ -95,3 +97,19 @@ def test_ink_grows_into_connected_allowed_pixels_step_by_step() -> None:
             seed = rng.random(shape) < 0.05
             for steps in (0, 1, 2, 5, 40):
                 assert np.array_equal(grown(seed, allowed, steps), reached(seed, allowed, steps))
+
+
+def test_the_strengths_median_is_the_median_of_the_strength_moved_to_the_paper() -> None:
+    rng = np.random.default_rng(8)
+    photo = grey(lit(drawn(SEVEN), gradient=0.3, shadow=0.2, noise=4))
+    level = np.full((301, 399), 0.8, dtype=np.float32)  # an odd number of pixels: one middle value
+    papers = [
+        find_paper(photo),  # the closing's level on the top of the noise: the strengths move down
+        Paper(photo, np.clip(find_paper(photo).level - 0.05, 0, 1), dark=True),  # below it: they stay
+        Paper((level - rng.random(level.shape, dtype=np.float32) * np.float32(0.1)), level, dark=True),
+    ]
+    for paper in papers:
+        strength, centre = ink_strength(paper)
+        assert type(centre) is np.float32 and centre == median(sample(strength))
+    moved = ink_strength(papers[0])[0]
+    assert float(median(sample(moved))) == pytest.approx(0, abs=1e-6)
