@@ -183,7 +183,9 @@ def flat_level(image: NDArray[np.float32]) -> NDArray[np.float32] | None:
     The paper is the most common grey, and must be at least as light as the median pixel (ink is dark here).
     """
     values = sample(image)
-    steps = np.rint(np.clip(values, 0, 1) * 255).astype(np.int64)
+    grey = np.clip(values, 0, 1)  # in 8-bit steps, each operation in place
+    grey *= 255
+    steps = np.rint(grey, out=grey).astype(np.int64)
     counts = np.bincount(steps.ravel(), minlength=256)
     common = int(counts.argmax())
     around = counts[max(0, common - FLAT_TOLERANCE) : common + FLAT_TOLERANCE + 1].sum()

@@ -11,6 +11,7 @@ from model.reading.pictures.lines import (
     LINE_TILT_STEPS,
     LINE_TILTS,
     NEAR_SPREAD,
+    _darkness,
     _rough_spreads,
     _spreads,
     _tilt,
@@ -118,3 +119,14 @@ def test_group_means_are_numpys_means_in_every_layout() -> None:
             expected = used.reshape(rows, -1, LINE_GROUP).mean(axis=2)
             means = group_means(used)
             assert means.dtype == np.float32 and np.array_equal(means, expected), (darkness.shape, darkness.strides)
+
+
+def test_darkness_is_the_shortfall_from_the_level_relative_to_it_and_never_below_zero() -> None:
+    rng = np.random.default_rng(6)
+    image = rng.random((90, 120), dtype=np.float32) * np.float32(1.2)
+    level = rng.random((90, 120), dtype=np.float32)
+    level[:10] = 0  # no paper there: relative to 0.05
+    darkness = _darkness(image, level)
+    expected = np.maximum(1 - image / np.maximum(level, np.float32(0.05)), 0)
+    assert darkness.dtype == np.float32 and np.array_equal(darkness, expected)
+    assert darkness.min() == 0 and darkness.max() > 0.5
