@@ -84,28 +84,55 @@ def soft(strength: NDArray[np.float32], floor: float, within: NDArray[np.bool_] 
     return np.clip(inked, 0, 1, out=inked)
 
 
+ONE: Final = np.uint64(1)
+TOP: Final = np.uint64(63)
+"""A packed row's shifts: by one column, and from a word's last column to the next word's first."""
+
+
+def packed(mask: NDArray[np.bool_]) -> NDArray[np.uint64]:
+    """Return the mask's rows as bits, 64 columns to a word: column c is bit c % 64 of word c // 64, with
+    at least one column beyond the mask's (0) at the end of every row."""
+    height, width = mask.shape
+    words = np.zeros((height, (width // 64 + 1) * 8), dtype=np.uint8)
+    words[:, : -(-width // 8)] = np.packbits(mask, axis=1, bitorder="little")
+    return words.view("<u8").astype(np.uint64, copy=False)
+
+
+def unpacked(words: NDArray[np.uint64], width: int) -> NDArray[np.bool_]:
+    """Return the mask whose rows `packed` made into `words`, `width` columns wide."""
+    octets = words.astype("<u8", copy=False).view(np.uint8)
+    return np.unpackbits(octets, axis=1, count=width, bitorder="little").view(np.bool_)
+
+
 def grown(seed: NDArray[np.bool_], allowed: NDArray[np.bool_], steps: int) -> NDArray[np.bool_]:
-    """Return `seed` grown pixel by pixel (8 neighbours) within `allowed`, at most `steps` times or until it stops."""
-    region = seed & allowed
-    count = np.count_nonzero(region)
-    height, width = region.shape
-    # The 3x3 square around each pixel, one direction at a time, in buffers with a blank edge.
-    tall = np.zeros((height + 2, width), dtype=bool)
-    wide = np.zeros((height, width + 2), dtype=bool)
+    """Return `seed` grown pixel by pixel (8 neighbours) within `allowed`, at most `steps` times or until it stops.
+
+    On the rows' bits (`packed`), 64 pixels to a number, all the rows one after another: a step is a
+    dozen operations on a few thousand numbers where on the pixels it was as many on a hundred thousand.
+    """
+    rows = packed(seed & allowed)
+    across = rows.shape[1]
+    region, inside = rows.reshape(-1), packed(allowed).reshape(-1)
+    count = int(np.bitwise_count(region).sum())
     for _ in range(steps):
-        tall[1:-1] = region
-        middle = wide[:, 1:-1]
-        np.logical_or(tall[:-2], tall[1:-1], out=middle)
-        middle |= tall[2:]
-        larger = wide[:, :-2] | middle
-        larger |= wide[:, 2:]
-        larger &= allowed
+        # The 3x3 square around each pixel: the rows above and below, then the columns either side, a
+        # bit carried from word to word. Between rows only a column beyond the mask's is carried: its
+        # bit is 0 into the next row, and cleared by `inside` when carried into it.
+        column = region.copy()
+        column[across:] |= region[:-across]
+        column[:-across] |= region[across:]
+        larger = column << ONE
+        larger |= column
+        larger |= column >> ONE
+        larger[1:] |= column[:-1] >> TOP
+        larger[:-1] |= column[1:] << TOP
+        larger &= inside
         larger |= region
-        grown_count = np.count_nonzero(larger)  # the region only ever grows: the same count, the same region
+        grown_count = int(np.bitwise_count(larger).sum())  # it only grows: the same count, the same region
         if grown_count == count:
             break
         region, count = larger, grown_count
-    return region
+    return unpacked(region.reshape(-1, across), seed.shape[1])
 
 
 def find_ink(paper: Paper) -> Ink:

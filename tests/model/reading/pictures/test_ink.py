@@ -8,7 +8,7 @@ from numpy.typing import NDArray
 from PIL import Image, ImageDraw
 
 from model.reading.errors import NoInkError
-from model.reading.pictures.ink import grown, ink_strength
+from model.reading.pictures.ink import grown, ink_strength, packed, unpacked
 from model.reading.pictures.paper import Paper, find_paper, sample
 from model.reading.pictures.pipeline import digit_coverage as coverage
 from model.reading.pictures.quantiles import median
@@ -91,7 +91,7 @@ def reached(seed: NDArray[np.bool_], allowed: NDArray[np.bool_], steps: int) -> 
 
 def test_ink_grows_into_connected_allowed_pixels_step_by_step() -> None:
     rng = np.random.default_rng(3)
-    for shape in ((1, 9), (8, 1), (25, 31)):
+    for shape in ((1, 9), (8, 1), (25, 31), (3, 64), (5, 65), (40, 130)):  # rows of one word, of two, of three
         for _ in range(5):
             allowed = rng.random(shape) < 0.6
             seed = rng.random(shape) < 0.05
@@ -113,3 +113,15 @@ def test_the_strengths_median_is_the_median_of_the_strength_moved_to_the_paper()
         assert type(centre) is np.float32 and centre == median(sample(strength))
     moved = ink_strength(papers[0])[0]
     assert float(median(sample(moved))) == pytest.approx(0, abs=1e-6)
+
+
+def test_a_mask_packed_64_columns_to_a_word_unpacks_to_itself() -> None:
+    rng = np.random.default_rng(12)
+    for width in (1, 63, 64, 65, 400):
+        mask = rng.random((7, width)) < 0.5
+        words = packed(mask)
+        assert words.shape == (7, width // 64 + 1) and words.dtype == np.uint64
+        assert not (words[:, -1] >> np.uint64(63)).any()  # a column beyond the mask's ends every row
+        assert np.array_equal(unpacked(words, width), mask)
+        column = int(rng.integers(width))
+        assert bool(words[3, column // 64] >> np.uint64(column % 64) & np.uint64(1)) == mask[3, column]
