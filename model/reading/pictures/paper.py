@@ -91,10 +91,12 @@ def sample(values: NDArray[np.float32]) -> NDArray[np.float32]:
 
 
 def cell_grid(image: NDArray[np.float32], cell: int) -> NDArray[np.float32]:
-    """Return the image padded (edge values) to whole cells and viewed as (rows, cell, columns, cell)."""
+    """Return the image padded (edge values) to whole cells and viewed as (rows, cell, columns, cell): a view
+    of the image itself (not a copy) where it is whole cells already."""
     height, width = image.shape
-    padded = pad(image, ((0, -height % cell), (0, -width % cell)), edge=True)
-    return padded.reshape(padded.shape[0] // cell, cell, padded.shape[1] // cell, cell)
+    if height % cell or width % cell:
+        image = pad(image, ((0, -height % cell), (0, -width % cell)), edge=True)
+    return image.reshape(image.shape[0] // cell, cell, image.shape[1] // cell, cell)
 
 
 def _shrunk(image: NDArray[np.float32], side: int = BACKGROUND_SIDE) -> tuple[int, NDArray[np.float32]]:

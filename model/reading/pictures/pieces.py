@@ -103,7 +103,7 @@ def _merged(parent: NDArray[np.int64], first: NDArray[np.int64], second: NDArray
             return parent
         one, other = one[apart], other[apart]
         np.minimum.at(parent, np.maximum(one, other), np.minimum(one, other))
-        while not np.array_equal(jumped := parent[parent], parent):
+        while ((jumped := parent[parent]) != parent).any():  # not np.array_equal: its checks cost more here
             parent = jumped
 
 

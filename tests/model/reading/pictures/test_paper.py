@@ -6,7 +6,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image, ImageDraw
 
-from model.reading.pictures.paper import closing, find_paper, flat_level, running
+from model.reading.pictures.paper import cell_grid, closing, find_paper, flat_level, running
 from model.reading.pictures.pipeline import digit_coverage
 from tests.pictures import SEVEN, drawn, lit
 
@@ -71,3 +71,13 @@ def test_closing_fills_dark_features_narrower_than_its_square_and_keeps_wider_on
     closed = closing(image, 9)
     assert np.all(closed[10:14, 5:55] == 1)
     assert np.all(closed[30:55, 30:55] == np.float32(0.4))
+
+
+def test_cell_grid_pads_with_the_edge_to_whole_cells_and_views_a_picture_that_is_whole_cells() -> None:
+    picture = np.random.default_rng(2).random((30, 40), dtype=np.float32)
+    whole = cell_grid(picture, 5)
+    assert whole.shape == (6, 5, 8, 5) and np.shares_memory(whole, picture)
+    assert np.array_equal(whole[1, 2, 3, 4], picture[7, 19])
+    padded = cell_grid(picture, 7)
+    assert padded.shape == (5, 7, 6, 7) and not np.shares_memory(padded, picture)
+    assert np.array_equal(padded.reshape(35, 42), np.pad(picture, ((0, 5), (0, 2)), mode="edge"))
