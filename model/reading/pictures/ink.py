@@ -54,7 +54,8 @@ class Ink:
 def ink_strength(paper: Paper) -> tuple[NDArray[np.float32], np.float32]:
     """Return each pixel's ink strength (about 0 on the paper, up to 1 for black ink), and the median of
     its `sample` (the paper's)."""
-    relative = (paper.level - paper.image) / np.maximum(paper.level, np.float32(0.05))
+    relative = paper.level - paper.image
+    relative /= np.maximum(paper.level, np.float32(0.05))
     strength: NDArray[np.float32] = relative.astype(np.float32, copy=False)
     middle = middle_values(sample(strength))
     if middle is None:  # a value is not a number, and so is the median
@@ -69,7 +70,8 @@ def ink_strength(paper: Paper) -> tuple[NDArray[np.float32], np.float32]:
 def noise_level(strength: NDArray[np.float32], centre: np.float32) -> float:
     """Return the standard deviation of the paper's noise (from the median absolute deviation about
     `centre`, the median of the strength's `sample`)."""
-    return float(1.4826 * median(np.abs(sample(strength) - centre)))
+    deviation = sample(strength) - centre
+    return float(1.4826 * median(np.abs(deviation, out=deviation)))
 
 
 def soft(strength: NDArray[np.float32], floor: float, within: NDArray[np.bool_] | None = None) -> NDArray[np.float32]:
@@ -141,13 +143,14 @@ def find_ink(paper: Paper) -> Ink:
     noise = noise_level(strength, centre)
     floor = NOISE_FLOOR * noise
     coverage = soft(strength, floor)
-    if float(percentile(strength[coverage > 0], FULL_INK)) < MIN_SIGNAL * noise:
+    inked = coverage > 0
+    if float(percentile(strength[inked], FULL_INK)) < MIN_SIGNAL * noise:
         raise NoInkError("no ink: the picture is blank")
     faint = FAINT_FLOOR * noise
-    joined = grown(coverage > 0, strength > faint, GROWTH_STEPS)
+    joined = grown(inked, strength > faint, GROWTH_STEPS)
     if faint < floor and joined.any():
         # Within the grown ink, coverage counts from the lower floor (never less than it was).
-        low = soft(strength, faint, coverage > 0)
-        coverage = np.where(joined, np.maximum(coverage, low), coverage)
+        low = soft(strength, faint, inked)
+        np.maximum(coverage, low, out=coverage, where=joined)
         return Ink(strength, coverage, faint)
     return Ink(strength, coverage, floor)
