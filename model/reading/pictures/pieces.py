@@ -13,7 +13,7 @@ Then the digit's coverage is measured again from the digit alone (a shadow may h
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -107,13 +107,26 @@ def _merged(parent: NDArray[np.int64], first: NDArray[np.int64], second: NDArray
             parent = jumped
 
 
-def label(mask: NDArray[np.bool_]) -> NDArray[np.int64]:
-    """Return the connected pieces (8 neighbours) of the mask: each cell's label, -1 off the mask.
+class _Runs(NamedTuple):
+    """A mask cut into runs (cells side by side in a row), each run's piece found (`_runs`)."""
 
-    A piece's label is the flat index (row x columns + column) of its first cell in reading order.
-    The mask is cut into runs (cells in a row, side by side); a run joins a run in the row above
-    where they share a column or touch at a corner; runs are joined into pieces by `_merged`.
-    """
+    flat: NDArray[np.bool_]
+    """The mask with a blank row on top and a blank column on the left, flattened."""
+    width: int
+    """The columns of `flat`'s rows (the mask's and the blank one)."""
+    run: NDArray[np.int64]
+    """Each cell's run, in reading order (meaningful on the mask)."""
+    starts: NDArray[np.int64]
+    """Each run's first cell in `flat`."""
+    ends: NDArray[np.int64]
+    """Each run's last cell in `flat`."""
+    root: NDArray[np.int64]
+    """Each run's piece: the piece's first run."""
+
+
+def _runs(mask: NDArray[np.bool_]) -> _Runs:
+    """Return the mask's runs and pieces (8 neighbours): a run joins a run in the row above where they
+    share a column or touch at a corner; runs are joined into pieces by `_merged`."""
     rows, columns = mask.shape
     # A blank row on top and a blank column on the left: no run goes on from one row into the next,
     # and every cell has a row above it, so the neighbours above are whole-array shifts of the flat mask.
@@ -125,7 +138,7 @@ def label(mask: NDArray[np.bool_]) -> NDArray[np.int64]:
     begins[1:] &= ~flat[:-1]
     ends = flat.copy()
     ends[:-1] &= ~flat[1:]
-    run = np.cumsum(begins) - 1  # each cell's run, in reading order (meaningful on the mask)
+    run = np.cumsum(begins) - 1
     starts = np.flatnonzero(begins)
     # One cell per place where two runs meet: the first of each stretch of cells that have a cell right
     # above them, and each run's first (last) cell when the cell above and before (after) it is inked.
@@ -134,16 +147,35 @@ def label(mask: NDArray[np.bool_]) -> NDArray[np.int64]:
     straight = np.flatnonzero(stacked) + width
     before = np.flatnonzero(begins[width + 1 :] & flat[: -width - 1]) + width + 1
     after = np.flatnonzero(ends[width:-1] & flat[1:-width]) + width
-    parent = _merged(
+    root = _merged(
         np.arange(starts.size),
         np.concatenate((run[straight], run[before], run[after])),
         np.concatenate((run[straight - width], run[before - width - 1], run[after - width + 1])),
     )
+    return _Runs(flat, width, run, starts, np.flatnonzero(ends), root)
+
+
+def label(mask: NDArray[np.bool_]) -> NDArray[np.int64]:
+    """Return the connected pieces (8 neighbours) of the mask: each cell's label, -1 off the mask.
+
+    A piece's label is the flat index (row x columns + column) of its first cell in reading order.
+    """
+    rows, columns = mask.shape
+    runs = _runs(mask)
     # A piece's smallest run is its first in reading order, and that run's first cell the piece's first.
-    first_cell = (starts // width - 1) * columns + starts % width - 1
-    labels = np.full(flat.size, -1, dtype=np.int64)
-    labels[flat] = first_cell[parent[run[flat]]]
-    return labels.reshape(rows + 1, width)[1:, 1:]
+    first_cell = (runs.starts // runs.width - 1) * columns + runs.starts % runs.width - 1
+    labels = np.full(runs.flat.size, -1, dtype=np.int64)
+    labels[runs.flat] = first_cell[runs.root[runs.run[runs.flat]]]
+    return labels.reshape(rows + 1, runs.width)[1:, 1:]
+
+
+def piece_sizes(mask: NDArray[np.bool_]) -> NDArray[np.int64]:
+    """Return how many cells each connected piece (8 neighbours) of the mask holds, in the order of the
+    pieces' first cells: what np.bincount(label(mask)[mask]) holds where it is not 0, without labelling
+    every cell (each run's length added to its piece)."""
+    runs = _runs(mask)
+    sizes = np.bincount(runs.root, weights=runs.ends - runs.starts + 1, minlength=runs.starts.size)
+    return sizes[sizes > 0].astype(np.int64)
 
 
 def _choose(

@@ -12,7 +12,7 @@ The shape is kept: thinning never goes so far that a stroke breaks or a loop ope
 stops before (GROW_MARGIN) a loop's hole fills in. Growing may join strokes that nearly touch: a
 thin pen's stroke broken by the blur is joined that way, and refusing it cost more (measured on the
 faint-pen set, 87.8% against 95.6%) than it saved. Both are checked by
-counting the pieces of ink and of paper (model.reading.pictures.pieces.label) before and after; where
+counting the pieces of ink and of paper (model.reading.pictures.pieces.piece_sizes) before and after; where
 they change, the change is halved, and given up after HALVINGS tries.
 """
 
@@ -26,7 +26,7 @@ from PIL import Image
 
 from model.constants import BOX_SIDE
 from model.reading.pictures.padding import pad
-from model.reading.pictures.pieces import label
+from model.reading.pictures.pieces import piece_sizes
 from model.reading.pictures.quantiles import percentile
 
 TARGET_WIDTH: Final = 2.45
@@ -112,8 +112,7 @@ def shape(ink: NDArray[np.float32]) -> tuple[int, int]:
     solid = pad(ink > 0.5 * float(percentile(inked, 90)) if inked.size else ink > 0, 1)
     counts = []
     for mask in (solid, ~solid):
-        labels = label(mask)
-        sizes = np.bincount(labels[mask])
+        sizes = piece_sizes(mask)
         counts.append(int((sizes >= MIN_PIECE_PIXELS).sum()))
     return counts[0], counts[1]
 

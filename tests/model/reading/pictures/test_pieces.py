@@ -91,14 +91,18 @@ def test_label_matches_the_reference_on_the_masks_of_real_pictures(monkeypatch: 
     # The masks the pipeline labels (grid cells of ink, then ink and paper while strokes are thinned or
     # grown), recorded while it reads photos of a thin, a thick and a shaded pen's seven.
     masks: list[NDArray[np.bool_]] = []
-    label = pieces.label
+    label, piece_sizes = pieces.label, pieces.piece_sizes
 
     def recording(mask: NDArray[np.bool_]) -> NDArray[np.int64]:
         masks.append(mask.copy())
         return label(mask)
 
+    def recording_sizes(mask: NDArray[np.bool_]) -> NDArray[np.int64]:
+        masks.append(mask.copy())
+        return piece_sizes(mask)
+
     monkeypatch.setattr(pieces, "label", recording)
-    monkeypatch.setattr(thickness, "label", recording)
+    monkeypatch.setattr(thickness, "piece_sizes", recording_sizes)
     for picture in (
         drawn(SEVEN, width=3),
         drawn(SEVEN, width=40),
@@ -108,7 +112,22 @@ def test_label_matches_the_reference_on_the_masks_of_real_pictures(monkeypatch: 
     monkeypatch.undo()
     assert len(masks) >= 5 and any(mask.shape[0] > 60 for mask in masks)
     for mask in masks:
-        assert np.array_equal(pieces.label(mask), reference_label(mask))
+        reference = reference_label(mask)
+        assert np.array_equal(pieces.label(mask), reference)
+        sizes = np.bincount(reference[mask]) if mask.any() else np.zeros(0, dtype=np.int64)
+        assert np.array_equal(pieces.piece_sizes(mask), sizes[sizes > 0])
+
+
+def test_piece_sizes_are_the_cells_of_each_labelled_piece() -> None:
+    rng = np.random.default_rng(13)
+    for shape in ((1, 1), (1, 9), (9, 1), (30, 40)):
+        for share in (0.0, 0.3, 0.6, 1.0):
+            mask = rng.random(shape) < share
+            labels = pieces.label(mask)
+            sizes = np.bincount(labels[mask]) if mask.any() else np.zeros(0, dtype=np.int64)
+            found = pieces.piece_sizes(mask)
+            assert found.dtype == np.int64 and np.array_equal(found, sizes[sizes > 0]), (shape, share)
+    assert pieces.piece_sizes(spiral(41)).tolist() == [int(spiral(41).sum())]
 
 
 def test_cell_maxima_and_sums_are_numpys_for_every_cell_size() -> None:
