@@ -74,16 +74,35 @@ def noise_level(strength: NDArray[np.float32], centre: np.float32) -> float:
     return float(1.4826 * median(np.abs(deviation, out=deviation)))
 
 
-def soft(strength: NDArray[np.float32], floor: float, within: NDArray[np.bool_] | None = None) -> NDArray[np.float32]:
-    """Return coverage: 0 up to `floor`, 1 from the ink's typical strength (measured `within`, if given)."""
-    values = strength[within] if within is not None else sample(strength)
+def _typical(values: NDArray[np.float32], floor: float) -> float:
+    """Return the ink's typical strength among `values` (FULL_INK of those clearly above the paper);
+    NoInkError when it is too faint to be ink."""
     candidates = values[values > max(floor, MIN_CONTRAST)]
     full = float(percentile(candidates, FULL_INK)) if candidates.size else 0.0
     if full < MIN_CONTRAST or full <= floor:
         raise NoInkError("no ink: the picture is blank")
+    return full
+
+
+def _covered(strength: NDArray[np.float32], floor: float, full: float) -> NDArray[np.float32]:
+    """Return coverage from strength: 0 up to `floor`, 1 from `full`, linear between."""
     inked: NDArray[np.float32] = strength - floor  # float32, as is every step below: in place, no copies
     inked /= full - floor
     return np.clip(inked, 0, 1, out=inked)
+
+
+def soft(strength: NDArray[np.float32], floor: float, within: NDArray[np.bool_] | None = None) -> NDArray[np.float32]:
+    """Return coverage: 0 up to `floor`, 1 from the ink's typical strength (measured `within`, if given)."""
+    values = strength[within] if within is not None else sample(strength)
+    return _covered(strength, floor, _typical(values, floor))
+
+
+def soft_within(strength: NDArray[np.float32], floor: float, within: NDArray[np.bool_]) -> NDArray[np.float32]:
+    """Return soft(strength, floor, within) within `within` and 0 elsewhere, worked out on those pixels alone."""
+    values = strength[within]
+    coverage = np.zeros_like(strength)
+    coverage[within] = _covered(values, floor, _typical(values, floor))
+    return coverage
 
 
 ONE: Final = np.uint64(1)

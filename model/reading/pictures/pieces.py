@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from model.reading.errors import NoInkError
-from model.reading.pictures.ink import Ink, soft
+from model.reading.pictures.ink import Ink, soft_within
 from model.reading.pictures.padding import pad
 from model.reading.pictures.paper import cell_grid
 from model.reading.pictures.quantiles import percentile
@@ -227,8 +227,11 @@ def digit_mask(coverage: NDArray[np.float32], strength: NDArray[np.float32]) -> 
         keep[piece] = max(gap_x, gap_y) <= reach and (piece == main or not touches[piece] or touches[main])
     kept = np.zeros(present.shape, dtype=bool)
     kept[rows, columns] = keep[index] & ink
-    # Back to pixels, one cell of slack around each kept cell for the pieces' soft edges.
-    pixels = np.repeat(np.repeat(_grow(kept), step, axis=0), step, axis=1)
+    # Back to pixels, one cell of slack around each kept cell for the pieces' soft edges: each cell a
+    # step x step square (one copy, where repeating along each axis in turn made two).
+    grown = _grow(kept)
+    cells = np.broadcast_to(grown[:, None, :, None], (grown.shape[0], step, grown.shape[1], step))
+    pixels = cells.reshape(grown.shape[0] * step, grown.shape[1] * step)
     return pixels[: coverage.shape[0], : coverage.shape[1]]
 
 
@@ -238,7 +241,7 @@ def keep_digit(ink: Ink) -> NDArray[np.float32]:
     if not digit.any():
         raise NoInkError("no ink: the picture is blank")
     inked = digit & (ink.coverage > 0)
-    kept: NDArray[np.float32] = np.where(inked, soft(ink.strength, ink.floor, inked), np.float32(0))
+    kept = soft_within(ink.strength, ink.floor, inked)
     if not (kept > 0).any():
         raise NoInkError("no ink: the picture is blank")
     return kept

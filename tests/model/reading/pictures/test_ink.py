@@ -8,7 +8,7 @@ from numpy.typing import NDArray
 from PIL import Image, ImageDraw
 
 from model.reading.errors import NoInkError
-from model.reading.pictures.ink import grown, ink_strength, packed, unpacked
+from model.reading.pictures.ink import grown, ink_strength, packed, soft, soft_within, unpacked
 from model.reading.pictures.paper import Paper, find_paper, sample
 from model.reading.pictures.pipeline import digit_coverage as coverage
 from model.reading.pictures.quantiles import median
@@ -125,3 +125,15 @@ def test_a_mask_packed_64_columns_to_a_word_unpacks_to_itself() -> None:
         assert np.array_equal(unpacked(words, width), mask)
         column = int(rng.integers(width))
         assert bool(words[3, column // 64] >> np.uint64(column % 64) & np.uint64(1)) == mask[3, column]
+
+
+def test_coverage_worked_out_within_a_mask_is_the_whole_pictures_there_and_0_elsewhere() -> None:
+    rng = np.random.default_rng(14)
+    strength = rng.random((60, 80), dtype=np.float32) * np.float32(0.6)
+    within = rng.random((60, 80)) < 0.3
+    for floor in (0.0, 0.05, 0.2):
+        expected = np.where(within, soft(strength, floor, within), np.float32(0))
+        found = soft_within(strength, floor, within)
+        assert found.dtype == np.float32 and np.array_equal(found, expected)
+    with pytest.raises(NoInkError):
+        soft_within(np.zeros((5, 5), dtype=np.float32), 0.01, np.ones((5, 5), dtype=bool))
