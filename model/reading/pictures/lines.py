@@ -167,11 +167,15 @@ def _bands(rows: NDArray[np.bool_]) -> list[tuple[int, int]]:
     return [(int(start), int(end)) for start, end in zip(edges[::2], edges[1::2], strict=True)]
 
 
-def _row_percentile(ordered: NDArray[np.float32], counts: NDArray[np.int64], share: float) -> NDArray[np.float32]:
-    """Return each row's `share` percentile (linear between ranks) of its first `counts` values, sorted."""
-    position = share * np.maximum(counts - 1, 0)
+def _row_percentiles(
+    ordered: NDArray[np.float32], counts: NDArray[np.int64], shares: tuple[float, ...]
+) -> NDArray[np.float32]:
+    """Return each row's percentile at each of `shares` (linear between ranks) of its first `counts` values,
+    sorted: one row of results a share. All the shares at once, each number as it would be alone."""
+    last = np.maximum(counts - 1, 0)
+    position = np.array(shares)[:, None] * last
     low = np.floor(position).astype(np.int64)
-    high = np.minimum(low + 1, np.maximum(counts - 1, 0))
+    high = np.minimum(low + 1, last)
     rows = np.arange(ordered.shape[0])
     below, above = ordered[rows, low], ordered[rows, high]
     value = below + (position - low) * (above - below)
@@ -197,12 +201,14 @@ def _line_rows(darkness: NDArray[np.float32]) -> tuple[NDArray[np.float32], NDAr
     beyond = int(np.abs(shift).max())
     source = np.arange(-beyond, height + beyond)[:, None] - shift
     inside = (source >= 0) & (source < height)
-    straight = np.where(inside, np.take_along_axis(grouped, np.clip(source, 0, height - 1), axis=0), np.nan)
+    # Taken from the groups with 2 x beyond rows of not-a-number above and below (one gather, no clip or where).
+    padded = np.full((height + 4 * beyond, groups), np.nan, dtype=grouped.dtype)
+    padded[2 * beyond : 2 * beyond + height] = grouped
+    straight = padded.reshape(-1)[(source + 2 * beyond) * groups + np.arange(groups)]
     ordered = np.sort(straight, axis=1)  # not-a-number last
     counts = inside.sum(axis=1)
-    across = _row_percentile(ordered, counts, 1 - LINE_SPAN)
-    typical = _row_percentile(ordered, counts, 0.5)
-    darkest = np.minimum(_row_percentile(ordered, counts, LINE_SPAN), LINE_DARKER * typical)
+    across, typical, darkest = _row_percentiles(ordered, counts, (1 - LINE_SPAN, 0.5, LINE_SPAN))
+    darkest = np.minimum(darkest, LINE_DARKER * typical)
     # Each row against its neighbours' (a running median), as the closing leaves the paper a little dark
     # or light in places (near an edge); and the noise from the rows' spread, not the pixels': on
     # squared paper the lines cover so many pixels that the pixels' spread is mostly lines.

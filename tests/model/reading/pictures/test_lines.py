@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from numpy.typing import NDArray
 from PIL import Image, ImageFilter
 
@@ -13,6 +14,7 @@ from model.reading.pictures.lines import (
     NEAR_SPREAD,
     _darkness,
     _rough_spreads,
+    _row_percentiles,
     _spreads,
     _tilt,
     group_means,
@@ -130,3 +132,19 @@ def test_darkness_is_the_shortfall_from_the_level_relative_to_it_and_never_below
     expected = np.maximum(1 - image / np.maximum(level, np.float32(0.05)), 0)
     assert darkness.dtype == np.float32 and np.array_equal(darkness, expected)
     assert darkness.min() == 0 and darkness.max() > 0.5
+
+
+def test_row_percentiles_are_each_rows_percentiles_of_its_values_and_each_the_same_alone() -> None:
+    rng = np.random.default_rng(7)
+    counts = rng.integers(0, 13, 40)
+    values = rng.random((40, 12)).astype(np.float32)
+    values[np.arange(12) >= counts[:, None]] = np.nan  # each row's values first, then not-a-number
+    ordered = np.sort(values, axis=1)
+    shares = (0.25, 0.5, 0.75)
+    together = _row_percentiles(ordered, counts, shares)
+    assert together.shape == (3, 40) and together.dtype == np.float32
+    for which, share in enumerate(shares):
+        assert np.array_equal(together[which], _row_percentiles(ordered, counts, (share,))[0])
+        for row, count in enumerate(counts):
+            expected = np.percentile(ordered[row, :count].astype(np.float64), 100 * share) if count else 0.0
+            assert together[which, row] == pytest.approx(expected, rel=1e-6, abs=1e-7)
