@@ -114,8 +114,6 @@ class _Runs(NamedTuple):
     """The mask with a blank row on top and a blank column on the left, flattened."""
     width: int
     """The columns of `flat`'s rows (the mask's and the blank one)."""
-    run: NDArray[np.int64]
-    """Each cell's run, in reading order (meaningful on the mask)."""
     starts: NDArray[np.int64]
     """Each run's first cell in `flat`."""
     ends: NDArray[np.int64]
@@ -138,7 +136,6 @@ def _runs(mask: NDArray[np.bool_]) -> _Runs:
     begins[1:] &= ~flat[:-1]
     ends = flat.copy()
     ends[:-1] &= ~flat[1:]
-    run = np.cumsum(begins) - 1
     starts = np.flatnonzero(begins)
     # One cell per place where two runs meet: the first of each stretch of cells that have a cell right
     # above them, and each run's first (last) cell when the cell above and before (after) it is inked.
@@ -149,10 +146,16 @@ def _runs(mask: NDArray[np.bool_]) -> _Runs:
     after = np.flatnonzero(ends[width:-1] & flat[1:-width]) + width
     root = _merged(
         np.arange(starts.size),
-        np.concatenate((run[straight], run[before], run[after])),
-        np.concatenate((run[straight - width], run[before - width - 1], run[after - width + 1])),
+        _run_of(starts, np.concatenate((straight, before, after))),
+        _run_of(starts, np.concatenate((straight - width, before - width - 1, after - width + 1))),
     )
-    return _Runs(flat, width, run, starts, np.flatnonzero(ends), root)
+    return _Runs(flat, width, starts, np.flatnonzero(ends), root)
+
+
+def _run_of(starts: NDArray[np.int64], cells: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Return the run of each of `cells` (cells of the mask), given where the runs start, in reading order."""
+    runs: NDArray[np.int64] = np.searchsorted(starts, cells, side="right") - 1
+    return runs
 
 
 def label(mask: NDArray[np.bool_]) -> NDArray[np.int64]:
@@ -165,7 +168,7 @@ def label(mask: NDArray[np.bool_]) -> NDArray[np.int64]:
     # A piece's smallest run is its first in reading order, and that run's first cell the piece's first.
     first_cell = (runs.starts // runs.width - 1) * columns + runs.starts % runs.width - 1
     labels = np.full(runs.flat.size, -1, dtype=np.int64)
-    labels[runs.flat] = first_cell[runs.root[runs.run[runs.flat]]]
+    labels[runs.flat] = first_cell[runs.root[_run_of(runs.starts, np.flatnonzero(runs.flat))]]
     return labels.reshape(rows + 1, runs.width)[1:, 1:]
 
 
