@@ -21,7 +21,7 @@ import pytest
 
 from model.serving.weights import load
 from model.training.live.yielding import stat_fields
-from tests.e2e.browser import ARTIFACTS, Browser, Page, draw_one, expect, open_page, pad_box, stroke
+from tests.e2e.browser import ARTIFACTS, REPO, Browser, Page, draw_one, expect, open_page, pad_box, stroke
 from tests.e2e.test_accessibility import assert_no_axe_violations
 from tests.server import Server
 
@@ -404,21 +404,23 @@ def test_a_job_at_its_time_limit_keeps_its_network_for_download(browser: Browser
 
 
 def test_the_page_says_when_the_server_is_busy_and_training_slows(learn_server: Server, browser: Browser) -> None:
-    """While its worker answers drawings, a job steps aside (DIGITS_LEARN_YIELD_SHARE) and the page says why."""
+    """While its worker reads pictures, a job steps aside (DIGITS_LEARN_YIELD_SHARE) and the page says why."""
     page, problems = open_page(browser, f"{learn_server.url}/learn")
     busy = page.get_by_test_id("server-busy")
     page.get_by_role("button", name="Start", exact=True).click()
     expect(page.get_by_test_id("status")).to_have_attribute("data-state", "running", timeout=30_000)
     expect(busy).to_be_hidden()
-    drawing = json.dumps({"strokes": [[[0, 0], [10, 40], [20, 80]]], "layers": False}).encode()
+    photo = (REPO / "docs" / "digit-photo.jpg").read_bytes()
     stop = threading.Event()
 
-    def serve_drawings() -> None:  # one client back to back keeps the worker above half a CPU
+    def send_photos() -> None:
+        # One client back to back: a photo costs the worker milliseconds and this client far less, so the worker
+        # stays well above half a CPU however slowly this test's own process runs.
         with httpx.Client(base_url=learn_server.url) as client:
             while not stop.is_set():
-                client.post("/predict", content=drawing, headers={"Content-Type": "application/json"})
+                client.post("/predict/image", files={"image": ("digit.jpg", photo, "image/jpeg")})
 
-    client = threading.Thread(target=serve_drawings)
+    client = threading.Thread(target=send_photos)
     client.start()
     try:
         expect(busy).to_be_visible(timeout=10_000)
