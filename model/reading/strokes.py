@@ -54,7 +54,7 @@ Strokes = Sequence[Sequence[Sequence[float]]]
 @dataclass(frozen=True)
 class Points:
     """A drawing's points laid out flat, as the rendering reads them: every point's x and y, stroke after stroke,
-    and the index just past each non-empty stroke.
+    and where each non-empty stroke begins and ends.
 
     A server that has just checked a request's strokes builds this once (app.parsing), so that the numbers
     are walked in Python once per request, not once to check them and again to draw them.
@@ -62,7 +62,6 @@ class Points:
 
     xy: NDArray[np.float64]
     """The points as two rows, x then y: (2, count)."""
-    ends: NDArray[np.intp]
     tips: NDArray[np.intp]
     """The index of each stroke's first point, then of each stroke's last point (where the pen goes down and up)."""
 
@@ -84,20 +83,13 @@ class Points:
         ends = list(accumulate(n for n in lengths if n))
         tips = [0, *ends[:-1], *(end - 1 for end in ends)]
         # Rows, not columns, so that each coordinate's reductions run over contiguous memory (3x faster).
-        xy = np.ascontiguousarray(coordinates.reshape(-1, 2).T)
-        return cls(xy, np.array(ends, dtype=np.intp), np.array(tips, dtype=np.intp))
+        return cls(np.ascontiguousarray(coordinates.reshape(-1, 2).T), np.array(tips, dtype=np.intp))
 
     @property
-    def x(self) -> NDArray[np.float64]:
-        """Return every point's x."""
-        x: NDArray[np.float64] = self.xy[0]
-        return x
-
-    @property
-    def y(self) -> NDArray[np.float64]:
-        """Return every point's y."""
-        y: NDArray[np.float64] = self.xy[1]
-        return y
+    def lasts(self) -> NDArray[np.intp]:
+        """Return the index of each stroke's last point."""
+        lasts: NDArray[np.intp] = self.tips[self.tips.size // 2 :]
+        return lasts
 
     @property
     def count(self) -> int:
@@ -143,7 +135,7 @@ def _pen_positions(points: Points, pen_width: float) -> NDArray[np.float64]:
     scaled *= (BOX_SIDE - pen_width) / extent if extent > 0 else 0.0  # a single point: 0
     apart = scaled[:, 1:] - scaled[:, :-1]
     step = np.hypot(apart[0], apart[1])
-    step[tips[points.ends.size : -1]] = 0.0  # the pen is lifted between strokes: no ink from one to the next
+    step[points.lasts[:-1]] = 0.0  # the pen is lifted between strokes: no ink from one to the next
     along = np.empty(xy.shape[1])
     along[0] = 0.0
     np.add.accumulate(step, out=along[1:])

@@ -113,7 +113,7 @@ def test_a_huge_scribble_is_sampled_within_the_pen_budget() -> None:
     zigzag = [[[float(i % 2) * 1e6, float(i)] for i in range(100)] for _ in range(100)]
     points = Points.of(zigzag)
     positions = _pen_positions(points, PEN_WIDTH)
-    assert positions.shape[0] == 2 and positions.shape[1] <= MAX_PEN_DOWNS + 2 * len(points.ends)
+    assert positions.shape[0] == 2 and positions.shape[1] <= MAX_PEN_DOWNS + len(points.tips)
     image = render(zigzag)
     assert 0 < image.mean() < 1
 
@@ -136,7 +136,7 @@ def test_render_many_refuses_a_drawing_without_ink() -> None:
 def test_points_are_drawn_exactly_as_their_strokes() -> None:
     drawings: list[Strokes] = [SEVEN, [[[42, 42]]], [[], [[0, 0], [0, 100]], [], [[30, 50]]]]
     points = [Points.of(drawing) for drawing in drawings]
-    assert points[2].count == 3 and points[2].ends.tolist() == [2, 3]  # empty strokes leave no mark
+    assert points[2].count == 3 and points[2].lasts.tolist() == [1, 2]  # empty strokes leave no mark
     for drawing, drawn in zip(drawings, points, strict=True):
         np.testing.assert_array_equal(render(drawn), render(drawing))
     np.testing.assert_array_equal(render_many(points), render_many(drawings))
