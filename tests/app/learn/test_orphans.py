@@ -74,12 +74,7 @@ def test_killing_the_server_ends_the_job_within_two_seconds() -> None:
     with Server(app_command()) as server, training_job(server) as (_client, pid):
         os.kill(server.pid, signal.SIGKILL)  # the server process alone, as a crash would (stop() signals its session)
         server.wait()
-        assert wait_until(lambda: _gone(pid), 2.0) is not None, "the job outlived its server"
-
-
-def _gone(pid: int) -> bool:
-    """Return True when `pid` no longer runs (or is a zombie waiting for its reaper)."""
-    return not running(pid)
+        assert wait_until(lambda: not running(pid), 2.0) is not None, "the job outlived its server"
 
 
 def test_a_socket_outlives_the_slow_client_deadlines() -> None:
