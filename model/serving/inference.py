@@ -36,7 +36,7 @@ ROWS_ONE_BY_ONE = 3
 A matrix-vector product reads the weights once; a product of a few rows by the weights costs several times more
 (OpenBLAS packs the whole weight matrix first: about 0.2 ms for 400x1200, whatever the number of rows). On the
 shipped 784-1200-400-10, predict_many read 2 drawings row by row in 0.6-0.8x the time it took together, 3 in
-0.75x, and 4 in about the same (benchmarks/inference.py prints it); the server's batches at 8 connections are
+0.6-0.75x, and 4 in about the same (benchmarks/inference.py prints it); the server's batches at 8 connections are
 mostly 2, 4 and 8 drawings.
 """
 
