@@ -14,6 +14,7 @@ import math
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -289,6 +290,12 @@ def machine_note() -> str:
     """Return one line on the machine: CPUs and the load average when the figures were taken."""
     load = os.getloadavg()
     return f"{os.cpu_count()} CPUs, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, Python {sys.version.split()[0]}"
+
+
+def spread(values: Sequence[float], fmt: str) -> str:
+    """Return the median of `values`, and their range when there are several, formatted with `fmt`."""
+    middle = format(statistics.median(values), fmt)
+    return middle if len(values) == 1 else f"{middle} ({format(min(values), fmt)}-{format(max(values), fmt)})"
 
 
 def finish(path: str | None, benchmark: str, env: dict[str, str], results: dict[str, Any], *, failed: int) -> int:

@@ -92,12 +92,6 @@ def verdict(value: float | None, target: float, *, at_least: bool) -> str:
     return "met" if (value >= target if at_least else value <= target) else "MISSED"
 
 
-def spread(values: list[float], fmt: str) -> str:
-    """Return the median of `values`, and their range when there are several, formatted with `fmt`."""
-    middle = format(statistics.median(values), fmt)
-    return middle if len(values) == 1 else f"{middle} ({format(min(values), fmt)}-{format(max(values), fmt)})"
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=5.0, help="measured seconds per run (default 5)")
@@ -134,8 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     for name, by_count in rounds.items():
         for connections, runs in by_count.items():
-            rps = spread([r["rps"] for r in runs], ".0f")
-            p50 = spread([r["latency_ms"]["p50"] for r in runs], ".2f")
+            rps = driver.spread([r["rps"] for r in runs], ".0f")
+            p50 = driver.spread([r["latency_ms"]["p50"] for r in runs], ".2f")
             p99 = statistics.median(r["latency_ms"]["p99"] for r in runs)
             cpu = statistics.median(r["server_cpu_percent"] for r in runs)
             per_request = statistics.median(r["server_cpu_us_per_request"] or 0.0 for r in runs)
@@ -176,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for label, values, target, at_least, unit in targets:
         value = statistics.median(values) if values else None
-        shown = "n/a" if value is None else spread(values, ".2f" if unit == " ms" else ".3f") + unit
+        shown = "n/a" if value is None else driver.spread(values, ".2f" if unit == " ms" else ".3f") + unit
         judged = "" if target is None else f"   target {'>=' if at_least else '<='} {target:g}{unit}: "
         judged += "" if target is None else verdict(value, target, at_least=at_least)
         print(f"  {label:<50}{shown:>26}{judged}")
