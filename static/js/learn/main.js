@@ -220,7 +220,9 @@ function progress(p) {
   costPlot.add("validation", p.examples_seen, p.validation_cost);
   accuracyPlot.add("validation", p.examples_seen, Number.isFinite(p.validation_accuracy) ? 100 * p.validation_accuracy : null);
   accuracyPlot.add("own", p.examples_seen, Number.isFinite(p.own_accuracy) ? 100 * p.own_accuracy : null);
-  own.showAccuracy(p.own_accuracy);
+  // A job that steps aside for a busy server scores its validation digits less often: null figures mean "not scored
+  // this time", and the last ones shown stand.
+  if (Number.isFinite(p.validation_accuracy)) own.showAccuracy(p.own_accuracy);
   $("cost-plot").setAttribute("aria-label", `Cost against examples seen: ${p.cost?.toFixed(3) ?? "—"} after ${p.examples_seen} examples`);
   $("accuracy-plot").setAttribute(
     "aria-label",

@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 
 from model.datasets.learning import load
+from model.training.live import job as job_module
 from model.training.live.config import LiveConfig, Start
 from model.training.live.job import YIELD_S, Job
 from model.training.live.yielding import WorkerLoad, running, stat_fields
@@ -208,6 +209,42 @@ def test_its_progress_says_whether_it_stepped_aside_for_the_server(worker: Worke
     busy = [message["server_busy"] for message in sent if message["type"] == "progress"]
     assert len(busy) >= 2 and busy[0] is False
     assert any(busy[1:]) is (worker is not None)
+
+
+@pytest.mark.parametrize("worker", [None, BusyWorker()], ids=["alone", "beside a busy worker"])
+def test_beside_a_busy_worker_it_scores_the_validation_digits_less_often(
+    worker: WorkerLoad | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Scoring reads all the validation digits: beside a busy worker, at most once every BUSY_SCORING_S (the progress
+    messages in between carry no validation figures, and come without a snapshot); alone, with every progress."""
+    monkeypatch.setattr(job_module, "BUSY_SCORING_S", 0.2)
+    config = LiveConfig(hidden=(12,), cost="quadratic", eta=3.0, batch_size=7, train_size=70, epochs=1)
+    start = Start(
+        config=config,
+        own_x=np.zeros((0, 784), np.float32),
+        own_y=np.zeros(0, np.int64),
+        data_dir=None,
+        max_s=60,
+        updates_per_second=40,
+        speed=None,
+        paused=False,
+        focus=None,
+        limits={},
+    )
+    sent: list[dict[str, Any]] = []
+    assert Job(start, load(None), send=sent.append, worker=worker).run(queue.Queue()) == "finished"
+    progress = [message for message in sent if message["type"] == "progress"]
+    scored = [message["elapsed_s"] for message in progress if message["validation_accuracy"] is not None]
+    snapshots = sum(message["type"] == "snapshot" for message in sent)
+    assert snapshots == len(scored) >= 1
+    if worker is None:
+        assert len(scored) == len(progress)
+    else:
+        # 10 mini-batches, one every YIELD_S: about 0.5 s, reported on every 1/40 s, scored every 0.2 s at most.
+        assert len(progress) > len(scored) + 3
+        assert all(later - earlier >= 0.2 for earlier, later in itertools.pairwise(scored[1:]))
+        unscored = [message for message in progress if message["validation_accuracy"] is None]
+        assert all(message["validation_cost"] is None and message["own_accuracy"] is None for message in unscored)
 
 
 def test_it_trains_answers_and_downloads(job: RunningJob) -> None:
