@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from app.main import create_app
 from app.settings import Settings
+from app.startup import YOUNG_COLLECTION_THRESHOLD
 
 
 def test_startup_freezes_what_lives_as_long_as_the_server(settings: Settings) -> None:
@@ -20,3 +21,11 @@ def test_startup_freezes_what_lives_as_long_as_the_server(settings: Settings) ->
         oldest = {id(item) for item in gc.get_objects(generation=2)}
         assert id(runtime) not in oldest
         assert id(runtime.model.network.weights) not in oldest
+
+
+def test_while_serving_the_youngest_generation_is_collected_less_often(settings: Settings) -> None:
+    before = gc.get_threshold()
+    assert before[0] < YOUNG_COLLECTION_THRESHOLD
+    with TestClient(create_app(settings)):
+        assert gc.get_threshold() == (YOUNG_COLLECTION_THRESHOLD, *before[1:])
+    assert gc.get_threshold() == before
