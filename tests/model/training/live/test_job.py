@@ -149,25 +149,29 @@ class BusyWorker(WorkerLoad):
         return True
 
 
-def waits_between_batches(
-    speed: float | None, worker: WorkerLoad | None = None, sent: list[dict[str, Any]] | None = None
-) -> list[float]:
-    """Run a 3-batch job at `speed` in this process, beside `worker`; return the longest wait before each mini-batch
-    after the first. The job's messages are added to `sent`."""
-    config = LiveConfig(hidden=(12,), cost="quadratic", eta=3.0, batch_size=7, train_size=21, epochs=1)
-    start = Start(
+def one_epoch(batches: int, *, speed: float | None = None, updates_per_second: float = 5) -> Start:
+    """Return the start of a small job (784-12-10, m = 7) that ends after one epoch of `batches` mini-batches."""
+    config = LiveConfig(hidden=(12,), cost="quadratic", eta=3.0, batch_size=7, train_size=7 * batches, epochs=1)
+    return Start(
         config=config,
         own_x=np.zeros((0, 784), np.float32),
         own_y=np.zeros(0, np.int64),
         data_dir=None,
         max_s=60,
-        updates_per_second=5,
+        updates_per_second=updates_per_second,
         speed=speed,
         paused=False,
         focus=None,
         limits={},
     )
-    job = Job(start, load(None), send=(sent if sent is not None else []).append, worker=worker)
+
+
+def waits_between_batches(
+    speed: float | None, worker: WorkerLoad | None = None, sent: list[dict[str, Any]] | None = None
+) -> list[float]:
+    """Run a 3-batch job at `speed` in this process, beside `worker`; return the longest wait before each mini-batch
+    after the first. The job's messages are added to `sent`."""
+    job = Job(one_epoch(3, speed=speed), load(None), send=(sent if sent is not None else []).append, worker=worker)
     commands = Recording()
     train_one = job.train_one
 
@@ -218,21 +222,9 @@ def test_beside_a_busy_worker_it_scores_the_validation_digits_less_often(
     """Scoring reads all the validation digits: beside a busy worker, at most once every BUSY_SCORING_S (the progress
     messages in between carry no validation figures, and come without a snapshot); alone, with every progress."""
     monkeypatch.setattr(job_module, "BUSY_SCORING_S", 0.2)
-    config = LiveConfig(hidden=(12,), cost="quadratic", eta=3.0, batch_size=7, train_size=70, epochs=1)
-    start = Start(
-        config=config,
-        own_x=np.zeros((0, 784), np.float32),
-        own_y=np.zeros(0, np.int64),
-        data_dir=None,
-        max_s=60,
-        updates_per_second=40,
-        speed=None,
-        paused=False,
-        focus=None,
-        limits={},
-    )
     sent: list[dict[str, Any]] = []
-    assert Job(start, load(None), send=sent.append, worker=worker).run(queue.Queue()) == "finished"
+    job = Job(one_epoch(10, updates_per_second=40), load(None), send=sent.append, worker=worker)
+    assert job.run(queue.Queue()) == "finished"
     progress = [message for message in sent if message["type"] == "progress"]
     scored = [message["elapsed_s"] for message in progress if message["validation_accuracy"] is not None]
     snapshots = sum(message["type"] == "snapshot" for message in sent)
