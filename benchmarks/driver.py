@@ -292,6 +292,13 @@ def machine_note() -> str:
     return f"{os.cpu_count()} CPUs, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, Python {sys.version.split()[0]}"
 
 
+def verdict(value: float | None, target: float, *, at_least: bool) -> str:
+    """Return "met" or "MISSED" for `value` against `target` (at least it, or at most it); "n/a" for no value."""
+    if value is None:
+        return "n/a"
+    return "met" if (value >= target if at_least else value <= target) else "MISSED"
+
+
 def spread(values: Sequence[float], fmt: str) -> str:
     """Return the median of `values`, and their range when there are several, formatted with `fmt`."""
     middle = format(statistics.median(values), fmt)

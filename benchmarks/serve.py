@@ -85,13 +85,6 @@ def measure(port: int, pid: int, request: driver.Request, connections: int, dura
     return summary
 
 
-def verdict(value: float | None, target: float, *, at_least: bool) -> str:
-    """Return "met" or "MISSED" for `value` against `target`."""
-    if value is None:
-        return "n/a"
-    return "met" if (value >= target if at_least else value <= target) else "MISSED"
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=5.0, help="measured seconds per run (default 5)")
@@ -172,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
         value = statistics.median(values) if values else None
         shown = "n/a" if value is None else driver.spread(values, ".2f" if unit == " ms" else ".3f") + unit
         judged = "" if target is None else f"   target {'>=' if at_least else '<='} {target:g}{unit}: "
-        judged += "" if target is None else verdict(value, target, at_least=at_least)
+        judged += "" if target is None else driver.verdict(value, target, at_least=at_least)
         print(f"  {label:<50}{shown:>26}{judged}")
         rows.append(
             {
